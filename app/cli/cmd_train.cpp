@@ -1,0 +1,125 @@
+// jemlab train: a headless run that writes config.json, metrics.jsonl and checkpoints.
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "app/cli/progress.h"
+#include "core/io/checkpoint.h"
+#include "core/io/metrics_io.h"
+#include "core/jem/trainer.h"
+#include "core/params/config_file.h"
+#include "core/util/error.h"
+
+namespace jem::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_sigint(int) { g_interrupted = 1; }
+
+const std::vector<OptionSpec>& train_options() {
+  static const std::vector<OptionSpec> o = {
+      {"iters", "Iterations to train (in total, counting those of a resumed checkpoint)", "2000"},
+      {"out", "Output folder for config.json, metrics.jsonl and last.ckpt", "runs/train"},
+      {"save_every", "Write last.ckpt every N iterations (0: only at the end)", "1000"},
+      {"resume", "Continue from this checkpoint; flags given here override its knobs", ""},
+      {"quiet", "No progress bar", "", false},
+  };
+  return o;
+}
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+}  // namespace
+
+int run_training(const Args& a, const std::string& banner) {
+  std::unique_ptr<Trainer> trainer;
+  if (a.has("resume")) {
+    trainer = load_checkpoint(a.get("resume"));
+    trainer->apply(a.settings);
+  } else {
+    trainer = std::make_unique<Trainer>(a.settings);
+  }
+  const int64_t iters = a.get_int("iters");
+  const int save_every = a.get_int("save_every");
+  const std::string out = a.get("out");
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw Error(out + ": cannot create output folder: " + ec.message());
+  save_settings_file(out + "/config.json", trainer->settings());
+  std::ofstream metrics(out + "/metrics.jsonl", a.has("resume") ? std::ios::app : std::ios::trunc);
+  if (!metrics) throw Error(out + "/metrics.jsonl: cannot open for writing");
+  const std::string ckpt = out + "/last.ckpt";
+
+  std::fprintf(stderr, "%s: %s, %d classes, device %s -> %s\n", banner.c_str(), trainer->settings().dataset.c_str(),
+               trainer->n_classes(), trainer->device_name().c_str(), out.c_str());
+  auto old_handler = std::signal(SIGINT, on_sigint);
+  ProgressBar bar(iters);
+  int code = 0;
+  StepStats last;
+  while (trainer->iteration() < iters) {
+    if (g_interrupted) {
+      std::fprintf(stderr, "\ninterrupted at step %lld\n", static_cast<long long>(trainer->iteration()));
+      code = 130;
+      break;
+    }
+    std::optional<GuardEvent> guard;
+    last = trainer->step(&guard);
+    if (guard) {
+      std::fprintf(stderr, "\n%s\n  Training stopped; %s holds the last good state. Try a smaller sgld_lr or lr, "
+                           "more n_steps, or energy_reg_weight > 0.\n",
+                   guard->message().c_str(), ckpt.c_str());
+      code = 3;
+      break;
+    }
+    metrics << stats_to_json_line(last) << '\n';
+    if (save_every > 0 && trainer->iteration() % save_every == 0) save_checkpoint(*trainer, ckpt);
+    if (!a.has("quiet"))
+      bar.update(trainer->iteration(), "loss " + fmt("%.3f", last.loss) + "  acc " + fmt("%.3f", last.acc) +
+                                           "  gap " + fmt("%.3f", last.gap));
+  }
+  metrics.flush();
+  save_checkpoint(*trainer, ckpt);
+  std::signal(SIGINT, old_handler);
+  if (code == 0) {
+    if (!a.has("quiet")) bar.finish("done");
+    const double test = trainer->test_accuracy();
+    std::printf("step %lld  loss %.4f  train-batch acc %.4f  test acc %.4f  f(x_data)-f(x_q) %.4f  %.1f s\n",
+                static_cast<long long>(trainer->iteration()), last.loss, last.acc, test, last.gap, last.wall_s);
+  }
+  std::printf("checkpoint: %s\n", ckpt.c_str());
+  return code;
+}
+
+int cmd_train(const std::vector<std::string>& args) {
+  Args a = parse_args(args, train_options());
+  if (a.help) {
+    std::printf("%s", usage("train", "Train a JEM headless (no display needed).", train_options()).c_str());
+    return 0;
+  }
+  if (a.has("resume")) {
+    // Flags override the checkpoint's own knobs, not the defaults.
+    auto t = load_checkpoint(a.get("resume"));
+    a = parse_args(args, train_options(), t->settings());
+  }
+  return run_training(a, "train");
+}
+
+int cmd_demo(const std::vector<std::string>& args) {
+  Args a = parse_args(args, train_options());
+  if (a.help) {
+    std::printf("%s", usage("", "Opens the lab on the default 2D demo.", train_options()).c_str());
+    return 0;
+  }
+  if (a.get("out") == "runs/train") a.options["out"] = "runs/demo";
+  return run_training(a, "demo (two moons)");
+}
+
+}  // namespace jem::cli

@@ -1,0 +1,12 @@
+// The headless subcommands of `jemlab`. Each returns the process exit code.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace jem::cli {
+
+int cmd_train(const std::vector<std::string>& args);
+int cmd_bench(const std::vector<std::string>& args);
+int cmd_demo(const std::vector<std::string>& args);  // what bare `jemlab` runs without a window
+
+}  // namespace jem::cli

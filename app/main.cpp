@@ -1,0 +1,45 @@
+// jemlab: the JEM Lab executable. Subcommands run headless; no subcommand opens the lab.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "app/cli/commands.h"
+
+namespace {
+
+void print_help() {
+  std::printf(
+      "JEM Lab: train Joint Energy Models and watch them learn.\n\n"
+      "usage: jemlab [knobs]            the lab on the default 2D demo\n"
+      "       jemlab train [options]    headless training (config.json, metrics.jsonl, checkpoints)\n"
+      "       jemlab bench [options]    iterations per second of the default configuration\n\n"
+      "'jemlab COMMAND --help' lists a command's options and every knob with its range.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command;
+  if (!args.empty() && args[0].rfind("-", 0) != 0) {
+    command = args[0];
+    args.erase(args.begin());
+  }
+  try {
+    if (command == "train") return jem::cli::cmd_train(args);
+    if (command == "bench") return jem::cli::cmd_bench(args);
+    if (command == "help") {
+      print_help();
+      return 0;
+    }
+    if (command.empty()) return jem::cli::cmd_demo(args);
+    std::fprintf(stderr, "jemlab: unknown command '%s'\n\n", command.c_str());
+    print_help();
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jemlab: error: %s\n", e.what());
+    return 2;
+  }
+}

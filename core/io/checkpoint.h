@@ -1,0 +1,19 @@
+// Checkpoint files: one file with the whole training state (model, optimiser, replay buffer,
+// RNG, step, settings), framed so that truncated or foreign files are refused before any
+// decoding: magic, format version, payload length and CRC-32. Written atomically.
+#pragma once
+#include <memory>
+#include <string>
+
+namespace jem {
+
+class Trainer;
+
+void save_checkpoint(const Trainer& t, const std::string& path);
+std::unique_ptr<Trainer> load_checkpoint(const std::string& path);  // throws Error naming the problem
+
+// The framing alone, for tests and other savers.
+std::string frame_payload(const std::string& payload);
+std::string unframe_payload(const std::string& file_bytes, const std::string& path);
+
+}  // namespace jem

@@ -1,0 +1,27 @@
+// The JEM objective: L = w_px * -(mean f(x_data) - mean f(x_q)) + w_pyx * CE
+//                      + w_pxy * -(mean f(x)[y] - mean f(x_q|y)[y]) + w_reg * (E_data^2 + E_q^2)
+// where f(x) = -E(x). Baseline classifier and pure EBM are settings of the weights.
+#pragma once
+#include <ATen/ATen.h>
+
+#include "core/model/energy_net.h"
+#include "core/params/settings.h"
+
+namespace jem {
+
+struct JemBatch {
+  at::Tensor x, y;   // labelled data
+  at::Tensor x_q;    // p(x) samples (undefined when p_x_weight is 0)
+  at::Tensor x_qy;   // p(x|y) samples for the labels y (undefined when p_x_y_weight is 0)
+};
+
+struct JemLoss {
+  at::Tensor total;  // scalar, differentiable
+  // Detached scalars for the metrics (undefined when the term is off).
+  at::Tensor l_px, l_pyx, l_pxy, l_reg, acc, f_data, f_q;
+};
+
+// One forward pass over data and samples together (the MLP has no batch statistics).
+JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s);
+
+}  // namespace jem

@@ -1,0 +1,27 @@
+// All randomness of a run flows through generators the run owns, never torch's global one:
+// a checkpoint stores their state to resume bit-identically, and two runs side by side
+// (A/B, sweeps) never disturb each other.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <cstdint>
+
+namespace jem {
+
+class Rng {
+ public:
+  Rng(uint64_t seed, at::Device device);
+  at::Generator& cpu() { return cpu_; }
+  at::Generator& dev() { return dev_; }  // same object as cpu() on a CPU run
+  at::Device device() const { return device_; }
+
+  at::Tensor state() const;  // both states packed into one byte tensor
+  void set_state(const at::Tensor& packed);
+
+ private:
+  at::Device device_;
+  at::Generator cpu_;
+  at::Generator dev_;
+};
+
+}  // namespace jem

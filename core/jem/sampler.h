@@ -1,0 +1,22 @@
+// sample_q of the official code: draw chains from the replay buffer (or fresh), run SGLD on the
+// model's score with the model in eval mode, and write the results back.
+#pragma once
+#include <ATen/ATen.h>
+
+#include "core/jem/sgld.h"
+
+namespace jem {
+
+struct TrainerState;
+
+struct Samples {
+  at::Tensor x;           // [B,D]
+  at::Tensor trajectory;  // [n_steps+1, R, D] when record > 0
+  double mean_grad_norm = 0;
+};
+
+SgldParams sgld_params(const TrainerState& t, int record);
+// y defined: class-conditional chains (f(x)[y]) in class y's buffer slots; else p(x) chains.
+Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record);
+
+}  // namespace jem

@@ -1,0 +1,33 @@
+// Stochastic-gradient Langevin dynamics: x += step * grad_x s(x) + noise, for any score s.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <utility>
+
+namespace jem {
+
+// {d s_i / d x_i, s_i} for a batch of points; y (optional) picks class-conditional scores.
+using ScoreFn = std::function<std::pair<at::Tensor, at::Tensor>(const at::Tensor& x, const at::Tensor& y)>;
+
+struct SgldParams {
+  double step = 0.1;
+  double noise_std = 0.01;
+  int n_steps = 20;
+  double clip_grad = 0;     // 0: off
+  at::Tensor lo, hi;        // defined: clamp chains to the box after every step
+  int record = 0;           // rows [0, record) store every step's position
+};
+
+struct SgldResult {
+  at::Tensor x;             // [B,D] final positions
+  at::Tensor trajectory;    // [n_steps+1, record, D] when record > 0
+  double mean_grad_norm = 0;  // mean over chains and steps of ||grad_x s||
+};
+
+// Chains are independent, so on the CPU each thread advances its own block of chains through
+// every step (no synchronisation inside the loop); the noise is drawn up front from `gen`.
+SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
+                    at::Generator& gen);
+
+}  // namespace jem

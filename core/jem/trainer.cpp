@@ -1,0 +1,202 @@
+#include "core/jem/trainer.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include <cmath>
+#include <thread>
+
+#include "core/jem/objective.h"
+#include "core/jem/sampler.h"
+#include "core/jem/trainer_state.h"
+#include "core/model/mlp.h"
+#include "core/params/schema.h"
+#include "core/util/error.h"
+
+namespace jem {
+
+std::string GuardEvent::message() const {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "divergence at step %lld: %s = %g; rolled back to step %lld",
+                static_cast<long long>(step), quantity.c_str(), value, static_cast<long long>(rolled_back_to));
+  return buf;
+}
+
+at::Device resolve_device(const std::string& name) {
+  if (name == "cpu") return at::kCPU;
+  const bool gpu = torch::cuda::is_available();
+  if (name == "cuda" && !gpu) throw Error("device: cuda was asked for but no CUDA GPU is available");
+  return gpu ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(EnergyNet& net, const Settings& s) {
+  if (s.optimizer == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        net.parameters(), torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+  return std::make_unique<torch::optim::Adam>(
+      net.parameters(), torch::optim::AdamOptions(s.lr).betas({0.9, 0.999}).weight_decay(s.weight_decay));
+}
+
+void set_optimizer_hyper(torch::optim::Optimizer& opt, const Settings& s, double lr) {
+  for (auto& group : opt.param_groups()) {
+    if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&group.options())) {
+      a->lr(lr).weight_decay(s.weight_decay);
+    } else if (auto* g = dynamic_cast<torch::optim::SGDOptions*>(&group.options())) {
+      g->lr(lr).momentum(s.momentum).weight_decay(s.weight_decay);
+    }
+  }
+}
+
+Trainer::Trainer(const Settings& s) : st_(std::make_unique<TrainerState>()) {
+  validate(s);
+  st_->s = s;
+  rebuild();
+}
+
+Trainer::~Trainer() = default;
+
+const Settings& Trainer::settings() const { return st_->s; }
+int64_t Trainer::iteration() const { return st_->step; }
+int Trainer::n_classes() const { return st_->data.n_classes; }
+std::string Trainer::device_name() const { return st_->device.str(); }
+
+void Trainer::rebuild() {
+  TrainerState& t = *st_;
+  const Settings& s = t.s;
+  at::set_num_threads(s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  t.device = resolve_device(s.device);
+  t.rng = std::make_unique<Rng>(static_cast<uint64_t>(s.seed), t.device);
+  t.data = make_toy2d(s);
+  t.x_train = t.data.x_train.to(t.device);
+  t.y_train = t.data.y_train.to(t.device);
+  t.x_test = t.data.x_test.to(t.device);
+  t.y_test = t.data.y_test.to(t.device);
+  t.init = ChainInit(t.x_train, t.y_train, t.data.n_classes, t.data.box);
+
+  MlpOptions mo;
+  mo.width = s.width;
+  mo.depth = s.depth;
+  mo.n_classes = t.data.n_classes;
+  mo.activation = s.activation;
+  mo.uncond = s.uncond;
+  t.net = std::make_shared<Mlp>(mo, t.rng->cpu());
+  t.net->to(t.device);
+  t.opt = make_optimizer(*t.net, s);
+  t.buffer.reset(s.buffer_size, t.data.n_classes, t.init, s.sgld_init, s.init_noise, t.rng->dev());
+  t.step = 0;
+  t.wall_offset = 0;
+  t.started = std::chrono::steady_clock::now();
+  t.last_trajectory = at::Tensor();
+  t.last_trajectory_labels = at::Tensor();
+  snapshot_for_guard();
+}
+
+void Trainer::apply(const Settings& next) {
+  validate(next);
+  TrainerState& t = *st_;
+  bool reset = false, optimizer = false, buffer = false;
+  for (const auto& p : schema()) {
+    if (get_param(t.s, p.name) == get_param(next, p.name)) continue;
+    switch (p.effect) {
+      case Effect::Reset: reset = true; break;
+      case Effect::Optimizer: optimizer = true; break;
+      case Effect::Buffer: buffer = true; break;
+      case Effect::Runtime: reset |= (p.name == "device" || p.name == "seed"); break;
+      case Effect::Live: break;
+    }
+  }
+  t.s = next;
+  if (reset) return rebuild();
+  at::set_num_threads(next.threads > 0 ? next.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  if (optimizer) t.opt = make_optimizer(*t.net, next);
+  if (buffer) t.buffer.reset(next.buffer_size, t.data.n_classes, t.init, next.sgld_init, next.init_noise, t.rng->dev());
+  if (optimizer || buffer) snapshot_for_guard();
+}
+
+void Trainer::snapshot_for_guard() {
+  st_->guard_snapshot = serialize();
+  st_->guard_snapshot_step = st_->step;
+}
+
+namespace {
+
+double item_or_nan(const at::Tensor& t) { return t.defined() ? t.item<double>() : kNaN; }
+
+double grad_norm(EnergyNet& net) {
+  double sq = 0;
+  for (const auto& p : net.parameters())
+    if (p.grad().defined()) sq += p.grad().pow(2).sum().item<double>();
+  return std::sqrt(sq);
+}
+
+}  // namespace
+
+StepStats Trainer::step(std::optional<GuardEvent>* guard) {
+  TrainerState& t = *st_;
+  const Settings& s = t.s;
+  at::Generator& gen = t.rng->dev();
+  const int64_t B = s.batch_size;
+  const double lr = s.warmup_iters > 0 ? s.lr * std::min(1.0, double(t.step + 1) / s.warmup_iters) : s.lr;
+  set_optimizer_hyper(*t.opt, s, lr);
+
+  JemBatch b;
+  at::Tensor idx = at::randint(t.x_train.size(0), {B}, gen, t.y_train.options());
+  b.x = t.x_train.index_select(0, idx);
+  b.y = t.y_train.index_select(0, idx);
+  if (s.sigma > 0) b.x = b.x + s.sigma * at::randn(b.x.sizes(), gen, b.x.options());
+
+  StepStats st;
+  st.step = t.step + 1;
+  st.lr = lr;
+  if (s.p_x_weight > 0) {
+    at::Tensor y_q;
+    if (s.class_cond_p_x_sample) y_q = at::randint(t.data.n_classes, {B}, gen, b.y.options());
+    Samples q = sample_q(t, y_q, B, s.record_chains);
+    b.x_q = q.x;
+    st.sgld_grad_norm = q.mean_grad_norm;
+    t.last_trajectory = q.trajectory;
+    t.last_trajectory_labels = y_q.defined() && q.trajectory.defined() ? y_q.narrow(0, 0, q.trajectory.size(1))
+                                                                       : at::Tensor();
+  }
+  if (s.p_x_y_weight > 0) {
+    Samples q = sample_q(t, b.y, B, 0);
+    b.x_qy = q.x;
+    if (std::isnan(st.sgld_grad_norm)) st.sgld_grad_norm = q.mean_grad_norm;
+  }
+
+  t.net->train();
+  JemLoss L = jem_loss(*t.net, b, s);
+  st.loss = L.total.item<double>();
+  st.l_px = item_or_nan(L.l_px);
+  st.l_pyx = item_or_nan(L.l_pyx);
+  st.l_pxy = item_or_nan(L.l_pxy);
+  st.l_reg = item_or_nan(L.l_reg);
+  st.acc = item_or_nan(L.acc);
+  st.f_data = item_or_nan(L.f_data);
+  st.f_q = item_or_nan(L.f_q);
+  st.gap = st.f_data - st.f_q;
+
+  auto trip = [&](const char* what, double value) {
+    GuardEvent ev{st.step, what, value, t.guard_snapshot_step};
+    restore(t.guard_snapshot, "in-memory rollback snapshot");
+    if (guard) *guard = ev;
+    st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
+    return st;
+  };
+  if (!std::isfinite(st.loss) || std::abs(st.loss) > s.guard_threshold) return trip("loss", st.loss);
+
+  t.opt->zero_grad();
+  L.total.backward();
+  st.grad_norm = grad_norm(*t.net);
+  if (!std::isfinite(st.grad_norm)) return trip("gradient norm", st.grad_norm);
+  t.opt->step();
+  t.step += 1;
+
+  if (s.eval_every > 0 && t.step % s.eval_every == 0) st.test_acc = test_accuracy();
+  if (t.step % s.guard_every == 0) snapshot_for_guard();
+  st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
+  if (guard) guard->reset();
+  return st;
+}
+
+}  // namespace jem

@@ -1,0 +1,57 @@
+// One JEM training run: data, model, optimiser, replay buffer and RNG. `step()` is one official
+// iteration. Knobs change between steps without a rebuild unless the model or data must change.
+// The API is torch-free (pimpl) so that the CLI and the window can hold a Trainer cheaply.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/jem/views.h"
+#include "core/params/settings.h"
+
+namespace jem {
+
+struct TrainerState;  // torch internals: core/jem/trainer_state.h
+
+class Trainer {
+ public:
+  explicit Trainer(const Settings& s);  // throws Error on bad settings
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // One iteration. If the divergence guard trips, the state is rolled back to the last good
+  // snapshot and the event is returned in `guard` (the stats then describe the failed step).
+  StepStats step(std::optional<GuardEvent>* guard = nullptr);
+
+  const Settings& settings() const;
+  // Applies changed knobs: live ones at once, optimiser/buffer ones by rebuilding those,
+  // data/model/device ones by starting the run again (step 0).
+  void apply(const Settings& next);
+  int64_t iteration() const;
+  int n_classes() const;
+  std::string device_name() const;
+
+  double test_accuracy();
+  FieldGrid field(const Box& box, int res);
+  BufferView buffer_view() const;
+  Trajectories last_trajectories() const;  // the recorded chains of the last iteration
+  DataView data_view() const;
+  // A fresh chain from (x, y) with the current sampler knobs; label < 0 samples p(x).
+  Trajectories run_chain(float x, float y, int label, int n_steps);
+
+  // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back.
+  std::string serialize() const;
+  static std::unique_ptr<Trainer> deserialize(const std::string& bytes, const std::string& origin);
+  void restore(const std::string& bytes, const std::string& origin);
+
+  TrainerState& state() { return *st_; }  // for core and tests only
+  const TrainerState& state() const { return *st_; }
+
+ private:
+  void rebuild();
+  void snapshot_for_guard();
+  std::unique_ptr<TrainerState> st_;
+};
+
+}  // namespace jem

@@ -1,0 +1,112 @@
+// Read-only views of a Trainer for the window and the CLI: grids, buffer, chains, test accuracy.
+#include <torch/nn.h>
+
+#include "core/jem/sampler.h"
+#include "core/jem/trainer.h"
+#include "core/jem/trainer_state.h"
+
+namespace jem {
+namespace {
+
+template <typename T>
+std::vector<T> to_vector(const at::Tensor& t) {
+  at::Tensor c = t.detach().to(at::kCPU).contiguous();
+  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+std::vector<int> to_ints(const at::Tensor& t) { return to_vector<int>(t.to(at::kInt)); }
+
+}  // namespace
+
+double Trainer::test_accuracy() {
+  TrainerState& t = *st_;
+  torch::NoGradGuard no_grad;
+  t.net->eval();
+  int64_t correct = 0;
+  const int64_t n = t.x_test.size(0), chunk = 8192;
+  for (int64_t i = 0; i < n; i += chunk) {
+    const int64_t m = std::min(chunk, n - i);
+    at::Tensor pred = t.net->logits(t.x_test.narrow(0, i, m)).argmax(1);
+    correct += (pred == t.y_test.narrow(0, i, m)).sum().item<int64_t>();
+  }
+  t.net->train();
+  return n ? double(correct) / double(n) : kNaN;
+}
+
+FieldGrid Trainer::field(const Box& box, int res) {
+  TrainerState& t = *st_;
+  torch::NoGradGuard no_grad;
+  FieldGrid g;
+  g.box = box;
+  g.res = res;
+  g.n_classes = t.data.n_classes;
+  auto opt = at::TensorOptions().dtype(at::kFloat).device(t.device);
+  // Cell centres, y outer and x inner.
+  at::Tensor xs = box.x0 + (at::arange(res, opt) + 0.5) * (box.width() / res);
+  at::Tensor ys = box.y0 + (at::arange(res, opt) + 0.5) * (box.height() / res);
+  at::Tensor pts = at::stack({xs.repeat({res}), ys.repeat_interleave(res)}, 1);
+  t.net->eval();
+  NetOutput out = t.net->forward_all(pts);
+  t.net->train();
+  g.neg_energy = to_vector<float>(out.neg_energy);
+  g.logits = to_vector<float>(out.logits);
+  g.probs = to_vector<float>(at::softmax(out.logits, 1));
+  return g;
+}
+
+BufferView Trainer::buffer_view() const {
+  const TrainerState& t = *st_;
+  BufferView v;
+  if (t.buffer.size() == 0) return v;
+  v.xy = to_vector<float>(t.buffer.x());
+  v.age = to_ints(t.buffer.age());
+  const int64_t n = t.buffer.size(), per = n / t.buffer.n_classes();
+  v.slot_class.resize(n);
+  for (int64_t i = 0; i < n; ++i) v.slot_class[i] = static_cast<int>(i / per);
+  return v;
+}
+
+Trajectories Trainer::last_trajectories() const {
+  const TrainerState& t = *st_;
+  Trajectories tr;
+  if (!t.last_trajectory.defined()) return tr;
+  tr.n_steps = static_cast<int>(t.last_trajectory.size(0)) - 1;
+  tr.n_chains = static_cast<int>(t.last_trajectory.size(1));
+  tr.xy = to_vector<float>(t.last_trajectory);
+  tr.label = t.last_trajectory_labels.defined() ? to_ints(t.last_trajectory_labels) : std::vector<int>(tr.n_chains, -1);
+  return tr;
+}
+
+DataView Trainer::data_view() const {
+  const TrainerState& t = *st_;
+  DataView d;
+  d.box = t.data.box;
+  d.n_classes = t.data.n_classes;
+  d.xy = to_vector<float>(t.data.x_train);
+  d.label = to_ints(t.data.y_train);
+  return d;
+}
+
+Trajectories Trainer::run_chain(float x, float y, int label, int n_steps) {
+  TrainerState& t = *st_;
+  auto fopt = at::TensorOptions().dtype(at::kFloat).device(t.device);
+  at::Tensor x0 = at::tensor({x, y}, fopt).reshape({1, 2});
+  at::Tensor lab = label >= 0 ? at::full({1}, label, fopt.dtype(at::kLong)) : at::Tensor();
+  SgldParams p = sgld_params(t, 1);
+  p.n_steps = n_steps;
+  EnergyNet& net = *t.net;
+  ScoreFn score = [&net](const at::Tensor& xx, const at::Tensor& yy) { return net.score(xx, yy); };
+  // A private generator: launching a chain from the window must not change the training's RNG.
+  Rng rng(static_cast<uint64_t>(t.step) * 7919u + 17u, t.device);
+  net.eval();
+  SgldResult r = run_sgld(score, x0, lab, p, rng.dev());
+  net.train();
+  Trajectories tr;
+  tr.n_steps = n_steps;
+  tr.n_chains = 1;
+  tr.xy = to_vector<float>(r.trajectory);
+  tr.label = {label};
+  return tr;
+}
+
+}  // namespace jem

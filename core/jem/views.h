@@ -1,0 +1,68 @@
+// Plain-array views of a training run, for the window, the runner's snapshots and the CLI.
+// No torch here: these cross from the trainer thread to the UI by value.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/data/box.h"
+
+namespace jem {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One training iteration's figures (NaN where a term was not computed).
+struct StepStats {
+  int64_t step = 0;
+  double loss = kNaN, l_px = kNaN, l_pyx = kNaN, l_pxy = kNaN, l_reg = kNaN;
+  double acc = kNaN;          // on the training batch
+  double f_data = kNaN;       // mean -E(x) on data
+  double f_q = kNaN;          // mean -E(x) on SGLD samples
+  double gap = kNaN;          // f_data - f_q
+  double grad_norm = kNaN;    // parameter gradient norm
+  double sgld_grad_norm = kNaN;  // mean ||grad_x|| along the chains
+  double lr = kNaN;
+  double wall_s = 0;          // seconds since the run started
+  double test_acc = kNaN;     // set on evaluation iterations
+};
+
+// The divergence guard tripped: training was rolled back to `rolled_back_to`.
+struct GuardEvent {
+  int64_t step = 0;
+  std::string quantity;  // "loss", "gradient norm", ...
+  double value = 0;
+  int64_t rolled_back_to = 0;
+  std::string message() const;
+};
+
+// Energies on a res x res grid of cell centres over `box`; row-major, y outer, x inner.
+struct FieldGrid {
+  Box box;
+  int res = 0;
+  int n_classes = 0;
+  std::vector<float> neg_energy;  // -E(x) = log p(x) + log Z
+  std::vector<float> logits;      // [res*res*K]
+  std::vector<float> probs;       // p(y|x), [res*res*K]
+};
+
+struct BufferView {
+  std::vector<float> xy;       // [N*2]
+  std::vector<int> slot_class; // class owning each slot
+  std::vector<int> age;        // SGLD steps since reinit
+};
+
+struct Trajectories {
+  int n_steps = 0, n_chains = 0;
+  std::vector<float> xy;   // [(n_steps+1) * n_chains * 2], step-major
+  std::vector<int> label;  // class of conditional chains, -1 for p(x) chains
+};
+
+struct DataView {
+  Box box;
+  int n_classes = 0;
+  std::vector<float> xy;  // training points [N*2]
+  std::vector<int> label;
+};
+
+}  // namespace jem

@@ -1,0 +1,28 @@
+// A classifier whose logits define energies: E(x,y) = -f(x)[y], E(x) = -logsumexp_y f(x)[y]
+// (or, with an unconditional head, -E(x) = g(x)). Every model the lab trains derives from this.
+#pragma once
+#include <torch/nn.h>
+
+#include <utility>
+
+namespace jem {
+
+struct NetOutput {
+  at::Tensor logits;      // [B,K]
+  at::Tensor neg_energy;  // [B] -E(x): logsumexp(logits), or the scalar head
+};
+
+class EnergyNet : public torch::nn::Module {
+ public:
+  virtual NetOutput forward_all(const at::Tensor& x) = 0;
+  at::Tensor logits(const at::Tensor& x) { return forward_all(x).logits; }
+
+  // The SGLD drift: for each row, s_i = -E(x_i) (y undefined) or f(x_i)[y_i], and
+  // d s_i / d x_i. Returns {grad [B,...], s [B]}. The default uses autograd; models may
+  // override it with a hand-written backward pass.
+  virtual std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y);
+
+  virtual int n_classes() const = 0;
+};
+
+}  // namespace jem

@@ -1,0 +1,107 @@
+#include "core/model/mlp.h"
+
+#include <torch/autograd.h>
+
+#include <cmath>
+
+#include "core/util/error.h"
+
+namespace jem {
+
+std::pair<at::Tensor, at::Tensor> EnergyNet::score(const at::Tensor& x, const at::Tensor& y) {
+  torch::AutoGradMode enable(true);
+  at::Tensor xr = x.detach().requires_grad_(true);
+  NetOutput out = forward_all(xr);
+  at::Tensor s = y.defined() ? out.logits.gather(1, y.unsqueeze(1)).squeeze(1) : out.neg_energy;
+  at::Tensor g = torch::autograd::grad({s.sum()}, {xr})[0];
+  return {g.detach(), s.detach()};
+}
+
+namespace {
+
+// PyTorch's default Linear init (Kaiming-uniform weights, fan-in bias), drawn from our generator.
+void init_linear(torch::nn::Linear& l, at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  const double fan_in = static_cast<double>(l->weight.size(1));
+  const double bound = 1.0 / std::sqrt(fan_in);
+  l->weight.uniform_(-bound, bound, gen);
+  l->bias.uniform_(-bound, bound, gen);
+}
+
+}  // namespace
+
+Mlp::Mlp(const MlpOptions& o, at::Generator& gen) : opt_(o) {
+  if (o.activation != "silu" && o.activation != "leaky_relu" && o.activation != "relu")
+    throw Error("activation: unknown activation '" + o.activation + "'");
+  int in = o.in_dim;
+  for (int i = 0; i < o.depth; ++i) {
+    hidden_.push_back(register_module("fc" + std::to_string(i), torch::nn::Linear(in, o.width)));
+    init_linear(hidden_.back(), gen);
+    in = o.width;
+  }
+  head_ = register_module("head", torch::nn::Linear(in, o.n_classes));
+  init_linear(head_, gen);
+  if (o.uncond) {
+    energy_head_ = register_module("energy_head", torch::nn::Linear(in, 1));
+    init_linear(energy_head_, gen);
+  }
+}
+
+at::Tensor Mlp::act(const at::Tensor& z) const {
+  if (opt_.activation == "silu") return at::silu(z);
+  if (opt_.activation == "leaky_relu") return at::leaky_relu(z, 0.2);
+  return at::relu(z);
+}
+
+at::Tensor Mlp::act_grad(const at::Tensor& z, const at::Tensor& a) const {
+  if (opt_.activation == "silu") {
+    // silu'(z) = s + z s (1 - s) = s + a (1 - s), with s = sigmoid(z) and a = z s.
+    at::Tensor s = at::sigmoid(z);
+    return s + a * (1 - s);
+  }
+  if (opt_.activation == "leaky_relu") return at::where(z > 0, at::ones_like(z), at::full_like(z, 0.2));
+  return (z > 0).to(z.scalar_type());
+}
+
+NetOutput Mlp::forward_all(const at::Tensor& x) {
+  at::Tensor h = x;
+  for (auto& l : hidden_) h = act(l->forward(h));
+  NetOutput out;
+  out.logits = head_->forward(h);
+  out.neg_energy = opt_.uncond ? energy_head_->forward(h).squeeze(1) : at::logsumexp(out.logits, 1);
+  return out;
+}
+
+std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tensor& y) {
+  torch::NoGradGuard no_grad;
+  // Forward, keeping each layer's pre-activation z and activation a.
+  std::vector<at::Tensor> zs, as;
+  at::Tensor h = x;
+  for (auto& l : hidden_) {
+    at::Tensor z = at::addmm(l->bias, h, l->weight.t());
+    h = act(z);
+    zs.push_back(z);
+    as.push_back(h);
+  }
+  // Gradient of the score w.r.t. the last hidden activation.
+  at::Tensor s, g;
+  if (y.defined()) {
+    at::Tensor logits = at::addmm(head_->bias, h, head_->weight.t());
+    s = logits.gather(1, y.unsqueeze(1)).squeeze(1);
+    g = head_->weight.index_select(0, y);  // one-hot(y) @ W
+  } else if (opt_.uncond) {
+    s = at::addmm(energy_head_->bias, h, energy_head_->weight.t()).squeeze(1);
+    g = energy_head_->weight.expand({h.size(0), h.size(1)});
+  } else {
+    at::Tensor logits = at::addmm(head_->bias, h, head_->weight.t());
+    s = at::logsumexp(logits, 1);
+    g = at::mm(at::softmax(logits, 1), head_->weight);  // d lse / d logits = softmax
+  }
+  for (int i = static_cast<int>(hidden_.size()) - 1; i >= 0; --i) {
+    g = g * act_grad(zs[i], as[i]);
+    g = at::mm(g, hidden_[i]->weight);
+  }
+  return {g, s};
+}
+
+}  // namespace jem

@@ -1,0 +1,267 @@
+#include "core/params/schema.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/util/error.h"
+
+namespace jem {
+namespace {
+
+ParamSpec real(const char* name, double Settings::*f, double lo, double hi, bool log, Effect e,
+               const char* group, const char* help) {
+  return ParamSpec{name, ParamType::Real, group, help, lo, hi, log, {}, e, f};
+}
+ParamSpec integer(const char* name, int Settings::*f, double lo, double hi, bool log, Effect e,
+                  const char* group, const char* help) {
+  return ParamSpec{name, ParamType::Int, group, help, lo, hi, log, {}, e, f};
+}
+ParamSpec flag(const char* name, bool Settings::*f, Effect e, const char* group, const char* help) {
+  return ParamSpec{name, ParamType::Bool, group, help, 0, 1, false, {}, e, f};
+}
+ParamSpec choice(const char* name, std::string Settings::*f, std::vector<std::string> choices,
+                 Effect e, const char* group, const char* help) {
+  return ParamSpec{name, ParamType::Choice, group, help, 0, 0, false, std::move(choices), e, f};
+}
+
+constexpr auto L = Effect::Live;
+
+std::vector<ParamSpec> build_schema() {
+  using S = Settings;
+  return {
+      // loss
+      real("p_x_weight", &S::p_x_weight, 0, 100, false, L, "loss",
+           "Weight of the generative term -log p(x), contrasting data with SGLD samples (0: baseline classifier)."),
+      real("p_y_given_x_weight", &S::p_y_given_x_weight, 0, 100, false, L, "loss",
+           "Weight of the cross-entropy term -log p(y|x) (0: pure EBM)."),
+      real("p_x_y_weight", &S::p_x_y_weight, 0, 100, false, L, "loss",
+           "Weight of the class-conditional term -log p(x|y), sampled with f(x)[y]."),
+      real("energy_reg_weight", &S::energy_reg_weight, 0, 10, false, L, "loss",
+           "Weight of E(x)^2 on data and samples, keeping energies small (IGEBM-style regulariser)."),
+      // sampler
+      real("sgld_lr", &S::sgld_lr, 1e-6, 100, true, L, "sampler",
+           "SGLD step size: x += sgld_lr * grad_x log p(x) (official CIFAR value 1.0)."),
+      real("sgld_std", &S::sgld_std, 0, 10, false, L, "sampler",
+           "Std of the Gaussian noise added at each SGLD step (official 0.01); ignored with proper_langevin."),
+      flag("proper_langevin", &S::proper_langevin, L, "sampler",
+           "Use noise std sqrt(2 * sgld_lr): true Langevin dynamics instead of the official step/noise pair."),
+      integer("n_steps", &S::n_steps, 0, 1000, false, L, "sampler",
+              "SGLD steps per training iteration (official 20; ~100 for short-run chains from noise)."),
+      integer("buffer_size", &S::buffer_size, 0, 1000000, false, Effect::Buffer, "sampler",
+              "Persistent replay-buffer size (official 10000); 0 starts every chain afresh (short-run)."),
+      real("reinit_freq", &S::reinit_freq, 0, 1, false, L, "sampler",
+           "Probability that a drawn buffer sample is replaced by a fresh one from the init distribution."),
+      choice("sgld_init", &S::sgld_init, {"uniform", "gaussian", "data_noise"}, L, "sampler",
+             "Where fresh chains start: uniform over the data box, per-class Gaussians fitted to the data, or data + noise."),
+      real("init_noise", &S::init_noise, 0, 10, false, L, "sampler",
+           "Std of the noise added to data points when sgld_init is data_noise."),
+      real("sgld_clip_grad", &S::sgld_clip_grad, 0, 1000, false, L, "sampler",
+           "Clamp each SGLD gradient component to +-value (0: off; SADA-JEM uses 1)."),
+      flag("sgld_clamp", &S::sgld_clamp, L, "sampler", "Clamp chains to the data box after every SGLD step."),
+      flag("class_cond_p_x_sample", &S::class_cond_p_x_sample, L, "sampler",
+           "Draw p(x) samples from p(y)p(x|y): class-conditional chains in per-class buffer slots."),
+      integer("record_chains", &S::record_chains, 0, 256, false, L, "sampler",
+              "Chains of each iteration whose every SGLD step is recorded, for the trajectory view."),
+      // optimiser
+      choice("optimizer", &S::optimizer, {"adam", "sgd"}, Effect::Optimizer, "optimiser",
+             "Adam (betas .9/.999, official) or SGD with momentum."),
+      real("lr", &S::lr, 1e-7, 1, true, L, "optimiser", "Learning rate of the model's parameters."),
+      real("momentum", &S::momentum, 0, 0.999, false, L, "optimiser", "SGD momentum (ignored by Adam)."),
+      real("weight_decay", &S::weight_decay, 0, 1, false, L, "optimiser", "L2 weight decay."),
+      integer("warmup_iters", &S::warmup_iters, 0, 100000, false, L, "optimiser",
+              "Iterations of linear learning-rate warm-up (official 1000 on CIFAR)."),
+      integer("batch_size", &S::batch_size, 1, 65536, true, L, "optimiser",
+              "Data points and SGLD chains per iteration."),
+      real("sigma", &S::sigma, 0, 1, false, L, "optimiser",
+           "Std of Gaussian noise added to training inputs (official 0.03 on CIFAR)."),
+      // data
+      choice("dataset", &S::dataset, {"moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"},
+             Effect::Reset, "data", "The 2D toy dataset, generated in-process from data_seed."),
+      integer("n_train", &S::n_train, 16, 1000000, true, Effect::Reset, "data", "Training points."),
+      integer("n_test", &S::n_test, 16, 1000000, true, Effect::Reset, "data", "Held-out test points."),
+      real("data_noise", &S::data_noise, 0, 1, false, Effect::Reset, "data",
+           "Noise of the dataset: std added to points, or each 8gaussians component's std."),
+      integer("n_classes", &S::n_classes, 2, 16, false, Effect::Reset, "data",
+              "Arms of spirals and pinwheel (the other datasets fix their own class count)."),
+      integer("data_seed", &S::data_seed, 0, 2147483647, false, Effect::Reset, "data",
+              "Seed of the generated dataset, separate from the training seed."),
+      // model
+      integer("width", &S::width, 4, 4096, true, Effect::Reset, "model", "Hidden units per MLP layer."),
+      integer("depth", &S::depth, 1, 16, false, Effect::Reset, "model", "Hidden layers of the MLP."),
+      choice("activation", &S::activation, {"silu", "leaky_relu", "relu"}, Effect::Reset, "model",
+             "Hidden activation: SiLU (Swish), LeakyReLU(0.2) as in the official WRN, or ReLU."),
+      flag("uncond", &S::uncond, Effect::Reset, "model",
+           "Unconditional variant: a separate scalar head gives -E(x) instead of logsumexp of the logits."),
+      // run
+      integer("seed", &S::seed, 0, 2147483647, false, Effect::Runtime, "run",
+              "Seed of the model's initialisation, the sampler and the batches."),
+      integer("threads", &S::threads, 0, 256, false, Effect::Runtime, "run", "CPU threads (0: all cores)."),
+      choice("device", &S::device, {"auto", "cpu", "cuda"}, Effect::Runtime, "run",
+             "Where training runs: auto picks CUDA when a GPU is present."),
+      real("guard_threshold", &S::guard_threshold, 1, 1e30, true, L, "run",
+           "|loss| above this, or any non-finite value, trips the divergence guard (official code aborts at 1e8)."),
+      integer("guard_every", &S::guard_every, 1, 100000, true, L, "run",
+              "Iterations between the in-memory snapshots the divergence guard rolls back to."),
+      integer("eval_every", &S::eval_every, 0, 1000000, false, L, "run",
+              "Iterations between test-set evaluations (0: never)."),
+  };
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Shortest text that reads back to the same double: configs stay readable and round-trip exactly.
+std::string fmt_number(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+[[noreturn]] void bad_value(const ParamSpec& p, std::string_view text, const char* why) {
+  throw Error(p.name + ": '" + std::string(text) + "' " + why + " (" + type_name(p.type) + " " +
+              describe_range(p) + ")");
+}
+
+void check_range(const ParamSpec& p, double v, std::string_view text) {
+  if (!std::isfinite(v) || v < p.min || v > p.max) bad_value(p, text, "is out of range");
+}
+
+}  // namespace
+
+const std::vector<ParamSpec>& schema() {
+  static const std::vector<ParamSpec> specs = build_schema();
+  return specs;
+}
+
+const ParamSpec* find_param(std::string_view name) {
+  for (const auto& p : schema())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const ParamSpec& param_or_throw(std::string_view name) {
+  if (const ParamSpec* p = find_param(name)) return *p;
+  const ParamSpec* best = nullptr;
+  size_t best_d = 4;  // suggest only close names
+  for (const auto& p : schema()) {
+    size_t d = edit_distance(name, p.name);
+    if (d < best_d) best = &p, best_d = d;
+  }
+  std::string msg = "unknown parameter '" + std::string(name) + "'";
+  if (best) msg += " (did you mean '" + best->name + "'?)";
+  throw Error(msg);
+}
+
+std::string type_name(ParamType t) {
+  switch (t) {
+    case ParamType::Real: return "real";
+    case ParamType::Int: return "integer";
+    case ParamType::Bool: return "bool";
+    case ParamType::Choice: return "choice";
+  }
+  return "?";
+}
+
+std::string describe_range(const ParamSpec& p) {
+  switch (p.type) {
+    case ParamType::Real:
+    case ParamType::Int: return "in [" + fmt_number(p.min) + ", " + fmt_number(p.max) + "]";
+    case ParamType::Bool: return "true or false";
+    case ParamType::Choice: {
+      std::string s = "one of ";
+      for (size_t i = 0; i < p.choices.size(); ++i) s += (i ? "|" : "") + p.choices[i];
+      return s;
+    }
+  }
+  return "";
+}
+
+void set_param(Settings& s, std::string_view name, std::string_view text) {
+  const ParamSpec& p = param_or_throw(name);
+  const std::string t(text);
+  switch (p.type) {
+    case ParamType::Real: {
+      char* end = nullptr;
+      errno = 0;
+      double v = std::strtod(t.c_str(), &end);
+      if (t.empty() || end != t.c_str() + t.size() || errno == ERANGE) bad_value(p, text, "is not a number");
+      check_range(p, v, text);
+      s.*std::get<double Settings::*>(p.field) = v;
+      break;
+    }
+    case ParamType::Int: {
+      char* end = nullptr;
+      errno = 0;
+      double v = std::strtod(t.c_str(), &end);  // accepts 1e4 but not 2.5
+      if (t.empty() || end != t.c_str() + t.size() || errno == ERANGE) bad_value(p, text, "is not a number");
+      if (v != std::floor(v)) bad_value(p, text, "is not an integer");
+      check_range(p, v, text);
+      s.*std::get<int Settings::*>(p.field) = static_cast<int>(v);
+      break;
+    }
+    case ParamType::Bool: {
+      bool v;
+      if (t == "true" || t == "1" || t == "on" || t == "yes") v = true;
+      else if (t == "false" || t == "0" || t == "off" || t == "no") v = false;
+      else bad_value(p, text, "is not a bool");
+      s.*std::get<bool Settings::*>(p.field) = v;
+      break;
+    }
+    case ParamType::Choice: {
+      if (std::find(p.choices.begin(), p.choices.end(), t) == p.choices.end())
+        bad_value(p, text, "is not a valid choice");
+      s.*std::get<std::string Settings::*>(p.field) = t;
+      break;
+    }
+  }
+}
+
+std::string get_param(const Settings& s, std::string_view name) {
+  const ParamSpec& p = param_or_throw(name);
+  switch (p.type) {
+    case ParamType::Real: return fmt_number(s.*std::get<double Settings::*>(p.field));
+    case ParamType::Int: return std::to_string(s.*std::get<int Settings::*>(p.field));
+    case ParamType::Bool: return s.*std::get<bool Settings::*>(p.field) ? "true" : "false";
+    case ParamType::Choice: return s.*std::get<std::string Settings::*>(p.field);
+  }
+  return "";
+}
+
+double get_number(const Settings& s, const ParamSpec& p) {
+  switch (p.type) {
+    case ParamType::Real: return s.*std::get<double Settings::*>(p.field);
+    case ParamType::Int: return s.*std::get<int Settings::*>(p.field);
+    case ParamType::Bool: return s.*std::get<bool Settings::*>(p.field) ? 1.0 : 0.0;
+    case ParamType::Choice: break;
+  }
+  throw Error(p.name + " is not numeric");
+}
+
+void validate(const Settings& s) {
+  // Re-setting each value through its own text runs every parse and range check.
+  Settings copy = s;
+  for (const auto& p : schema()) set_param(copy, p.name, get_param(s, p.name));
+}
+
+bool Settings::operator==(const Settings& o) const {
+  for (const auto& p : schema())
+    if (get_param(*this, p.name) != get_param(o, p.name)) return false;
+  return true;
+}
+
+}  // namespace jem

@@ -1,0 +1,66 @@
+// Every knob of a JEM run as one plain struct. No torch here: the window and the CLI include it.
+// Names follow the official JEM flags (wgrathwohl/JEM train_wrn_ebm.py) where one exists.
+// Defaults, ranges and help text live in schema.cpp; the values below must match them
+// (a test checks that Settings{} equals the schema defaults).
+#pragma once
+#include <string>
+
+namespace jem {
+
+struct Settings {
+  // Loss weights: L = w_px * L_p(x) + w_pyx * CE + w_pxy * L_p(x|y) + w_reg * E^2.
+  double p_x_weight = 1.0;
+  double p_y_given_x_weight = 1.0;
+  double p_x_y_weight = 0.0;
+  double energy_reg_weight = 0.0;
+
+  // SGLD sampler and its persistent replay buffer.
+  double sgld_lr = 0.1;
+  double sgld_std = 0.01;
+  bool proper_langevin = false;  // noise std = sqrt(2 * sgld_lr), ignoring sgld_std
+  int n_steps = 20;
+  int buffer_size = 10000;       // 0: short-run chains started from the init distribution
+  double reinit_freq = 0.05;
+  std::string sgld_init = "uniform";  // uniform | gaussian | data_noise
+  double init_noise = 0.1;       // std of the noise added to data for sgld_init = data_noise
+  double sgld_clip_grad = 0.0;   // clamp each gradient component to +-value; 0 = off
+  bool sgld_clamp = false;       // clamp chains to the data box
+  bool class_cond_p_x_sample = false;
+  int record_chains = 0;         // chains whose every step is recorded (for animation)
+
+  // Optimiser.
+  std::string optimizer = "adam";  // adam | sgd
+  double lr = 1e-3;
+  double momentum = 0.9;
+  double weight_decay = 0.0;
+  int warmup_iters = 0;
+  int batch_size = 256;
+  double sigma = 0.0;            // std of the Gaussian noise added to training inputs
+
+  // Data (2D toy sets generated in-process).
+  std::string dataset = "moons";  // moons | circles | 8gaussians | spirals | checkerboard | pinwheel
+  int n_train = 10000;
+  int n_test = 2000;
+  double data_noise = 0.1;
+  int n_classes = 3;             // arms of spirals / pinwheel; the other sets fix their own
+  int data_seed = 1;
+
+  // Model: MLP 2 -> width x depth -> K logits.
+  int width = 128;
+  int depth = 3;
+  std::string activation = "silu";  // silu | leaky_relu | relu
+  bool uncond = false;           // separate scalar head for -E(x)
+
+  // Run.
+  int seed = 1;
+  int threads = 0;               // 0: all cores
+  std::string device = "auto";   // auto | cpu | cuda
+  double guard_threshold = 1e8;  // |loss| above this trips the divergence guard
+  int guard_every = 50;          // iterations between in-memory rollback snapshots
+  int eval_every = 100;          // iterations between test-set evaluations
+
+  bool operator==(const Settings&) const;
+  bool operator!=(const Settings& o) const { return !(*this == o); }
+};
+
+}  // namespace jem

@@ -1,0 +1,29 @@
+// What the UI may ask of the trainer thread. Commands are queued and applied between iterations.
+#pragma once
+#include <string>
+#include <variant>
+
+#include "core/data/box.h"
+#include "core/params/settings.h"
+
+namespace jem {
+
+namespace cmd {
+struct SetParam { std::string name, value; };  // one knob, as text (validated by the schema)
+struct SetSettings { Settings settings; };     // many knobs at once (a preset)
+struct Pause {};
+struct Resume {};
+struct Step { int n = 1; };                     // n iterations, then pause
+struct Reset {};                                // start again from step 0
+struct Reseed { int seed = 1; };
+struct Save { std::string path; };
+struct Load { std::string path; };
+struct SetView { Box box; int res = 128; };     // the grid published with each snapshot
+struct LaunchChain { float x = 0, y = 0; int label = -1; int n_steps = 200; };
+struct Publish {};                               // publish a snapshot now
+}  // namespace cmd
+
+using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
+                             cmd::Reseed, cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish>;
+
+}  // namespace jem

@@ -1,0 +1,213 @@
+#include "core/runner/runner.h"
+
+#include <ATen/Parallel.h>
+#include <c10/util/Exception.h>
+
+#include <thread>
+
+#include "core/io/checkpoint.h"
+#include "core/jem/trainer.h"
+#include "core/params/schema.h"
+#include "core/util/error.h"
+
+namespace jem {
+
+using Clock = std::chrono::steady_clock;
+
+const char* run_state_name(RunState s) {
+  switch (s) {
+    case RunState::Running: return "running";
+    case RunState::Paused: return "paused";
+    case RunState::Diverged: return "diverged";
+    case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+Runner::Runner(const Settings& s, RunnerOptions o) : opt_(o) {
+  trainer_ = std::make_unique<Trainer>(s);  // throws Error on bad settings, in the caller's thread
+  state_ = o.start_running ? RunState::Running : RunState::Paused;
+  rebuild_after_reset();
+  publish(true);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Runner::~Runner() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Runner::send(Command c) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(c));
+  }
+  wake_.notify_all();
+}
+
+std::shared_ptr<const Snapshot> Runner::latest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return latest_;
+}
+
+std::shared_ptr<const Snapshot> Runner::wait_newer(uint64_t after, double timeout_s) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  published_.wait_for(lock, std::chrono::duration<double>(timeout_s),
+                      [&] { return latest_ && latest_->version > after; });
+  return latest_;
+}
+
+void Runner::rebuild_after_reset() {
+  next_.history.clear();
+  next_.guard.reset();
+  next_.data = std::make_shared<const DataView>(trainer_->data_view());
+  next_.chains.reset();
+  next_.launched.reset();
+  const Box b = next_.data->box;
+  // A square view around the data box, so that circles look round.
+  const float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2, h = std::max(b.width(), b.height()) / 2;
+  view_ = Box{cx - h, cx + h, cy - h, cy + h};
+  view_dirty_ = true;
+  rate_t0_ = Clock::now();
+  rate_step0_ = trainer_->iteration();
+}
+
+void Runner::event(const std::string& text, bool is_error) {
+  next_.events.push_back(RunEvent{trainer_->iteration(), text, is_error});
+  if (next_.events.size() > opt_.max_events) next_.events.erase(next_.events.begin());
+}
+
+void Runner::loop() {
+  const Settings& s = trainer_->settings();
+  at::set_num_threads(s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  for (;;) {
+    std::deque<Command> cmds;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      const bool busy = state_ == RunState::Running || steps_left_ > 0;
+      if (!busy && queue_.empty() && !stop_) wake_.wait_for(lock, std::chrono::milliseconds(100));
+      if (stop_) return;
+      cmds.swap(queue_);
+    }
+    bool force = !cmds.empty();
+    for (auto& c : cmds) handle(c);
+    if (state_ == RunState::Running || steps_left_ > 0) run_one_step();
+    const auto now = Clock::now();
+    const bool field_due = view_dirty_ || std::chrono::duration<double>(now - last_field_).count() >=
+                                              std::max(0.1, 8 * field_cost_s_);
+    if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
+      publish(field_due);
+  }
+}
+
+void Runner::run_one_step() {
+  std::optional<GuardEvent> guard;
+  try {
+    StepStats st = trainer_->step(&guard);
+    if (guard) {
+      next_.history.truncate_after(guard->rolled_back_to);
+      next_.guard = guard;
+      state_ = RunState::Diverged;
+      steps_left_ = 0;
+      event(guard->message(), true);
+      view_dirty_ = true;
+      return;
+    }
+    next_.history.push(st);
+    if (steps_left_ > 0 && --steps_left_ == 0 && state_ != RunState::Running) state_ = RunState::Paused;
+  } catch (const std::exception& e) {
+    state_ = RunState::Failed;
+    steps_left_ = 0;
+    event(std::string("training stopped: ") + e.what(), true);
+  }
+}
+
+void Runner::handle(Command& c) {
+  try {
+    if (auto* p = std::get_if<cmd::SetParam>(&c)) {
+      Settings next = trainer_->settings();
+      set_param(next, p->name, p->value);
+      const int64_t before = trainer_->iteration();
+      trainer_->apply(next);
+      if (trainer_->iteration() != before) rebuild_after_reset();
+    } else if (auto* ps = std::get_if<cmd::SetSettings>(&c)) {
+      trainer_->apply(ps->settings);
+      if (trainer_->iteration() == 0) rebuild_after_reset();
+    } else if (std::holds_alternative<cmd::Pause>(c)) {
+      state_ = RunState::Paused;
+      steps_left_ = 0;
+    } else if (std::holds_alternative<cmd::Resume>(c)) {
+      state_ = RunState::Running;
+      next_.guard.reset();
+    } else if (auto* st = std::get_if<cmd::Step>(&c)) {
+      if (state_ != RunState::Running) state_ = RunState::Paused;
+      steps_left_ += std::max(0, st->n);
+      next_.guard.reset();
+    } else if (std::holds_alternative<cmd::Reset>(c)) {
+      trainer_ = std::make_unique<Trainer>(trainer_->settings());
+      rebuild_after_reset();
+    } else if (auto* rs = std::get_if<cmd::Reseed>(&c)) {
+      Settings next = trainer_->settings();
+      next.seed = rs->seed;
+      trainer_ = std::make_unique<Trainer>(next);
+      rebuild_after_reset();
+    } else if (auto* sv = std::get_if<cmd::Save>(&c)) {
+      save_checkpoint(*trainer_, sv->path);
+      event("saved " + sv->path, false);
+    } else if (auto* ld = std::get_if<cmd::Load>(&c)) {
+      trainer_ = load_checkpoint(ld->path);  // on failure the running trainer is kept
+      rebuild_after_reset();
+      state_ = RunState::Paused;
+      event("loaded " + ld->path + " at step " + std::to_string(trainer_->iteration()), false);
+    } else if (auto* v = std::get_if<cmd::SetView>(&c)) {
+      if (!(v->box == view_) || v->res != view_res_) view_dirty_ = true;
+      view_ = v->box;
+      view_res_ = std::clamp(v->res, 8, 1024);
+    } else if (auto* lc = std::get_if<cmd::LaunchChain>(&c)) {
+      next_.launched = std::make_shared<const Trajectories>(
+          trainer_->run_chain(lc->x, lc->y, lc->label, std::clamp(lc->n_steps, 1, 100000)));
+    }
+  } catch (const std::exception& e) {
+    event(e.what(), true);  // a bad knob or file never stops the lab
+  }
+}
+
+void Runner::publish(bool field_due) {
+  const auto now = Clock::now();
+  if (field_due) {
+    auto t0 = Clock::now();
+    next_.field = std::make_shared<const FieldGrid>(trainer_->field(view_, view_res_));
+    field_cost_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
+    last_field_ = now;
+    view_dirty_ = false;
+  }
+  next_.buffer = std::make_shared<const BufferView>(trainer_->buffer_view());
+  if (trainer_->settings().record_chains > 0) {
+    Trajectories tr = trainer_->last_trajectories();
+    if (tr.n_chains > 0) next_.chains = std::make_shared<const Trajectories>(std::move(tr));
+  }
+  next_.state = state_;
+  next_.step = trainer_->iteration();
+  next_.settings = trainer_->settings();
+  next_.device = trainer_->device_name();
+  const double dt = std::chrono::duration<double>(now - rate_t0_).count();
+  if (dt >= 0.5) {
+    next_.iters_per_s = (trainer_->iteration() - rate_step0_) / dt;
+    rate_t0_ = now;
+    rate_step0_ = trainer_->iteration();
+  }
+  next_.version += 1;
+  auto snap = std::make_shared<const Snapshot>(next_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    latest_ = std::move(snap);
+  }
+  published_.notify_all();
+  last_publish_ = now;
+}
+
+}  // namespace jem

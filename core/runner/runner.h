@@ -1,0 +1,67 @@
+// The trainer on its own thread. The UI reaches it only through send() (a command queue) and
+// latest() (immutable snapshots); it never touches the trainer's tensors. Torch-free header.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/runner/commands.h"
+#include "core/runner/snapshot.h"
+
+namespace jem {
+
+class Trainer;
+
+struct RunnerOptions {
+  bool start_running = true;
+  double publish_interval_s = 1.0 / 30;  // snapshots at most this often while training
+  size_t max_events = 200;
+};
+
+class Runner {
+ public:
+  explicit Runner(const Settings& s, RunnerOptions o = {});
+  ~Runner();  // stops the thread; a step in flight finishes first
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  void send(Command c);
+  std::shared_ptr<const Snapshot> latest() const;
+  // Blocks until a snapshot with version > `after` exists or the timeout passes.
+  std::shared_ptr<const Snapshot> wait_newer(uint64_t after, double timeout_s) const;
+
+ private:
+  void loop();
+  void handle(Command& c);
+  void run_one_step();
+  void publish(bool field_due);
+  void event(const std::string& text, bool is_error);
+  void rebuild_after_reset();
+
+  RunnerOptions opt_;
+  // Trainer-thread state.
+  std::unique_ptr<Trainer> trainer_;
+  Snapshot next_;  // the snapshot being assembled
+  RunState state_ = RunState::Paused;
+  int steps_left_ = 0;
+  Box view_;
+  int view_res_ = 128;
+  bool view_dirty_ = true;
+  double field_cost_s_ = 0;
+  std::chrono::steady_clock::time_point last_publish_, last_field_, rate_t0_;
+  int64_t rate_step0_ = 0;
+
+  // Shared with the UI thread.
+  mutable std::mutex mu_;
+  mutable std::condition_variable published_;
+  std::condition_variable wake_;
+  std::deque<Command> queue_;
+  std::shared_ptr<const Snapshot> latest_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace jem
