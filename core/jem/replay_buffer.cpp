@@ -13,7 +13,7 @@ void ReplayBuffer::reset(int64_t size, int n_classes, const ChainInit& init, con
     age_ = at::Tensor();
     return;
   }
-  at::Tensor slot_class = at::arange(size, init.lo().options().dtype(at::kLong)) / (size / n_classes);
+  at::Tensor slot_class = at::div(at::arange(size, init.lo().options().dtype(at::kLong)), size / n_classes, "floor");
   x_ = init.sample(size, slot_class, mode, init_noise, gen);
   age_ = at::zeros({size}, slot_class.options());
 }

@@ -6,11 +6,15 @@
 
 namespace jem {
 
+double langevin_noise_std(const Settings& s) {
+  return s.proper_langevin ? std::sqrt(2.0 * s.sgld_lr) : s.sgld_std;
+}
+
 SgldParams sgld_params(const TrainerState& t, int record) {
   const Settings& s = t.s;
   SgldParams p;
   p.step = s.sgld_lr;
-  p.noise_std = s.proper_langevin ? std::sqrt(2.0 * s.sgld_lr) : s.sgld_std;
+  p.noise_std = langevin_noise_std(s);
   p.n_steps = s.n_steps;
   p.clip_grad = s.sgld_clip_grad;
   if (s.sgld_clamp) {

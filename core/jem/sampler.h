@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 
 #include "core/jem/sgld.h"
+#include "core/params/settings.h"
 
 namespace jem {
 
@@ -15,6 +16,8 @@ struct Samples {
   double mean_grad_norm = 0;
 };
 
+// sqrt(2 * sgld_lr) with proper_langevin (true Langevin dynamics), else sgld_std.
+double langevin_noise_std(const Settings& s);
 SgldParams sgld_params(const TrainerState& t, int record);
 // y defined: class-conditional chains (f(x)[y]) in class y's buffer slots; else p(x) chains.
 Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages JEM Lab builds, runs and tests with (sudo when not root).
+# Does nothing when they are all present already.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build pkg-config
+  libtorch-dev libopenblas0-openmp      # without OpenBLAS libtorch silently uses reference BLAS (6-8x slower)
+  libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
+  libgtest-dev nlohmann-json3-dev zlib1g-dev
+  xvfb xauth libgl1-mesa-dri            # headless window tests
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install_deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "install_deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

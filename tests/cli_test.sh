@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# End-to-end runs of the jemlab CLI: files written, resume, clear errors on bad input.
+set -u
+JEMLAB=${1:?usage: cli_test.sh path/to/jemlab}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
+}
+contains() { grep -q -- "$2" "$1"; }
+
+# A short training run writes config.json, metrics.jsonl and a checkpoint.
+"$JEMLAB" train --iters 30 --out "$T/run" --threads 1 --n_train 500 --batch_size 64 --eval_every 10 --quiet \
+  >"$T/train.out" 2>&1
+check "train exits 0" test $? -eq 0
+check "config.json written" contains "$T/run/config.json" '"sgld_lr": 0.1'
+check "30 metrics rows" test "$(wc -l <"$T/run/metrics.jsonl")" -eq 30
+check "metrics carry every term" contains "$T/run/metrics.jsonl" '"step":30,"loss":.*"l_px":.*"acc":.*"f_data":.*"f_q":.*"gap":.*"grad_norm":.*"sgld_grad_norm":.*"wall_s":.*"test_acc":[0-9]'
+check "checkpoint written" test -s "$T/run/last.ckpt"
+
+# Resume continues the same run to 40 and appends metrics.
+"$JEMLAB" train --iters 40 --out "$T/run" --resume "$T/run/last.ckpt" --quiet >"$T/resume.out" 2>&1
+check "resume exits 0" test $? -eq 0
+check "resume appended 10 rows" test "$(wc -l <"$T/run/metrics.jsonl")" -eq 40
+check "resumed run kept its knobs" contains "$T/run/config.json" '"n_train": 500'
+
+# A config file, with flags on top.
+echo '{"n_steps": 3, "dataset": "circles", "_description": "test"}' >"$T/cfg.json"
+"$JEMLAB" train --config "$T/cfg.json" --n_steps 4 --iters 2 --out "$T/cfg" --threads 1 --n_train 200 --quiet >/dev/null 2>&1
+check "config + flag" contains "$T/cfg/config.json" '"n_steps": 4'
+check "config dataset" contains "$T/cfg/config.json" '"dataset": "circles"'
+
+# Bad input: a clear message naming the problem, exit code 2, no crash.
+expect_error() {  # expect_error NAME PATTERN ARGS...
+  local name=$1 pattern=$2; shift 2
+  "$JEMLAB" "$@" >"$T/err.out" 2>&1
+  local code=$?
+  check "$name: exit 2" test $code -eq 2
+  check "$name: message" contains "$T/err.out" "$pattern"
+}
+expect_error "out of range" "sgld_lr: '0' is out of range (real in \[1e-06, 100\])" train --sgld_lr 0 --out "$T/x"
+expect_error "unknown flag" "did you mean 'sgld_lr'" train --sgld_lrr 1 --out "$T/x"
+expect_error "bad choice" "dataset: 'mnist' is not a valid choice" train --dataset mnist --out "$T/x"
+echo '{"n_steps": "many"}' >"$T/bad.json"
+expect_error "bad config" "bad.json: n_steps: expected a number" train --config "$T/bad.json" --out "$T/x"
+echo 'not a checkpoint' >"$T/bad.ckpt"
+expect_error "foreign checkpoint" "not a JEM Lab checkpoint" train --resume "$T/bad.ckpt" --out "$T/x"
+head -c 2000 "$T/run/last.ckpt" >"$T/trunc.ckpt"
+expect_error "truncated checkpoint" "truncated" train --resume "$T/trunc.ckpt" --out "$T/x"
+expect_error "missing config" "cannot open config file" train --config "$T/none.json" --out "$T/x"
+expect_error "unknown command" "unknown command 'trian'" trian
+
+# A divergent run stops cleanly with the last good state saved (exit 3).
+"$JEMLAB" train --iters 300 --sgld_lr 100 --lr 0.05 --guard_threshold 1e4 --n_train 500 --out "$T/div" --threads 1 \
+  --quiet >"$T/div.out" 2>&1
+code=$?
+check "divergence exit 3" test $code -eq 3
+check "divergence message" contains "$T/div.out" "divergence at step"
+check "divergence checkpoint" test -s "$T/div/last.ckpt"
+
+# bench: the last line is "<number> it/s".
+"$JEMLAB" bench --iters 3 --warmup 1 --threads 1 >"$T/bench.out" 2>&1
+check "bench exits 0" test $? -eq 0
+check "bench last line" bash -c "tail -n 1 '$T/bench.out' | grep -Eq '^[0-9]+(\.[0-9]+)? it/s$'"
+
+# Help lists every knob with its range.
+"$JEMLAB" train --help >"$T/help.out"
+check "help lists knobs" contains "$T/help.out" "--reinit_freq real in \[0, 1\], default 0.05"
+
+if [ $fails -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
+echo "all CLI checks passed"

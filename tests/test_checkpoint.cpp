@@ -1,0 +1,104 @@
+// Checkpoints: exact resume, atomic writes, and refusal of damaged or foreign files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/io/checkpoint.h"
+#include "core/jem/trainer.h"
+#include "core/jem/trainer_state.h"
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+
+using namespace jem;
+
+namespace {
+
+std::string tmp_path(const std::string& name) {
+  return ::testing::TempDir() + "/jemlab_" + std::to_string(::getpid()) + "_" + name;
+}
+
+void expect_same_state(Trainer& a, Trainer& b) {
+  auto pa = a.state().net->parameters(), pb = b.state().net->parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i], pb[i])) << "parameter " << i;
+  EXPECT_TRUE(at::equal(a.state().buffer.x(), b.state().buffer.x()));
+  EXPECT_TRUE(at::equal(a.state().buffer.age(), b.state().buffer.age()));
+  EXPECT_EQ(a.iteration(), b.iteration());
+}
+
+std::string load_error(const std::string& path) {
+  try {
+    load_checkpoint(path);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Checkpoint, ResumeOnTheCpuIsBitIdentical) {
+  for (const char* opt : {"adam", "sgd"}) {
+    Settings s;
+    s.n_train = 2000;
+    s.optimizer = opt;
+    s.sigma = 0.01;  // exercises the data-noise RNG draws too
+    s.class_cond_p_x_sample = true;
+    Trainer a(s);
+    for (int i = 0; i < 20; ++i) a.step();
+    const std::string path = tmp_path(std::string("resume_") + opt + ".ckpt");
+    save_checkpoint(a, path);
+    std::vector<double> losses_a;
+    for (int i = 0; i < 20; ++i) losses_a.push_back(a.step().loss);
+
+    auto b = load_checkpoint(path);
+    EXPECT_EQ(b->iteration(), 20);
+    EXPECT_EQ(b->settings(), s);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(b->step().loss, losses_a[i]) << opt << " step " << 21 + i;
+    expect_same_state(a, *b);
+    std::remove(path.c_str());
+  }
+}
+
+TEST(Checkpoint, DamagedOrForeignFilesAreRefusedWithAClearMessage) {
+  Settings s;
+  s.n_train = 500;
+  s.buffer_size = 100;
+  Trainer t(s);
+  t.step();
+  const std::string good = tmp_path("good.ckpt");
+  save_checkpoint(t, good);
+  const std::string bytes = read_file(good);
+
+  const std::string p = tmp_path("bad.ckpt");
+  write_file_atomically(p, bytes.substr(0, bytes.size() / 2));
+  EXPECT_NE(load_error(p).find("truncated"), std::string::npos) << load_error(p);
+
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x5a;
+  write_file_atomically(p, flipped);
+  EXPECT_NE(load_error(p).find("corrupt"), std::string::npos) << load_error(p);
+
+  write_file_atomically(p, "{\"p_x_weight\": 1}\n");
+  EXPECT_NE(load_error(p).find("not a JEM Lab checkpoint"), std::string::npos) << load_error(p);
+
+  write_file_atomically(p, frame_payload("a well framed payload that is not a torch archive"));
+  EXPECT_NE(load_error(p).find("not a readable training state"), std::string::npos) << load_error(p);
+
+  write_file_atomically(p, "");
+  EXPECT_NE(load_error(p).find("not a JEM Lab checkpoint"), std::string::npos);
+  EXPECT_NE(load_error(tmp_path("missing.ckpt")).find("cannot open"), std::string::npos);
+  std::remove(p.c_str());
+  std::remove(good.c_str());
+}
+
+TEST(Checkpoint, AtomicWriteLeavesNoTempFileAndReplacesWhole) {
+  const std::string p = tmp_path("atomic.txt");
+  write_file_atomically(p, "first version, longer than the second");
+  write_file_atomically(p, "second");
+  EXPECT_EQ(read_file(p), "second");
+  EXPECT_THROW(write_file_atomically("/nonexistent-dir/x.ckpt", "x"), Error);
+  std::remove(p.c_str());
+}

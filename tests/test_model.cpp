@@ -1,0 +1,98 @@
+// The energy view of a classifier: analytic SGLD scores against autograd, conditional chains.
+#include <ATen/CPUGeneratorImpl.h>
+#include <gtest/gtest.h>
+
+#include "core/jem/sampler.h"
+#include "core/jem/trainer_state.h"
+#include "core/model/mlp.h"
+
+using namespace jem;
+
+namespace {
+
+at::Generator make_gen(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+
+// f(x)[k] = -|x - c_k|^2 / 2: class k's conditional is N(c_k, I). Uses EnergyNet's autograd score.
+class QuadraticNet : public EnergyNet {
+ public:
+  explicit QuadraticNet(at::Tensor centres) : c_(std::move(centres)) {}
+  NetOutput forward_all(const at::Tensor& x) override {
+    at::Tensor logits = -0.5 * (x.unsqueeze(1) - c_.unsqueeze(0)).pow(2).sum(2);
+    return {logits, at::logsumexp(logits, 1)};
+  }
+  int n_classes() const override { return static_cast<int>(c_.size(0)); }
+
+ private:
+  at::Tensor c_;
+};
+
+}  // namespace
+
+class MlpScore : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
+  MlpOptions o;
+  o.width = 32;
+  o.depth = 3;
+  o.n_classes = 5;
+  o.activation = std::get<0>(GetParam());
+  o.uncond = std::get<1>(GetParam());
+  at::Generator gen = make_gen(4);
+  Mlp net(o, gen);
+  at::Tensor x = at::randn({64, 2}, gen) * 2;
+  at::Tensor y = at::randint(5, {64}, gen);
+  for (bool conditional : {false, true}) {
+    at::Tensor yy = conditional ? y : at::Tensor();
+    auto fast = net.score(x, yy);
+    auto slow = net.EnergyNet::score(x, yy);
+    EXPECT_TRUE(at::allclose(fast.first, slow.first, 1e-4, 1e-5)) << "grad, conditional=" << conditional;
+    EXPECT_TRUE(at::allclose(fast.second, slow.second, 1e-4, 1e-5)) << "score, conditional=" << conditional;
+  }
+  // The conditional score is f(x)[y], the marginal one -E(x).
+  NetOutput out = net.forward_all(x);
+  EXPECT_TRUE(at::allclose(net.score(x, y).second, out.logits.gather(1, y.unsqueeze(1)).squeeze(1)));
+  EXPECT_TRUE(at::allclose(net.score(x, at::Tensor()).second, out.neg_energy));
+}
+
+INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
+                         ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
+
+TEST(Sampler, ConditionalChainsFollowTheirClassLogitAndSlots) {
+  // Build the sampler's state by hand around an analytic model.
+  TrainerState t;
+  t.s.proper_langevin = true;
+  t.s.sgld_lr = 0.05;
+  t.s.n_steps = 300;
+  t.s.reinit_freq = 0;
+  t.rng = std::make_unique<Rng>(9, at::kCPU);
+  at::Tensor centres = torch::tensor({{-4.0f, 0.0f}, {4.0f, 0.0f}, {0.0f, 4.0f}});
+  t.net = std::make_shared<QuadraticNet>(centres);
+  at::Tensor xd = at::randn({300, 2}, t.rng->cpu()), yd = at::arange(300) % 3;
+  t.init = ChainInit(xd, yd, 3, Box{-6, 6, -6, 6});
+  t.buffer.reset(3000, 3, t.init, "uniform", 0, t.rng->dev());
+
+  const int64_t n = 3000;
+  at::Tensor y = at::arange(n) % 3;
+  const at::Tensor before = t.buffer.x().clone();
+  Samples s = sample_q(t, y, n, 0);
+  for (int k = 0; k < 3; ++k) {
+    at::Tensor xk = s.x.index({y == k});
+    // Conditional chains sample N(c_k, (1 - eps/2)^-1 I): mean c_k.
+    EXPECT_TRUE(at::allclose(xk.mean(0), centres[k], 0, 0.15)) << "class " << k << " mean " << xk.mean(0);
+    EXPECT_NEAR(xk.var(0).mean().item<double>(), 1.0 / (1 - 0.025), 0.15);
+  }
+  // Results went back to each class's own slots: every slot that changed now holds a sample
+  // of the class owning it.
+  at::Tensor slot_class = at::div(at::arange(3000), 1000, "floor");
+  at::Tensor changed = (t.buffer.x() != before).any(1);
+  for (int k = 0; k < 3; ++k) {
+    at::Tensor mine = changed & (slot_class == k);
+    ASSERT_GT(mine.sum().item<int64_t>(), 500) << "class " << k;
+    at::Tensor d = (t.buffer.x().index({mine}) - centres[k]).norm(2, 1);
+    EXPECT_GT((d < 4.0).to(at::kFloat).mean().item<double>(), 0.98) << "class " << k;
+  }
+  // Unconditional chains spread over all three modes.
+  Samples u = sample_q(t, at::Tensor(), n, 0);
+  at::Tensor nearest = (u.x.unsqueeze(1) - centres.unsqueeze(0)).norm(2, 2).argmin(1);
+  for (int k = 0; k < 3; ++k) EXPECT_GT((nearest == k).sum().item<int64_t>(), n / 6) << "mode " << k;
+}

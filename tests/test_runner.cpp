@@ -1,0 +1,151 @@
+// The runner thread: commands reach the trainer, snapshots are immutable and consistent,
+// rapid knob changes while training never break it. Also built under ThreadSanitizer.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "core/params/schema.h"
+#include "core/runner/runner.h"
+
+using namespace jem;
+using namespace std::chrono_literals;
+
+namespace {
+
+Settings small() {
+  Settings s;
+  s.n_train = 1000;
+  s.n_test = 200;
+  s.buffer_size = 1000;
+  s.batch_size = 64;
+  s.width = 32;
+  s.n_steps = 5;
+  s.record_chains = 4;
+  s.threads = 1;
+  return s;
+}
+
+std::shared_ptr<const Snapshot> wait_for(const Runner& r, const std::function<bool(const Snapshot&)>& pred,
+                                         double timeout_s = 20) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  auto snap = r.latest();
+  while (!pred(*snap) && std::chrono::steady_clock::now() < deadline) snap = r.wait_newer(snap->version, 0.2);
+  return snap;
+}
+
+}  // namespace
+
+TEST(Runner, TrainsPausesAndSteps) {
+  RunnerOptions o;
+  o.start_running = true;
+  Runner r(small(), o);
+  auto s = wait_for(r, [](const Snapshot& s) { return s.step >= 5; });
+  ASSERT_GE(s->step, 5);
+  EXPECT_EQ(s->state, RunState::Running);
+  ASSERT_TRUE(s->field);
+  EXPECT_EQ(s->field->neg_energy.size(), size_t(s->field->res * s->field->res));
+  ASSERT_TRUE(s->data);
+  EXPECT_EQ(s->data->xy.size(), size_t(2 * 1000));
+
+  r.send(cmd::Pause{});
+  s = wait_for(r, [](const Snapshot& s) { return s.state == RunState::Paused; });
+  const int64_t paused_at = s->step;
+  std::this_thread::sleep_for(300ms);
+  r.send(cmd::Publish{});
+  s = r.wait_newer(s->version, 5);
+  EXPECT_EQ(s->step, paused_at) << "a paused runner must not step";
+
+  r.send(cmd::Step{3});
+  s = wait_for(r, [&](const Snapshot& s) { return s.step == paused_at + 3; });
+  EXPECT_EQ(s->step, paused_at + 3);
+  std::this_thread::sleep_for(200ms);
+  r.send(cmd::Publish{});
+  s = r.wait_newer(s->version, 5);
+  EXPECT_EQ(s->step, paused_at + 3);
+  EXPECT_EQ(s->state, RunState::Paused);
+  EXPECT_EQ(s->history.size(), size_t(s->step));
+}
+
+TEST(Runner, RapidKnobChangesWhileTrainingKeepItConsistent) {
+  Runner r(small());
+  wait_for(r, [](const Snapshot& s) { return s.step >= 2; });
+  // A render loop reading every snapshot it can while the commands fly.
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> frames{0};
+  std::thread ui([&] {
+    uint64_t last_version = 0;
+    while (!done) {
+      auto snap = r.latest();
+      ASSERT_GE(snap->version, last_version) << "snapshots went back in time";
+      last_version = snap->version;
+      if (snap->field) ASSERT_EQ(snap->field->neg_energy.size(), size_t(snap->field->res * snap->field->res));
+      if (!snap->history.empty()) ASSERT_LE(snap->history.back().step, snap->step);
+      ++frames;
+    }
+  });
+  const char* names[] = {"sgld_lr", "n_steps", "buffer_size", "batch_size", "reinit_freq", "lr", "sgld_std"};
+  const char* values[][2] = {{"0.05", "0.2"}, {"2", "8"}, {"500", "1000"}, {"32", "64"},
+                             {"0.1", "0.0"},  {"1e-4", "1e-3"}, {"0.0", "0.02"}};
+  for (int i = 0; i < 300; ++i) {
+    const int k = i % 7;
+    r.send(cmd::SetParam{names[k], values[k][i % 2]});
+    if (i % 50 == 0) r.send(cmd::SetView{Box{-2, 2, -2, 2}, 16 + i % 32});
+    if (i % 97 == 0) r.send(cmd::SetParam{"width", i % 2 ? "32" : "24"});  // resets the run
+    if (i % 10 == 0) std::this_thread::sleep_for(1ms);
+  }
+  r.send(cmd::SetParam{"sgld_lr", "not-a-number"});  // refused, reported, harmless
+  r.send(cmd::SetParam{"no_such_knob", "1"});
+  r.send(cmd::LaunchChain{0.5f, 0.5f, -1, 50});
+  auto s = wait_for(r, [](const Snapshot& s) { return s.launched != nullptr && s.events.size() >= 2; });
+  done = true;
+  ui.join();
+  EXPECT_GT(frames.load(), 10);
+  ASSERT_TRUE(s->launched);
+  EXPECT_EQ(s->launched->xy.size(), size_t(51 * 2));
+  bool saw_bad_value = false, saw_unknown = false;
+  for (const auto& e : s->events) {
+    saw_bad_value |= e.is_error && e.text.find("sgld_lr") != std::string::npos;
+    saw_unknown |= e.is_error && e.text.find("no_such_knob") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_bad_value);
+  EXPECT_TRUE(saw_unknown);
+  EXPECT_EQ(s->state, RunState::Running);
+  // The last value sent for each knob is the one in force.
+  for (int k = 0; k < 7; ++k) {
+    Settings want = s->settings;
+    set_param(want, names[k], values[k][(299 - (299 - k) % 7) % 2]);
+    EXPECT_EQ(get_param(s->settings, names[k]), get_param(want, names[k])) << names[k];
+  }
+  for (size_t i = 0; i < s->history.size(); ++i) ASSERT_TRUE(std::isfinite(s->history[i].loss));
+}
+
+TEST(Runner, BadFilesAreReportedAndTrainingContinues) {
+  Runner r(small());
+  r.send(cmd::Load{"/nonexistent/run.ckpt"});
+  auto s = wait_for(r, [](const Snapshot& s) { return !s.events.empty(); });
+  ASSERT_FALSE(s->events.empty());
+  EXPECT_TRUE(s->events.back().is_error);
+  EXPECT_NE(s->events.back().text.find("/nonexistent/run.ckpt"), std::string::npos);
+  const int64_t step = s->step;
+  s = wait_for(r, [&](const Snapshot& s) { return s.step > step + 2; });
+  EXPECT_GT(s->step, step + 2);
+}
+
+TEST(MetricsHistory, SharesChunksAndTruncates) {
+  MetricsHistory h;
+  for (int i = 1; i <= 3000; ++i) {
+    StepStats st;
+    st.step = i;
+    h.push(st);
+  }
+  MetricsHistory copy = h;
+  EXPECT_EQ(copy.size(), 3000u);
+  EXPECT_EQ(copy[2047].step, 2048);
+  h.truncate_after(1500);
+  EXPECT_EQ(h.size(), 1500u);
+  EXPECT_EQ(h.back().step, 1500);
+  EXPECT_EQ(copy.size(), 3000u);  // snapshots already taken are untouched
+}
