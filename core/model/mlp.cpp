@@ -53,14 +53,28 @@ at::Tensor Mlp::act(const at::Tensor& z) const {
   return at::relu(z);
 }
 
-at::Tensor Mlp::act_grad(const at::Tensor& z, const at::Tensor& a) const {
+std::pair<at::Tensor, at::Tensor> Mlp::act_and_grad(at::Tensor z) const {
+  const bool fast = z.is_cpu() && z.scalar_type() == at::kFloat && z.is_contiguous();
   if (opt_.activation == "silu") {
-    // silu'(z) = s + z s (1 - s) = s + a (1 - s), with s = sigmoid(z) and a = z s.
-    at::Tensor s = at::sigmoid(z);
-    return s + a * (1 - s);
+    at::Tensor s = at::sigmoid(z);  // ATen's vectorised kernel does the one transcendental
+    if (!fast) {
+      at::Tensor a = z * s;
+      return {a, s + a * (1 - s)};
+    }
+    // In place: z becomes silu(z) = z s, s becomes silu'(z) = s + z s (1 - s).
+    float* zp = z.data_ptr<float>();
+    float* sp = s.data_ptr<float>();
+    const int64_t n = z.numel();
+    for (int64_t i = 0; i < n; ++i) {
+      const float a = zp[i] * sp[i];
+      sp[i] = sp[i] + a * (1.0f - sp[i]);
+      zp[i] = a;
+    }
+    return {z, s};
   }
-  if (opt_.activation == "leaky_relu") return at::where(z > 0, at::ones_like(z), at::full_like(z, 0.2));
-  return (z > 0).to(z.scalar_type());
+  const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
+  at::Tensor d = at::where(z > 0, at::ones_like(z), at::full_like(z, slope));
+  return {z * d, d};
 }
 
 NetOutput Mlp::forward_all(const at::Tensor& x) {
@@ -74,14 +88,13 @@ NetOutput Mlp::forward_all(const at::Tensor& x) {
 
 std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tensor& y) {
   torch::NoGradGuard no_grad;
-  // Forward, keeping each layer's pre-activation z and activation a.
-  std::vector<at::Tensor> zs, as;
+  // Forward, keeping each layer's activation derivative for the backward pass.
+  std::vector<at::Tensor> grads;
   at::Tensor h = x;
   for (auto& l : hidden_) {
-    at::Tensor z = at::addmm(l->bias, h, l->weight.t());
-    h = act(z);
-    zs.push_back(z);
-    as.push_back(h);
+    auto [a, d] = act_and_grad(at::addmm(l->bias, h, l->weight.t()));
+    h = a;
+    grads.push_back(d);
   }
   // Gradient of the score w.r.t. the last hidden activation.
   at::Tensor s, g;
@@ -98,7 +111,7 @@ std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tens
     g = at::mm(at::softmax(logits, 1), head_->weight);  // d lse / d logits = softmax
   }
   for (int i = static_cast<int>(hidden_.size()) - 1; i >= 0; --i) {
-    g = g * act_grad(zs[i], as[i]);
+    g = g.is_contiguous() && !g.is_same(grads[i]) ? g.mul_(grads[i]) : g * grads[i];
     g = at::mm(g, hidden_[i]->weight);
   }
   return {g, s};

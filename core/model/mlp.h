@@ -27,7 +27,8 @@ class Mlp : public EnergyNet {
 
  private:
   at::Tensor act(const at::Tensor& z) const;
-  at::Tensor act_grad(const at::Tensor& z, const at::Tensor& a) const;  // d act / dz at z (a = act(z))
+  // Consumes the pre-activation z: returns {act(z), act'(z)} computed in one pass.
+  std::pair<at::Tensor, at::Tensor> act_and_grad(at::Tensor z) const;
 
   MlpOptions opt_;
   std::vector<torch::nn::Linear> hidden_;
