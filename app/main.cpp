@@ -14,6 +14,9 @@ void print_help() {
       "JEM Lab: train Joint Energy Models and watch them learn.\n\n"
       "usage: jemlab [knobs]            the lab on the default 2D demo\n"
       "       jemlab train [options]    headless training (config.json, metrics.jsonl, checkpoints)\n"
+      "       jemlab eval --ckpt F --eval test_clf|calibration|OOD|nll|logp_hist\n"
+      "       jemlab sample --ckpt F --n N --n_steps S [--class Y] [--fresh]\n"
+      "       jemlab control [--joint P00,P01,P10,P11] [--json]\n"
       "       jemlab bench [options]    iterations per second of the default configuration\n\n"
       "'jemlab COMMAND --help' lists a command's options and every knob with its range.\n");
 }
@@ -30,6 +33,9 @@ int main(int argc, char** argv) {
   try {
     if (command == "train") return jem::cli::cmd_train(args);
     if (command == "bench") return jem::cli::cmd_bench(args);
+    if (command == "eval") return jem::cli::cmd_eval(args);
+    if (command == "sample") return jem::cli::cmd_sample(args);
+    if (command == "control") return jem::cli::cmd_control(args);
     if (command == "help") {
       print_help();
       return 0;

@@ -60,6 +60,42 @@ check "divergence exit 3" test $code -eq 3
 check "divergence message" contains "$T/div.out" "divergence at step"
 check "divergence checkpoint" test -s "$T/div/last.ckpt"
 
+# eval: every mode prints a table and writes JSON (CSV for bins and histograms).
+C="$T/run/last.ckpt"
+"$JEMLAB" eval --ckpt "$C" --eval test_clf >"$T/e1.out" 2>&1
+check "eval test_clf" contains "$T/e1.out" "test accuracy 0\.[0-9]*   test NLL"
+check "eval test_clf json" contains "$T/run/eval_test_clf.json" '"accuracy":'
+"$JEMLAB" eval --ckpt "$C" --eval calibration --n_bins 10 --out "$T/ev" >"$T/e2.out" 2>&1
+check "eval calibration ECE" contains "$T/e2.out" "^ECE 0\."
+check "eval calibration csv" test "$(wc -l <"$T/ev/eval_calibration_bins.csv")" -eq 11
+"$JEMLAB" eval --ckpt "$C" --eval OOD --ood_dataset circles --out "$T/ev" >"$T/e3.out" 2>&1
+check "eval OOD table" contains "$T/e3.out" "^pxgrad   0\.[0-9]*"
+check "eval OOD json" contains "$T/ev/eval_OOD.json" '"energy":'
+check "eval OOD csv" contains "$T/ev/eval_OOD_hist.csv" "^score,bin_lo,bin_hi,test,circles"
+"$JEMLAB" eval --ckpt "$C" --eval nll --res 64 --out "$T/ev" >"$T/e4.out" 2>&1
+check "eval nll" contains "$T/e4.out" "^test NLL "
+"$JEMLAB" eval --ckpt "$C" --eval logp_hist --out "$T/ev" >"$T/e5.out" 2>&1
+check "eval logp_hist csv" contains "$T/ev/eval_logp_hist_hist.csv" "^score,bin_lo,bin_hi,test,uniform,shifted,rotated"
+expect_error "eval bad mode" "unknown mode 'xyz'" eval --ckpt "$C" --eval xyz
+expect_error "eval bad OOD set" "unknown OOD set 'svhn'" eval --ckpt "$C" --eval OOD --ood_dataset svhn
+expect_error "eval no ckpt" "--ckpt FILE is required" eval --eval nll
+
+# sample: CSV of samples from the buffer or fresh chains, optionally class-conditional.
+"$JEMLAB" sample --ckpt "$C" --n 50 --n_steps 5 >"$T/s1.csv" 2>"$T/s1.err"
+check "sample rows" test "$(wc -l <"$T/s1.csv")" -eq 51
+check "sample header" contains "$T/s1.csv" "^x0,x1,label$"
+"$JEMLAB" sample --ckpt "$C" --n 20 --n_steps 5 --class 1 --fresh --out "$T/s2.csv" 2>/dev/null
+check "sample conditional" test "$(grep -c ',1$' "$T/s2.csv")" -eq 20
+expect_error "sample bad class" "class: 9 is not a class" sample --ckpt "$C" --class 9
+
+# control: the triple table, and the same as JSON.
+"$JEMLAB" control --joint 0.4,0.3,0.2,0.1 --n_samples 20000 >"$T/c1.out" 2>&1
+check "control table" contains "$T/c1.out" "^p(x=0)            0.7000"
+"$JEMLAB" control --json --n_samples 20000 >"$T/c2.out" 2>&1
+check "control json" contains "$T/c2.out" '"true":'
+check "control json keys" bash -c "grep -q '\"baseline\":' '$T/c2.out' && grep -q '\"jem\":' '$T/c2.out' && grep -q '\"py_given_x\":' '$T/c2.out'"
+expect_error "control bad joint" "expected 4 numbers" control --joint 0.5,0.5
+
 # bench: the last line is "<number> it/s".
 "$JEMLAB" bench --iters 3 --warmup 1 --threads 1 >"$T/bench.out" 2>&1
 check "bench exits 0" test $? -eq 0

@@ -25,28 +25,6 @@ TEST(Training, JemOnTwoMoonsReachesNinetyFivePercent) {
   EXPECT_GE(t.test_accuracy(), 0.95);
 }
 
-TEST(Training, JemOnEightGaussiansClassifiesAndItsBufferCoversEveryMode) {
-  Settings s = fast("8gaussians");
-  Trainer t(s);
-  std::vector<StepStats> log;
-  for (int i = 0; i < 1500; ++i) log.push_back(t.step());
-  EXPECT_GE(t.test_accuracy(), 0.95);
-  for (const auto& st : log) ASSERT_TRUE(std::isfinite(st.loss)) << "step " << st.step;
-
-  // Every one of the 8 modes holds a fair share of the replay buffer (uniform chance would give
-  // each ~1% within this radius), and most of the buffer sits near some mode.
-  at::Tensor x = t.state().buffer.x();
-  at::Tensor k = at::arange(8, at::kFloat) * (2 * M_PI / 8);
-  at::Tensor centres = at::stack({2 * at::cos(k), 2 * at::sin(k)}, 1);
-  at::Tensor d = (x.unsqueeze(1) - centres.unsqueeze(0)).norm(2, 2);  // [N,8]
-  at::Tensor near = d < 0.5;
-  for (int m = 0; m < 8; ++m) {
-    const double share = near.select(1, m).to(at::kFloat).mean().item<double>();
-    EXPECT_GT(share, 0.04) << "mode " << m << " holds only " << share << " of the buffer";
-  }
-  EXPECT_GT(near.any(1).to(at::kFloat).mean().item<double>(), 0.6);
-}
-
 TEST(Training, BaselineAndPureEbmAreSettingsNotCodePaths) {
   Settings base = fast("moons");
   base.p_x_weight = 0;  // baseline: no sampling at all

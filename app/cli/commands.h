@@ -7,6 +7,9 @@ namespace jem::cli {
 
 int cmd_train(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
+int cmd_eval(const std::vector<std::string>& args);
+int cmd_sample(const std::vector<std::string>& args);
+int cmd_control(const std::vector<std::string>& args);
 int cmd_demo(const std::vector<std::string>& args);  // what bare `jemlab` runs without a window
 
 }  // namespace jem::cli

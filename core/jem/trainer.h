@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/jem/views.h"
 #include "core/params/settings.h"
@@ -39,6 +40,11 @@ class Trainer {
   DataView data_view() const;
   // A fresh chain from (x, y) with the current sampler knobs; label < 0 samples p(x).
   Trajectories run_chain(float x, float y, int label, int n_steps);
+
+  // n samples after n_steps more SGLD steps, starting from the replay buffer (from class
+  // `label`'s slots when label >= 0) or, with fresh, from the init distribution. Read-only:
+  // neither the buffer nor the training RNG change. Returns [n*2] positions.
+  std::vector<float> sample(int n, int n_steps, int label, bool fresh, uint64_t seed);
 
   // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back.
   std::string serialize() const;

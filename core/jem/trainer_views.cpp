@@ -4,6 +4,7 @@
 #include "core/jem/sampler.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
+#include "core/util/error.h"
 
 namespace jem {
 namespace {
@@ -107,6 +108,29 @@ Trajectories Trainer::run_chain(float x, float y, int label, int n_steps) {
   tr.xy = to_vector<float>(r.trajectory);
   tr.label = {label};
   return tr;
+}
+
+std::vector<float> Trainer::sample(int n, int n_steps, int label, bool fresh, uint64_t seed) {
+  TrainerState& t = *st_;
+  const Settings& s = t.s;
+  if (label >= t.data.n_classes) throw Error("class: " + std::to_string(label) + " is not a class of this model (0.." +
+                                             std::to_string(t.data.n_classes - 1) + ")");
+  Rng rng(seed, t.device);
+  at::Tensor y = label >= 0 ? at::full({n}, label, at::TensorOptions().dtype(at::kLong).device(t.device)) : at::Tensor();
+  at::Tensor x0;
+  if (fresh || t.buffer.size() == 0) {
+    x0 = t.init.sample(n, y, s.sgld_init, s.init_noise, rng.dev());
+  } else {
+    x0 = t.buffer.draw(n, y, /*reinit_freq=*/0.0, t.init, s.sgld_init, s.init_noise, rng.dev()).x0;
+  }
+  SgldParams p = sgld_params(t, 0);
+  p.n_steps = n_steps;
+  EnergyNet& net = *t.net;
+  ScoreFn score = [&net](const at::Tensor& xx, const at::Tensor& yy) { return net.score(xx, yy); };
+  net.eval();
+  SgldResult r = run_sgld(score, x0, y, p, rng.dev());
+  net.train();
+  return to_vector<float>(r.x);
 }
 
 }  // namespace jem

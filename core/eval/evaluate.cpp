@@ -1,0 +1,152 @@
+#include "core/eval/evaluate.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn.h>
+
+#include <cmath>
+
+#include "core/eval/quadrature.h"
+#include "core/jem/trainer.h"
+#include "core/jem/trainer_state.h"
+#include "core/metrics/auroc.h"
+#include "core/util/error.h"
+
+namespace jem {
+namespace {
+
+template <typename T>
+std::vector<T> to_vector(const at::Tensor& t) {
+  at::Tensor c = t.detach().to(at::kCPU).contiguous();
+  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+// Runs f over x in chunks with the model in eval mode and gradients off.
+at::Tensor batched(TrainerState& t, const at::Tensor& x, const std::function<at::Tensor(const at::Tensor&)>& f) {
+  torch::NoGradGuard no_grad;
+  t.net->eval();
+  std::vector<at::Tensor> out;
+  const int64_t chunk = 8192;
+  for (int64_t i = 0; i < x.size(0); i += chunk) out.push_back(f(x.narrow(0, i, std::min(chunk, x.size(0) - i))));
+  t.net->train();
+  return at::cat(out);
+}
+
+Box scaled(const Box& b, float factor) {
+  const float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+  const float hw = b.width() / 2 * factor, hh = b.height() / 2 * factor;
+  return Box{cx - hw, cx + hw, cy - hh, cy + hh};
+}
+
+at::Tensor ood_points(TrainerState& t, const std::string& name) {
+  const at::Tensor& x = t.data.x_test;
+  const int64_t n = x.size(0);
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(t.s.data_seed) + 1000);
+  if (name == "test") return x;
+  if (name == "uniform") {
+    Box b = scaled(t.data.box, 2.0f);
+    at::Tensor lo = at::tensor({b.x0, b.y0}), hi = at::tensor({b.x1, b.y1});
+    return lo + (hi - lo) * at::rand({n, 2}, g);
+  }
+  if (name == "shifted") return x + at::tensor({t.data.box.width() / 2, 0.0f});
+  if (name == "rotated") {
+    at::Tensor m = x.mean(0);
+    at::Tensor d = x - m;
+    return at::stack({-d.select(1, 1), d.select(1, 0)}, 1) + m;  // 90 degrees about the mean
+  }
+  Settings other = t.s;
+  other.dataset = name;
+  other.n_train = 16;
+  other.n_test = static_cast<int>(n);
+  try {
+    return make_toy2d(other).x_test;
+  } catch (const Error&) {
+    std::string names;
+    for (const auto& k : ood_dataset_names()) names += (names.empty() ? "" : "|") + k;
+    throw Error("ood_dataset: unknown OOD set '" + name + "' (one of " + names + ")");
+  }
+}
+
+}  // namespace
+
+ClassifierEval eval_classifier(Trainer& tr) {
+  TrainerState& t = tr.state();
+  at::Tensor logits = batched(t, t.x_test, [&](const at::Tensor& x) { return t.net->logits(x); });
+  ClassifierEval e;
+  e.n = t.x_test.size(0);
+  e.accuracy = (logits.argmax(1) == t.y_test).to(at::kDouble).mean().item<double>();
+  e.nll = at::cross_entropy_loss(logits.to(at::kDouble), t.y_test).item<double>();
+  return e;
+}
+
+Calibration eval_calibration(Trainer& tr, int n_bins) {
+  TrainerState& t = tr.state();
+  at::Tensor p = batched(t, t.x_test, [&](const at::Tensor& x) { return at::softmax(t.net->logits(x), 1); });
+  auto [conf, pred] = p.max(1);
+  return calibration(to_vector<double>(conf.to(at::kDouble)), to_vector<int>((pred == t.y_test).to(at::kInt)), n_bins);
+}
+
+std::vector<std::string> ood_dataset_names() {
+  return {"uniform", "shifted", "rotated", "moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"};
+}
+
+std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const std::string& score, double temperature) {
+  TrainerState& t = tr.state();
+  at::Tensor x = ood_points(t, dataset).to(t.device);
+  at::Tensor s;
+  if (score == "px") {
+    s = batched(t, x, [&](const at::Tensor& b) { return t.net->forward_all(b).neg_energy; });
+  } else if (score == "py") {
+    s = batched(t, x, [&](const at::Tensor& b) { return std::get<0>(at::softmax(t.net->logits(b), 1).max(1)); });
+  } else if (score == "pxgrad") {
+    t.net->eval();
+    s = -t.net->score(x, at::Tensor()).first.flatten(1).norm(2, 1);
+    t.net->train();
+  } else if (score == "energy") {
+    s = batched(t, x, [&](const at::Tensor& b) { return temperature * at::logsumexp(t.net->logits(b) / temperature, 1); });
+  } else {
+    throw Error("score: unknown OOD score '" + score + "' (one of px|py|pxgrad|energy)");
+  }
+  return to_vector<double>(s.to(at::kDouble));
+}
+
+OodEval eval_ood(Trainer& tr, const std::string& ood_dataset, double temperature, int hist_bins) {
+  OodEval e;
+  e.ood_dataset = ood_dataset;
+  for (const char* score : {"px", "py", "pxgrad", "energy"}) {
+    std::vector<double> in = ood_scores(tr, "test", score, temperature);
+    std::vector<double> out = ood_scores(tr, ood_dataset, score, temperature);
+    e.n_in = static_cast<int64_t>(in.size());
+    e.n_ood = static_cast<int64_t>(out.size());
+    e.scores.push_back({score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins)});
+  }
+  return e;
+}
+
+Box likelihood_box(const Box& data_box) { return scaled(data_box, 1.5f); }
+
+LikelihoodEval eval_likelihood(Trainer& tr, int res) {
+  TrainerState& t = tr.state();
+  LikelihoodEval e;
+  e.box = likelihood_box(t.data.box);
+  e.res = res;
+  auto opt = at::TensorOptions().dtype(at::kFloat).device(t.device);
+  t.net->eval();
+  LogDensityFn g = [&](const at::Tensor& x) { return t.net->forward_all(x).neg_energy; };
+  LogPartition lz = log_partition(g, e.box, res, opt);
+  e.log_z = lz.log_z;
+  e.log_z_error = lz.error;
+  at::Tensor f_test = batched(t, t.x_test, g);
+  e.test_nll = lz.log_z - f_test.to(at::kDouble).mean().item<double>();
+  if (t.data.log_p_true) {
+    e.has_truth = true;
+    e.true_nll = -t.data.log_p_true(t.data.x_test).to(at::kDouble).mean().item<double>();
+    LogDensityFn truth = [&](const at::Tensor& x) { return t.data.log_p_true(x.to(at::kCPU)).to(x.device()); };
+    DensityComparison c = compare_densities(truth, g, lz.log_z, e.box, res, opt);
+    e.entropy_true = c.entropy_true;
+    e.kl = c.kl;
+  }
+  t.net->train();
+  return e;
+}
+
+}  // namespace jem

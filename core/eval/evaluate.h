@@ -1,0 +1,55 @@
+// Evaluation of a trained model: classification, calibration, OOD detection and exact 2D
+// likelihood. Torch-free API over a Trainer (the CLI and the runner call it).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/data/box.h"
+#include "core/metrics/calibration.h"
+#include "core/metrics/histogram.h"
+
+namespace jem {
+
+class Trainer;
+
+struct ClassifierEval {
+  double accuracy = 0;
+  double nll = 0;  // mean cross-entropy on the test split
+  int64_t n = 0;
+};
+ClassifierEval eval_classifier(Trainer& t);
+Calibration eval_calibration(Trainer& t, int n_bins = 20);
+
+// OOD sets for 2D data: "uniform" over the data box enlarged twice, "shifted" and "rotated"
+// copies of the test data, or the name of another 2D dataset.
+std::vector<std::string> ood_dataset_names();
+
+struct OodScoreResult {
+  std::string score;  // px | py | pxgrad | energy
+  double auroc = 0;   // test set (positive) vs the OOD set
+  SharedHistograms hist;  // [test, ood] on shared bins
+};
+struct OodEval {
+  std::string ood_dataset;
+  int64_t n_in = 0, n_ood = 0;
+  std::vector<OodScoreResult> scores;
+};
+// temperature: of the energy score of Liu et al. 2020, T * logsumexp(f(x) / T).
+OodEval eval_ood(Trainer& t, const std::string& ood_dataset, double temperature = 1.0, int hist_bins = 50);
+
+// Per-sample OOD scores of one named set ("test" for the test split).
+std::vector<double> ood_scores(Trainer& t, const std::string& dataset, const std::string& score, double temperature = 1.0);
+
+struct LikelihoodEval {
+  Box box;                 // the quadrature box: the data box enlarged by half its size
+  int res = 0;
+  double log_z = 0, log_z_error = 0;
+  double test_nll = 0;     // -mean log p_model(x_test), nats
+  bool has_truth = false;  // the dataset's density is analytic
+  double true_nll = 0;     // -mean log p_true(x_test): the floor a perfect model reaches
+  double entropy_true = 0, kl = 0;  // H(p_true), KL(p_true || p_model) by quadrature
+};
+LikelihoodEval eval_likelihood(Trainer& t, int res = 256);
+Box likelihood_box(const Box& data_box);
+
+}  // namespace jem
