@@ -17,7 +17,7 @@ contains() { grep -q -- "$2" "$1"; }
 check "train exits 0" test $? -eq 0
 check "config.json written" contains "$T/run/config.json" '"sgld_lr": 0.1'
 check "30 metrics rows" test "$(wc -l <"$T/run/metrics.jsonl")" -eq 30
-check "metrics carry every term" contains "$T/run/metrics.jsonl" '"step":30,"loss":.*"l_px":.*"acc":.*"f_data":.*"f_q":.*"gap":.*"grad_norm":.*"sgld_grad_norm":.*"wall_s":.*"test_acc":[0-9]'
+check "metrics carry every term" contains "$T/run/metrics.jsonl" '"step":30,"loss":.*"l_px":.*"acc":.*"f_data":.*"f_q":.*"gap":.*"grad_norm":.*"sgld_grad_norm":.*"wall_s":.*"test_acc":[0-9.]*,"test_nll":[0-9]'
 check "checkpoint written" test -s "$T/run/last.ckpt"
 
 # Resume continues the same run to 40 and appends metrics.

@@ -14,7 +14,8 @@ std::vector<std::pair<const char*, double>> fields(const StepStats& s) {
           {"l_pxy", s.l_pxy},     {"l_reg", s.l_reg},       {"acc", s.acc},
           {"f_data", s.f_data},   {"f_q", s.f_q},           {"gap", s.gap},
           {"grad_norm", s.grad_norm}, {"sgld_grad_norm", s.sgld_grad_norm}, {"lr", s.lr},
-          {"wall_s", s.wall_s},   {"test_acc", s.test_acc}};
+          {"wall_s", s.wall_s},   {"test_acc", s.test_acc}, {"test_nll", s.test_nll},
+          {"kl_true", s.kl_true}};
 }
 
 }  // namespace

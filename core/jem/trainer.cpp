@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "core/eval/evaluate.h"
 #include "core/jem/objective.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
@@ -192,7 +193,13 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   t.opt->step();
   t.step += 1;
 
-  if (s.eval_every > 0 && t.step % s.eval_every == 0) st.test_acc = test_accuracy();
+  if (s.eval_every > 0 && t.step % s.eval_every == 0) {
+    st.test_acc = test_accuracy();
+    // Exact likelihood on a modest grid: ~36k forward passes, a few iterations' worth.
+    LikelihoodEval e = eval_likelihood(*this, 128);
+    st.test_nll = e.test_nll;
+    if (e.has_truth) st.kl_true = e.kl;
+  }
   if (t.step % s.guard_every == 0) snapshot_for_guard();
   st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
   if (guard) guard->reset();

@@ -25,6 +25,8 @@ struct StepStats {
   double lr = kNaN;
   double wall_s = 0;          // seconds since the run started
   double test_acc = kNaN;     // set on evaluation iterations
+  double test_nll = kNaN;     // exact -log p(x_test) by quadrature (2D), evaluation iterations
+  double kl_true = kNaN;      // KL(p_true || p_model) where the data density is analytic
 };
 
 // The divergence guard tripped: training was rolled back to `rolled_back_to`.
