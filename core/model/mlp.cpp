@@ -2,7 +2,9 @@
 
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/util/error.h"
 
@@ -86,6 +88,34 @@ NetOutput Mlp::forward_all(const at::Tensor& x) {
   return out;
 }
 
+namespace {
+
+// {logsumexp, softmax} along dim 1 in one pass. With few classes ATen's row-wise kernels cost
+// more than the arithmetic, so small contiguous CPU inputs take a plain loop.
+std::pair<at::Tensor, at::Tensor> logsumexp_and_softmax(const at::Tensor& logits) {
+  if (!(logits.is_cpu() && logits.scalar_type() == at::kFloat && logits.is_contiguous() && logits.size(1) <= 64)) {
+    at::Tensor lse = at::logsumexp(logits, 1);
+    return {lse, at::exp(logits - lse.unsqueeze(1))};
+  }
+  const int64_t n = logits.size(0), k = logits.size(1);
+  at::Tensor lse = at::empty({n}, logits.options()), soft = at::empty_like(logits);
+  const float* in = logits.data_ptr<float>();
+  float* out = soft.data_ptr<float>();
+  float* l = lse.data_ptr<float>();
+  for (int64_t i = 0; i < n; ++i) {
+    const float* row = in + i * k;
+    float m = row[0];
+    for (int64_t j = 1; j < k; ++j) m = std::max(m, row[j]);
+    float sum = 0;
+    for (int64_t j = 0; j < k; ++j) sum += (out[i * k + j] = std::exp(row[j] - m));
+    for (int64_t j = 0; j < k; ++j) out[i * k + j] /= sum;
+    l[i] = m + std::log(sum);
+  }
+  return {lse, soft};
+}
+
+}  // namespace
+
 std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tensor& y) {
   torch::NoGradGuard no_grad;
   // Forward, keeping each layer's activation derivative for the backward pass.
@@ -107,8 +137,9 @@ std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tens
     g = energy_head_->weight.expand({h.size(0), h.size(1)});
   } else {
     at::Tensor logits = at::addmm(head_->bias, h, head_->weight.t());
-    s = at::logsumexp(logits, 1);
-    g = at::mm(at::softmax(logits, 1), head_->weight);  // d lse / d logits = softmax
+    at::Tensor soft;
+    std::tie(s, soft) = logsumexp_and_softmax(logits);
+    g = at::mm(soft, head_->weight);  // d lse / d logits = softmax
   }
   for (int i = static_cast<int>(hidden_.size()) - 1; i >= 0; --i) {
     g = g.is_contiguous() && !g.is_same(grads[i]) ? g.mul_(grads[i]) : g * grads[i];
