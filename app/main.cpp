@@ -6,13 +6,16 @@
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "app/window/lab_window.h"
 
 namespace {
 
 void print_help() {
   std::printf(
       "JEM Lab: train Joint Energy Models and watch them learn.\n\n"
-      "usage: jemlab [knobs]            the lab on the default 2D demo\n"
+      "usage: jemlab [knobs] [--preset NAME]   the lab window on the default 2D demo\n"
+      "       jemlab --preset NAME --frames N --screenshot out.png   headless capture\n"
+      "       jemlab demo [options]     the default demo trained headless, with a progress bar\n"
       "       jemlab train [options]    headless training (config.json, metrics.jsonl, checkpoints)\n"
       "       jemlab eval --ckpt F --eval test_clf|calibration|OOD|nll|logp_hist\n"
       "       jemlab sample --ckpt F --n N --n_steps S [--class Y] [--fresh]\n"
@@ -40,7 +43,8 @@ int main(int argc, char** argv) {
       print_help();
       return 0;
     }
-    if (command.empty()) return jem::cli::cmd_demo(args);
+    if (command == "demo") return jem::cli::cmd_demo(args);
+    if (command.empty()) return jem::window::run_lab(args);
     std::fprintf(stderr, "jemlab: unknown command '%s'\n\n", command.c_str());
     print_help();
     return 2;

@@ -115,7 +115,7 @@ int cmd_train(const std::vector<std::string>& args) {
 int cmd_demo(const std::vector<std::string>& args) {
   Args a = parse_args(args, train_options());
   if (a.help) {
-    std::printf("%s", usage("", "Opens the lab on the default 2D demo.", train_options()).c_str());
+    std::printf("%s", usage("demo", "Trains the default 2D demo (two moons) headless, with a progress bar; bare `jemlab` opens the window.", train_options()).c_str());
     return 0;
   }
   if (a.get("out") == "runs/train") a.options["out"] = "runs/demo";

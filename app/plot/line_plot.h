@@ -1,0 +1,30 @@
+// A small line-plot module over ImDrawList (Debian has no ImPlot): axes with 1-2-5 ticks, linear
+// or log y, legend, hover readout, per-pixel min/max decimation for long histories.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace jem::plot {
+
+struct Series {
+  std::string label;
+  uint32_t color = 0xffffffff;  // ImU32
+  std::vector<float> x, y;      // NaN y values are skipped (sparse series such as test accuracy)
+};
+
+struct PlotOptions {
+  float height = 150;    // pixels; width fills the available region
+  bool log_y = false;    // non-positive values are skipped
+  std::string title;
+  bool fixed_y = false;  // use y_min..y_max instead of the data's range
+  float y_min = 0, y_max = 1;
+};
+
+void line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt);
+
+// Nice tick positions covering [lo, hi] with about `target` steps (1, 2, 5 x 10^k).
+std::vector<double> nice_ticks(double lo, double hi, int target);
+std::string format_tick(double v);
+
+}  // namespace jem::plot

@@ -1,0 +1,35 @@
+// What every panel of one frame sees: the runner (to send commands), the snapshot being drawn,
+// and window-wide facts. Panels never touch the trainer; they read `snap` and call runner.send().
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/window/presets.h"
+#include "core/runner/runner.h"
+
+namespace jem::window {
+
+struct PanelRect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+struct LabContext {
+  Runner* runner = nullptr;
+  std::shared_ptr<const Snapshot> snap;  // one snapshot per frame, so all panels agree
+  float ui_scale = 1;                    // HiDPI content scale
+  double fps = 0;
+  double frame_dt = 1.0 / 60;            // seconds since the previous frame
+  std::vector<Preset> presets;
+  std::string preset_name;
+  std::string screenshot_request;        // set by F12 or the export button; the frame loop writes it
+  // Filled by panels for the capture's sidecar (tests locate what they check on the PNG).
+  std::map<std::string, PanelRect> panel_rects;
+  std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
+  std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen
+
+  void send(Command c) const { runner->send(std::move(c)); }
+};
+
+}  // namespace jem::window

@@ -1,0 +1,254 @@
+// The frame loop, in the spirit of Dear ImGui's example_glfw_opengl3/main.cpp: GLFW window,
+// OpenGL 3.3 core through libepoxy, one Runner training on its own thread, four panels.
+#include "app/window/lab_window.h"
+
+#include <epoxy/gl.h>
+// epoxy first: GLFW must not pull in the system GL header.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "app/cli/args.h"
+#include "app/window/panel_controls.h"
+#include "app/window/panel_curves.h"
+#include "app/window/panel_landscape.h"
+#include "app/window/panel_presets.h"
+#include "app/window/resource_paths.h"
+#include "app/window/screenshot.h"
+
+namespace jem::window {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const std::vector<cli::OptionSpec>& lab_options() {
+  static const std::vector<cli::OptionSpec> o = {
+      {"preset", "Start from assets/presets/NAME.json (knob flags apply on top)", ""},
+      {"frames", "Run this many frames, then exit (headless capture; 0: until closed)", "0"},
+      {"screenshot", "With --frames: write the last frame to this PNG (plus FILE.png.json for tests)", ""},
+      {"fps", "Frame-rate cap (Xvfb and llvmpipe have no vsync; the trainer needs the cores)", "60"},
+      {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
+      {"shaders", "Folder of the GLSL shaders (default: $JEMLAB_SHADERS, else next to the executable)", ""},
+      {"assets", "Folder of presets/ (default: $JEMLAB_ASSETS, else next to the executable)", ""},
+  };
+  return o;
+}
+
+std::string option_or_empty(const cli::Args& a, const std::string& name) { return a.has(name) ? a.get(name) : ""; }
+
+// CPU seconds of the calling thread: what a frame costs, independent of the machine's load.
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void glfw_error(int code, const char* text) { std::fprintf(stderr, "jemlab: GLFW error %d: %s\n", code, text); }
+
+void setup_imgui_style(float scale) {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& st = ImGui::GetStyle();
+  st.WindowRounding = 0, st.FrameRounding = 3, st.GrabRounding = 3;
+  st.WindowBorderSize = 1, st.FramePadding = ImVec2(6, 3), st.ItemSpacing = ImVec2(7, 5);
+  st.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.09f, 0.11f, 1);
+  st.Colors[ImGuiCol_TitleBgActive] = st.Colors[ImGuiCol_TitleBg] = ImVec4(0.14f, 0.16f, 0.22f, 1);
+  st.ScaleAllSizes(scale);
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed from the window size every frame
+  const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  if (std::filesystem::exists(font)) {
+    io.Fonts->AddFontFromFileTTF(font, std::round(14.0f * scale));
+  } else {
+    ImFontConfig cfg;
+    cfg.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&cfg);
+  }
+}
+
+// Fixed layout: controls left, landscape centre, presets and curves right.
+struct Layout {
+  PanelRect controls, landscape, presets, curves;
+};
+Layout compute_layout(float w, float h, float scale) {
+  Layout l;
+  const float left = std::clamp(w * 0.24f, 300 * scale, 420 * scale);
+  const float right = std::clamp(w * 0.28f, 300 * scale, 520 * scale);
+  const float presets_h = std::clamp(h * 0.24f, 150 * scale, 260 * scale);
+  l.controls = {0, 0, left, h};
+  l.landscape = {left, 0, w - left - right, h};
+  l.presets = {w - right, 0, right, presets_h};
+  l.curves = {w - right, presets_h, right, h - presets_h};
+  return l;
+}
+
+void handle_shortcuts(LabContext& ctx) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  const Snapshot& s = *ctx.snap;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
+    ctx.send(transport_command(Transport::PlayPause, s));
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) ctx.send(transport_command(Transport::Step, s));
+  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) ctx.send(transport_command(Transport::Reset, s));
+  if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) ctx.screenshot_request = "jemlab-screenshot.png";
+}
+
+}  // namespace
+
+int run_lab(const std::vector<std::string>& args) {
+  cli::Args a = cli::parse_args(args, lab_options(), window_base_settings());
+  if (a.help) {
+    std::printf("%s", cli::usage("", "Opens the lab: live training of a JEM with its energy landscape, SGLD chains "
+                                     "and curves.\nShortcuts: space play/pause, S step, R reset, F12 screenshot.",
+                                 lab_options())
+                          .c_str());
+    return 0;
+  }
+  const std::string shader_dir = find_resource_dir("shaders", option_or_empty(a, "shaders"), "JEMLAB_SHADERS");
+  const std::string assets_dir = find_resource_dir("assets", option_or_empty(a, "assets"), "JEMLAB_ASSETS");
+  const int frames = a.get_int("frames");
+  const std::string screenshot = option_or_empty(a, "screenshot");
+  const double frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
+  int win_w = 1600, win_h = 1000;
+  std::sscanf(a.get("size").c_str(), "%dx%d", &win_w, &win_h);
+
+  LabContext ctx;
+  ctx.presets = load_presets(assets_dir + "/presets", window_base_settings());
+  Settings start = a.settings;
+  if (!option_or_empty(a, "preset").empty()) {
+    const Preset* p = find_preset(ctx.presets, option_or_empty(a, "preset"));
+    if (!p) throw std::runtime_error("unknown preset '" + option_or_empty(a, "preset") + "' (see " + assets_dir + "/presets)");
+    // Knob flags given with --preset apply on top of it.
+    start = cli::parse_args(args, lab_options(), p->settings).settings;
+    ctx.preset_name = p->name;
+  } else if (start == window_base_settings() && find_preset(ctx.presets, "jem_default")) {
+    ctx.preset_name = "jem_default";
+  }
+
+  glfwSetErrorCallback(glfw_error);
+  if (!glfwInit()) throw std::runtime_error("cannot initialise GLFW (no display? try xvfb-run -a)");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(win_w, win_h, "JEM Lab", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    throw std::runtime_error("cannot open an OpenGL 3.3 core window");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);  // vsync where there is one; the sleep below caps the rate where there is not
+  float xscale = 1, yscale = 1;
+  glfwGetWindowContentScale(window, &xscale, &yscale);
+  ctx.ui_scale = std::max(1.0f, xscale);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  setup_imgui_style(ctx.ui_scale);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  int code = 0;
+  {
+    Runner runner(start);
+    ctx.runner = &runner;
+    ctx.snap = runner.latest();
+    LandscapePanel landscape(shader_dir);  // throws ShaderError with the file and GLSL log
+    ControlsPanel controls;
+    CurvesPanel curves;
+    PresetsPanel presets;
+
+    int frame = 0, active_frames = 3;
+    auto last = Clock::now(), fps_t0 = last;
+    int fps_frames = 0;
+    uint64_t seen_version = 0;
+    const double cpu0 = thread_cpu_s();
+    while (!glfwWindowShouldClose(window)) {
+      const auto frame_start = Clock::now();
+      // Idle (paused, nothing moving, no input): block on events instead of drawing 60 frames a
+      // second; a few frames after any wake-up let ImGui settle hover and release states.
+      const bool busy = frames > 0 || ctx.snap->state == RunState::Running || landscape.animating() ||
+                        ImGui::IsAnyItemActive() || ctx.snap->version != seen_version;
+      seen_version = ctx.snap->version;
+      if (busy || active_frames > 0) {
+        glfwPollEvents();
+        active_frames = std::max(0, active_frames - 1);
+      } else {
+        glfwWaitEventsTimeout(0.25);
+        if (Clock::now() - frame_start < std::chrono::milliseconds(240)) active_frames = 3;
+      }
+      const auto now = Clock::now();
+      ctx.frame_dt = std::chrono::duration<double>(now - last).count();
+      last = now;
+      ctx.snap = runner.latest();
+      ctx.chain_heads_px.clear();
+
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      // Headless capture: Xvfb parks the pointer mid-screen; keep hover tooltips out of the image.
+      if (frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      ImGui::NewFrame();
+      handle_shortcuts(ctx);
+      const ImVec2 display = ImGui::GetIO().DisplaySize;
+      const Layout layout = compute_layout(display.x, display.y, ctx.ui_scale);
+      controls.draw(ctx, layout.controls);
+      landscape.draw(ctx, layout.landscape);
+      presets.draw(ctx, layout.presets);
+      curves.draw(ctx, layout.curves);
+      ImGui::Render();
+
+      int fb_w = 0, fb_h = 0;
+      glfwGetFramebufferSize(window, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      glClearColor(0.09f, 0.09f, 0.11f, 1);  // the panels' background (they draw none)
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+      ++frame;
+      const bool last_frame = frames > 0 && frame >= frames;
+      const float fb_scale = display.x > 0 ? fb_w / display.x : 1;
+      if (last_frame && !screenshot.empty()) ctx.screenshot_request = screenshot;
+      if (!ctx.screenshot_request.empty()) {
+        if (write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h)))
+          write_sidecar(ctx.screenshot_request, ctx, fb_scale);
+        else
+          code = 1;
+        ctx.screenshot_request.clear();
+      }
+      glfwSwapBuffers(window);
+      if (last_frame) break;
+
+      ++fps_frames;
+      const double fps_dt = std::chrono::duration<double>(Clock::now() - fps_t0).count();
+      if (fps_dt >= 0.5) {
+        ctx.fps = fps_frames / fps_dt;
+        fps_frames = 0;
+        fps_t0 = Clock::now();
+      }
+      std::this_thread::sleep_until(frame_start + std::chrono::duration<double>(frame_s));
+    }
+    if (frames > 0)
+      std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame\n",
+                   frame, ctx.fps, static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s,
+                   run_state_name(ctx.snap->state), (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame));
+  }  // the runner stops (finishing its step) before the GL context goes away
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return code;
+}
+
+}  // namespace jem::window

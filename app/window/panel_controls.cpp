@@ -1,0 +1,166 @@
+#include "app/window/panel_controls.h"
+#include "app/window/panel_common.h"
+
+#include <imgui.h>
+
+#include <cmath>
+
+namespace jem::window {
+namespace {
+
+ImVec4 state_color(RunState s) {
+  switch (s) {
+    case RunState::Running: return ImVec4(0.45f, 0.85f, 0.45f, 1);
+    case RunState::Paused: return ImVec4(0.95f, 0.8f, 0.35f, 1);
+    default: return ImVec4(1.0f, 0.4f, 0.35f, 1);
+  }
+}
+
+void tooltip(const ParamSpec& p) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+  ImGui::TextUnformatted(p.help.c_str());
+  ImGui::TextDisabled("%s, %s%s", type_name(p.type).c_str(), describe_range(p).c_str(),
+                      p.effect == Effect::Reset     ? "; a change restarts the run"
+                      : p.effect == Effect::Buffer  ? "; a change rebuilds the replay buffer"
+                      : p.effect == Effect::Optimizer ? "; a change rebuilds the optimiser"
+                                                      : "");
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void ControlsPanel::draw_status(LabContext& ctx) {
+  const Snapshot& s = *ctx.snap;
+  ImGui::TextColored(state_color(s.state), "%s", status_line(s, ctx.fps).c_str());
+  const float w = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+  if (ImGui::Button(play_pause_label(s), ImVec2(w, 0))) ctx.send(transport_command(Transport::PlayPause, s));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  ImGui::SameLine();
+  if (ImGui::Button("Step", ImVec2(w, 0))) ctx.send(transport_command(Transport::Step, s));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One training iteration, then pause (S)");
+  ImGui::SameLine();
+  if (ImGui::Button("Reset", ImVec2(w, 0))) ctx.send(transport_command(Transport::Reset, s));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from step 0 with the same knobs (R)");
+  ImGui::SameLine();
+  if (ImGui::Button("Reseed", ImVec2(w, 0))) ctx.send(transport_command(Transport::Reseed, s));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again with the next seed (seed %d)", s.settings.seed + 1);
+  // The newest error from the runner (a rejected knob, an unreadable checkpoint).
+  for (auto it = s.events.rbegin(); it != s.events.rend(); ++it) {
+    if (it->step + 200 < s.step) break;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(it->is_error ? ImVec4(1, 0.5f, 0.45f, 1) : ImVec4(0.7f, 0.8f, 0.9f, 1), "step %lld: %s",
+                       static_cast<long long>(it->step), it->text.c_str());
+    ImGui::PopTextWrapPos();
+    break;
+  }
+}
+
+void ControlsPanel::draw_guard(LabContext& ctx) {
+  const auto advice = guard_advice(*ctx.snap);
+  if (!advice) return;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1));
+  const float h = ImGui::GetTextLineHeightWithSpacing() * 6.5f;
+  ImGui::BeginChild("guard", ImVec2(0, h), true);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(ImVec4(1, 0.75f, 0.7f, 1), "Training diverged");
+  ImGui::TextUnformatted(advice->what.c_str());
+  ImGui::TextUnformatted(advice->suggestion.c_str());
+  ImGui::PopTextWrapPos();
+  if (!advice->knob.empty()) {
+    const std::string label = "Set " + advice->knob + " and resume";
+    if (ImGui::Button(label.c_str())) {
+      ctx.send(cmd::SetParam{advice->knob, knob_text(*find_param(advice->knob), advice->new_value)});
+      ctx.send(cmd::Resume{});
+    }
+    ImGui::SameLine();
+  }
+  if (ImGui::Button("Resume as is")) ctx.send(cmd::Resume{});
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void ControlsPanel::draw_checkpoint(LabContext& ctx) {
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 7.5f);
+  ImGui::InputText("##ckpt", checkpoint_path_, sizeof checkpoint_path_);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Checkpoint file: model, optimiser, replay buffer, RNG and step.");
+  ImGui::SameLine();
+  if (ImGui::Button("Save")) ctx.send(cmd::Save{checkpoint_path_});
+  ImGui::SameLine();
+  if (ImGui::Button("Load")) ctx.send(cmd::Load{checkpoint_path_});
+  if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_request = "jemlab-screenshot.png";
+}
+
+void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
+  const Settings& published = ctx.snap->settings;
+  ImGui::PushID(p.name.c_str());
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  const double shown = p.type == ParamType::Choice ? 0.0 : pending_.shown(p, published);
+  bool changed = false, released = false;
+  double value = shown;
+  switch (p.type) {
+    case ParamType::Bool: {
+      bool b = shown != 0;
+      changed = ImGui::Checkbox(p.name.c_str(), &b);
+      value = b ? 1 : 0;
+      released = changed;
+      break;
+    }
+    case ParamType::Choice: {
+      const int current = choice_index(p, published);
+      if (ImGui::BeginCombo(p.name.c_str(), p.choices[size_t(current)].c_str())) {
+        for (size_t i = 0; i < p.choices.size(); ++i)
+          if (ImGui::Selectable(p.choices[i].c_str(), int(i) == current)) ctx.send(choice_command(p, int(i)));
+        ImGui::EndCombo();
+      }
+      break;
+    }
+    case ParamType::Int: {
+      int v = int(std::lround(shown));
+      if (wants_input_field(p)) {
+        changed = ImGui::InputInt(p.name.c_str(), &v, 1, 100, ImGuiInputTextFlags_EnterReturnsTrue);
+        released = changed;
+      } else {
+        const int lo = int(p.min), hi = int(p.max);
+        changed = ImGui::SliderInt(p.name.c_str(), &v, lo, hi, "%d",
+                                   p.log_scale ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None);
+        released = ImGui::IsItemDeactivatedAfterEdit();
+      }
+      value = v;
+      break;
+    }
+    case ParamType::Real: {
+      double lo = p.min, hi = p.max;
+      changed = ImGui::SliderScalar(p.name.c_str(), ImGuiDataType_Double, &value, &lo, &hi,
+                                    p.log_scale ? "%.3g" : "%.4g",
+                                    p.log_scale ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None);
+      released = ImGui::IsItemDeactivatedAfterEdit();
+      break;
+    }
+  }
+  tooltip(p);
+  // Live knobs apply while the slider moves; knobs that rebuild or reset the run apply on release.
+  if (p.type != ParamType::Choice) {
+    if (changed) pending_.sent(p.name, value);
+    if ((changed && !applies_on_release(p)) || released) ctx.send(knob_command(p, value));
+  }
+  ImGui::PopID();
+}
+
+void ControlsPanel::draw(LabContext& ctx, const PanelRect& rect) {
+  begin_panel("Controls", "controls", rect, ctx);
+  draw_status(ctx);
+  draw_guard(ctx);
+  ImGui::Separator();
+  for (const std::string& group : knob_groups()) {
+    const bool open_by_default = group == "loss" || group == "sampler";
+    if (!ImGui::CollapsingHeader(group_title(group), open_by_default ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;
+    for (const ParamSpec* p : knobs_in_group(group)) draw_knob(ctx, *p);
+  }
+  if (ImGui::CollapsingHeader("Checkpoints & export", ImGuiTreeNodeFlags_DefaultOpen)) draw_checkpoint(ctx);
+  ImGui::End();
+}
+
+}  // namespace jem::window

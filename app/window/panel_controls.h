@@ -1,0 +1,23 @@
+// The controls panel: status line, transport, divergence advice, checkpoints, and every schema
+// knob as a widget generated from its ParamSpec (grouped, help as tooltip).
+#pragma once
+#include "app/window/controls_logic.h"
+#include "app/window/lab_context.h"
+
+namespace jem::window {
+
+class ControlsPanel {
+ public:
+  void draw(LabContext& ctx, const PanelRect& rect);
+
+ private:
+  void draw_status(LabContext& ctx);
+  void draw_guard(LabContext& ctx);
+  void draw_checkpoint(LabContext& ctx);
+  void draw_knob(LabContext& ctx, const ParamSpec& p);
+
+  PendingEdits pending_;
+  char checkpoint_path_[512] = "runs/lab.ckpt";
+};
+
+}  // namespace jem::window

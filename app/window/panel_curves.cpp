@@ -1,0 +1,108 @@
+#include "app/window/panel_curves.h"
+#include "app/window/panel_common.h"
+
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+
+namespace jem::window {
+namespace {
+
+plot::Series series(const char* label, ImU32 color) {
+  plot::Series s;
+  s.label = label;
+  s.color = color;
+  return s;
+}
+
+}  // namespace
+
+CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
+  CurveSet c;
+  using Get = std::function<double(const StepStats&)>;
+  struct Spec {
+    std::vector<plot::Series>* group;
+    const char* label;
+    ImU32 color;
+    Get get;
+  };
+  const Spec specs[] = {
+      {&c.losses, "total", IM_COL32(240, 240, 240, 255), [](const StepStats& s) { return s.loss; }},
+      {&c.losses, "L p(x)", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.l_px; }},
+      {&c.losses, "CE p(y|x)", IM_COL32(230, 159, 0, 255), [](const StepStats& s) { return s.l_pyx; }},
+      {&c.losses, "L p(x|y)", IM_COL32(0, 158, 115, 255), [](const StepStats& s) { return s.l_pxy; }},
+      {&c.losses, "E^2 reg", IM_COL32(204, 121, 167, 255), [](const StepStats& s) { return s.l_reg; }},
+      {&c.accuracy, "batch acc", IM_COL32(230, 159, 0, 255), [](const StepStats& s) { return s.acc; }},
+      {&c.accuracy, "test acc", IM_COL32(240, 228, 66, 255), [](const StepStats& s) { return s.test_acc; }},
+      {&c.energies, "f(x_data)", IM_COL32(0, 158, 115, 255), [](const StepStats& s) { return s.f_data; }},
+      {&c.energies, "f(x_q)", IM_COL32(213, 94, 0, 255), [](const StepStats& s) { return s.f_q; }},
+      {&c.gap, "gap f(x_data) - f(x_q)", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.gap; }},
+      {&c.grads, "param grad", IM_COL32(204, 121, 167, 255), [](const StepStats& s) { return s.grad_norm; }},
+      {&c.grads, "SGLD |grad_x|", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.sgld_grad_norm; }},
+      {&c.lr, "lr", IM_COL32(200, 200, 200, 255), [](const StepStats& s) { return s.lr; }},
+  };
+  const size_t n = h.size();
+  const size_t stride = std::max<size_t>(1, (n + max_points - 1) / std::max<size_t>(1, max_points));
+  for (const Spec& spec : specs) {
+    plot::Series s = series(spec.label, spec.color);
+    bool any = false;
+    // Sparse series (test accuracy) keep every value; dense ones are averaged over the stride.
+    for (size_t i = 0; i < n; i += stride) {
+      double sum = 0;
+      int count = 0;
+      const size_t end = std::min(n, i + stride);
+      for (size_t j = i; j < end; ++j) {
+        const double v = spec.get(h[j]);
+        if (std::isfinite(v)) sum += v, ++count;
+      }
+      s.x.push_back(float(h[end - 1].step));
+      s.y.push_back(count ? float(sum / count) : NAN);
+      any = any || count > 0;
+    }
+    if (any) spec.group->push_back(std::move(s));
+  }
+  return c;
+}
+
+void CurvesPanel::draw(LabContext& ctx, const PanelRect& rect) {
+  begin_panel("Training curves", "curves", rect, ctx);
+  const MetricsHistory& h = ctx.snap->history;
+  const int64_t last = h.empty() ? -1 : h.back().step;
+  // Rebuilding walks the whole history: a few times a second is plenty for the eye.
+  const auto now = std::chrono::steady_clock::now();
+  if ((h.size() != built_rows_ || last != built_last_step_) && now - built_at_ > std::chrono::milliseconds(200)) {
+    built_at_ = now;
+    curves_ = build_curves(h, 600);
+    built_rows_ = h.size();
+    built_last_step_ = last;
+  }
+  ImGui::Checkbox("log loss", &log_loss_);
+  ImGui::SameLine();
+  ImGui::Checkbox("log grads", &log_grads_);
+  ImGui::SameLine();
+  ImGui::Checkbox("log lr", &log_lr_);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log scales skip values <= 0 (the p(x) loss is often negative).");
+
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float h_small = std::max(60.0f, (avail - 5 * spacing) * 0.14f);
+  const float h_big = std::max(80.0f, (avail - 5 * spacing - 2 * h_small) / 4);
+  plot::PlotOptions o;
+  o.height = h_big, o.log_y = log_loss_, o.title = "loss";
+  plot::line_plot("loss", curves_.losses, o);
+  o = {}, o.height = h_big, o.title = "accuracy", o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
+  plot::line_plot("acc", curves_.accuracy, o);
+  o = {}, o.height = h_big, o.title = "mean -E";
+  plot::line_plot("energies", curves_.energies, o);
+  o = {}, o.height = h_small, o.title = "gap f(x_data) - f(x_q)";
+  plot::line_plot("gap", curves_.gap, o);
+  o = {}, o.height = h_big, o.log_y = log_grads_, o.title = "grad norms";
+  plot::line_plot("grads", curves_.grads, o);
+  o = {}, o.height = ImGui::GetContentRegionAvail().y - spacing, o.log_y = log_lr_, o.title = "learning rate";
+  plot::line_plot("lr", curves_.lr, o);
+  ImGui::End();
+}
+
+}  // namespace jem::window

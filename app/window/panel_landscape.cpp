@@ -1,0 +1,345 @@
+#include "app/window/panel_landscape.h"
+#include "app/window/panel_common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/plot/colormap.h"
+#include "app/plot/line_plot.h"
+
+namespace jem::window {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kResSteps[] = {48, 64, 96, 128, 160, 192, 256};
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+void class_rgba(int k, float alpha, float lighten, float* out) {
+  plot::class_rgb(k, out);
+  for (int c = 0; c < 3; ++c) out[c] += (1 - out[c]) * lighten;
+  out[3] = alpha;
+}
+
+void help_marker(const char* text) {
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+}  // namespace
+
+void LandscapePanel::draw_toolbar(const Snapshot& s) {
+  const float em = ImGui::GetFontSize();
+  int mode = static_cast<int>(mode_);
+  ImGui::SetNextItemWidth(em * 13);
+  if (ImGui::BeginCombo("##field", field_mode_name(mode_))) {
+    for (int m = 0; m < kFieldModeCount; ++m)
+      if (ImGui::Selectable(field_mode_name(FieldMode(m)), m == mode)) mode_ = FieldMode(m);
+    ImGui::EndCombo();
+  }
+  help_marker("What the colours show. -E(x) is the unnormalised log density logsumexp f(x); p(x) is normalised "
+              "by quadrature over the visible grid; p(y|x) and f(x)[y] are for the class picked next to it.");
+  const int n_classes = s.field ? s.field->n_classes : 2;
+  if (mode_ == FieldMode::ClassProb || mode_ == FieldMode::ClassLogit) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(em * 5);
+    ImGui::SliderInt("class", &class_k_, 0, std::max(0, n_classes - 1));
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("log", &log_scale_);
+  help_marker("Log scale: log p(x), log10 p(y|x); energies and logits as sign(v) log10(1+|v|).");
+  ImGui::SameLine();
+  int cmap = static_cast<int>(style_.colormap);
+  ImGui::SetNextItemWidth(em * 7);
+  if (ImGui::BeginCombo("##cmap", plot::colormap_name(style_.colormap))) {
+    for (int c = 0; c < plot::kColormapCount; ++c)
+      if (ImGui::Selectable(plot::colormap_name(plot::Colormap(c)), c == cmap)) style_.colormap = plot::Colormap(c);
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 5);
+  ImGui::SliderInt("contours", &style_.contours, 0, 40);
+  ImGui::SameLine();
+  ImGui::Checkbox("boundary", &style_.boundaries);
+  help_marker("Decision boundaries (where the two largest logits are equal) as white lines.");
+  ImGui::SameLine();
+  bool tint = style_.tint > 0;
+  if (ImGui::Checkbox("tint", &tint)) style_.tint = tint ? 0.25f : 0.0f;
+  help_marker("Tint each decision region with its class colour.");
+
+  ImGui::Checkbox("data", &show_data_);
+  ImGui::SameLine();
+  ImGui::Checkbox("buffer", &show_buffer_);
+  help_marker("Replay-buffer samples (small light dots): where SGLD currently believes the density is.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 7.5f);
+  int by = buffer_by_age_ ? 1 : 0;
+  if (ImGui::Combo("##bufcolor", &by, "by class slot\0by age\0")) buffer_by_age_ = by == 1;
+  help_marker("Colour buffer samples by the class that owns their slot, or by SGLD steps since their reinit "
+              "(magma: dark = fresh from the init distribution, light = old).");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 6);
+  const std::string label_name = launch_label_ < 0 ? "p(x)" : "class " + std::to_string(launch_label_);
+  if (ImGui::BeginCombo("##launch", label_name.c_str())) {
+    if (ImGui::Selectable("p(x)", launch_label_ < 0)) launch_label_ = -1;
+    for (int k = 0; k < n_classes; ++k)
+      if (ImGui::Selectable(("class " + std::to_string(k)).c_str(), launch_label_ == k)) launch_label_ = k;
+    ImGui::EndCombo();
+  }
+  help_marker("Click the landscape to launch an SGLD chain there: on log p(x), or on f(x)[y] of one class.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 5);
+  ImGui::SliderInt("chain steps", &launch_steps_, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  if (ImGui::Button("Reset view")) view_init_ = false;
+}
+
+void LandscapePanel::sync_view(LabContext& ctx, float aspect) {
+  const Snapshot& s = *ctx.snap;
+  if (!view_init_ && s.data) {
+    const Box b = s.data->box;
+    cx_ = (b.x0 + b.x1) / 2, cy_ = (b.y0 + b.y1) / 2;
+    half_h_ = std::max(b.width() / aspect, b.height()) / 2 * 1.08f;
+    view_init_ = true;
+  }
+  const float half_w = half_h_ * aspect;
+  view_ = Box{cx_ - half_w, cx_ + half_w, cy_ - half_h_, cy_ + half_h_};
+  // Re-send while the published grid is not the one we asked for (a reset restores the runner's
+  // default view), throttled so that a drag sends about 10 views a second.
+  const int res = dragging_ ? std::min(res_, 64) : res_;
+  const bool field_matches = s.field && s.field->box == view_ && s.field->res == res;
+  const bool changed = !(sent_view_ == view_) || sent_res_ != res;
+  if ((changed && seconds_since(sent_at_) > 0.1) || (!field_matches && seconds_since(sent_at_) > 0.5)) {
+    ctx.send(cmd::SetView{view_, res});
+    sent_view_ = view_, sent_res_ = res;
+    sent_at_ = Clock::now();
+  }
+}
+
+void LandscapePanel::adapt_resolution(const Snapshot& s) {
+  if (s.field.get() == uploaded_field_) return;
+  const double dt = seconds_since(field_at_);
+  field_at_ = Clock::now();
+  field_interval_s_ = 0.8 * field_interval_s_ + 0.2 * std::min(dt, 5.0);
+  // The runner refreshes the grid every max(0.1 s, 8 x its cost): a slow refresh means the grid
+  // is expensive for this model and device, so we step down; a fast one lets us step up.
+  if (dragging_) return;
+  const int n = int(std::size(kResSteps));
+  int i = int(std::find(kResSteps, kResSteps + n, res_) - kResSteps);
+  if (i >= n) i = 3;
+  if (field_interval_s_ > 0.6 && i > 0) --i, field_interval_s_ = 0.3;
+  else if (field_interval_s_ < 0.16 && s.state == RunState::Running && i < n - 1) ++i, field_interval_s_ = 0.3;
+  res_ = kResSteps[i];
+}
+
+void LandscapePanel::upload_if_changed(const Snapshot& s) {
+  if (s.field && (s.field.get() != uploaded_field_ || mode_ != uploaded_mode_ || log_scale_ != uploaded_log_ ||
+                  class_k_ != uploaded_k_)) {
+    adapt_resolution(s);
+    const FieldGrid& g = *s.field;
+    scalar_ = make_scalar_field(g, mode_, log_scale_, class_k_);
+    renderer_.upload_field(g.box, g.res, scalar_.values, g.logits, g.n_classes);
+    field_keep_ = s.field;
+    uploaded_field_ = s.field.get();
+    uploaded_mode_ = mode_, uploaded_log_ = log_scale_, uploaded_k_ = class_k_;
+  }
+  if (s.data && s.data.get() != uploaded_data_) {
+    const DataView& d = *s.data;
+    std::vector<float> rgba(d.label.size() * 4);
+    for (size_t i = 0; i < d.label.size(); ++i) class_rgba(d.label[i], 0.9f, 0.0f, &rgba[i * 4]);
+    renderer_.upload_points(0, d.xy, rgba);
+    data_keep_ = s.data;
+    uploaded_data_ = s.data.get();
+  }
+  if (s.buffer && (s.buffer.get() != uploaded_buffer_ || buffer_by_age_ != uploaded_by_age_)) {
+    const BufferView& b = *s.buffer;
+    const size_t n = b.xy.size() / 2;
+    std::vector<float> rgba(n * 4);
+    int max_age = 1;
+    for (int a : b.age) max_age = std::max(max_age, a);
+    for (size_t i = 0; i < n; ++i) {
+      if (buffer_by_age_ && i < b.age.size()) {
+        const uint32_t c = plot::colormap_color(plot::Colormap::Magma,
+                                                0.15f + 0.85f * std::log1p(float(b.age[i])) / std::log1p(float(max_age)));
+        rgba[i * 4] = (c & 0xff) / 255.f, rgba[i * 4 + 1] = ((c >> 8) & 0xff) / 255.f;
+        rgba[i * 4 + 2] = ((c >> 16) & 0xff) / 255.f, rgba[i * 4 + 3] = 0.8f;
+      } else {
+        class_rgba(i < b.slot_class.size() ? b.slot_class[i] : 0, 0.6f, 0.55f, &rgba[i * 4]);
+      }
+    }
+    renderer_.upload_points(1, b.xy, rgba);
+    buffer_keep_ = s.buffer;
+    uploaded_buffer_ = s.buffer.get();
+    uploaded_by_age_ = buffer_by_age_;
+  }
+}
+
+void LandscapePanel::handle_mouse(LabContext& ctx, const ViewTransform& t) {
+  ImGuiIO& io = ImGui::GetIO();
+  const bool hovered = ImGui::IsItemHovered();
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4) ||
+                                ImGui::IsMouseDragging(ImGuiMouseButton_Right, 4))) {
+    dragging_ = true;
+    cx_ -= io.MouseDelta.x / t.size.x * t.view.width();
+    cy_ += io.MouseDelta.y / t.size.y * t.view.height();
+  }
+  if (ImGui::IsItemDeactivated()) {
+    if (!dragging_ && hovered) {
+      float x, y;
+      t.to_data(io.MousePos, x, y);
+      ctx.send(cmd::LaunchChain{x, y, launch_label_, launch_steps_});
+    }
+    dragging_ = false;
+  }
+  if (hovered && io.MouseWheel != 0) {
+    // Zoom about the cursor: the data point under it stays put.
+    float mx, my;
+    t.to_data(io.MousePos, mx, my);
+    const float f = std::pow(1.2f, -io.MouseWheel);
+    half_h_ = std::clamp(half_h_ * f, 0.05f, 200.0f);
+    const float applied = half_h_ / (t.view.height() / 2);
+    cx_ = mx + (cx_ - mx) * applied;
+    cy_ = my + (cy_ - my) * applied;
+  }
+}
+
+void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Snapshot& s = *ctx.snap;
+  const float em = ImGui::GetFontSize();
+  dl->PushClipRect(t.p0, ImVec2(t.p0.x + t.size.x, t.p0.y + t.size.y), true);
+  trajectories_.draw(dl, t, ctx);
+
+  // Colour bar, right edge.
+  const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);
+  const ImVec2 b1(t.p0.x + t.size.x - em * 0.8f, t.p0.y + em * 1.6f);
+  const ImVec2 b0(b1.x - bar_w, b1.y);
+  const int segments = 48;
+  dl->AddRectFilled(ImVec2(b0.x - em * 4.6f, b0.y - em * 1.4f), ImVec2(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f),
+                    IM_COL32(20, 20, 24, 190), 4);
+  for (int i = 0; i < segments; ++i) {
+    const float y_top = b0.y + bar_h * i / segments, y_bot = b0.y + bar_h * (i + 1) / segments;
+    const ImU32 ct = plot::colormap_color(style_.colormap, 1 - float(i) / segments);
+    const ImU32 cb = plot::colormap_color(style_.colormap, 1 - float(i + 1) / segments);
+    dl->AddRectFilledMultiColor(ImVec2(b0.x, y_top), ImVec2(b0.x + bar_w, y_bot), ct, ct, cb, cb);
+  }
+  dl->AddText(ImVec2(b0.x - em * 4.4f, b0.y - em * 1.3f), IM_COL32(235, 235, 240, 255), scalar_.label.c_str());
+  for (int i = 0; i <= 4; ++i) {
+    const float v = scalar_.hi - (scalar_.hi - scalar_.lo) * i / 4;
+    char txt_buf[32];
+    std::snprintf(txt_buf, sizeof txt_buf, "%.3g", v);
+    const std::string txt = txt_buf;
+    const ImVec2 ts = ImGui::CalcTextSize(txt.c_str());
+    dl->AddText(ImVec2(b0.x - ts.x - em * 0.3f, b0.y + bar_h * i / 4 - ts.y / 2), IM_COL32(220, 220, 225, 255),
+                txt.c_str());
+  }
+
+  // Class legend, top-left.
+  const int n_classes = s.field ? s.field->n_classes : 0;
+  ImVec2 lp(t.p0.x + em * 0.6f, t.p0.y + em * 0.5f);
+  dl->AddRectFilled(ImVec2(lp.x - em * 0.3f, lp.y - em * 0.2f),
+                    ImVec2(lp.x + em * 5.5f, lp.y + em * (1.25f * (n_classes + 1) + 0.1f)), IM_COL32(20, 20, 24, 190), 4);
+  for (int k = 0; k < n_classes; ++k) {
+    dl->AddCircleFilled(ImVec2(lp.x + em * 0.4f, lp.y + em * 0.55f), em * 0.32f, plot::class_color(k));
+    dl->AddText(ImVec2(lp.x + em * 1.0f, lp.y), IM_COL32(230, 230, 235, 255), ("class " + std::to_string(k)).c_str());
+    lp.y += em * 1.25f;
+  }
+  dl->AddCircleFilled(ImVec2(lp.x + em * 0.4f, lp.y + em * 0.55f), em * 0.32f, IM_COL32(235, 250, 255, 255));
+  dl->AddText(ImVec2(lp.x + em * 1.0f, lp.y), IM_COL32(230, 230, 235, 255), "SGLD chain");
+  dl->PopClipRect();
+
+  // Readout under the cursor.
+  if (ImGui::IsItemHovered() && !dragging_) {
+    float x, y;
+    t.to_data(ImGui::GetIO().MousePos, x, y);
+    ImGui::SetTooltip("x = (%.2f, %.2f)\nclick: launch an SGLD chain here\ndrag: pan, wheel: zoom", x, y);
+  }
+}
+
+void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
+  begin_panel("Energy landscape", "landscape", rect, ctx, ImGuiWindowFlags_NoScrollbar);
+  const Snapshot& s = *ctx.snap;
+  draw_toolbar(s);
+  trajectories_.update(s, ctx.frame_dt);
+
+  const float em = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y -= ImGui::GetFrameHeightWithSpacing() + em * 0.2f;  // the playback row below
+  const ImVec2 size(std::max(avail.x, 64.0f), std::max(avail.y, 64.0f));
+  sync_view(ctx, size.x / size.y);
+  upload_if_changed(s);
+
+  // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on
+  // llvmpipe) when the grid, view or style changed, at most 5 times a second while training; the
+  // points (the buffer is republished 30 times a second) over a copy of it at most 10 times.
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  const int px_w = int(size.x * fb.x), px_h = int(size.y * fb.y);
+  const FieldKey fkey{uploaded_mode_, uploaded_log_, uploaded_k_, style_.colormap, style_.contours,
+                      style_.tint, style_.boundaries, view_, px_w, px_h};
+  const bool field_due = !(fkey == field_key_) ||
+                         (uploaded_field_ != rendered_field_ && seconds_since(field_rendered_at_) > 0.2);
+  if (field_due) {
+    field_target_.begin(px_w, px_h);
+    renderer_.draw_field(view_, style_);
+    field_target_.end();
+    field_key_ = fkey;
+    rendered_field_ = uploaded_field_;
+    field_rendered_at_ = Clock::now();
+  }
+  const bool points_due = field_due || show_data_ != shown_data_ || show_buffer_ != shown_buffer_ ||
+                          uploaded_data_ != rendered_data_ ||
+                          (show_buffer_ && uploaded_buffer_ != rendered_buffer_ && seconds_since(points_rendered_at_) > 0.1);
+  if (points_due) {
+    target_.begin(px_w, px_h);
+    field_target_.blit_to(target_);
+    if (show_buffer_) renderer_.draw_points(1, view_, 3.5f * ctx.ui_scale * fb.x);
+    if (show_data_) renderer_.draw_points(0, view_, 5.0f * ctx.ui_scale * fb.x);
+    target_.end();
+    shown_data_ = show_data_, shown_buffer_ = show_buffer_;
+    rendered_data_ = uploaded_data_, rendered_buffer_ = uploaded_buffer_;
+    points_rendered_at_ = Clock::now();
+  }
+
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  // The image reaches the screen by a framebuffer blit inside ImGui's draw order (overlays drawn
+  // after it land on top).
+  blit_.target = &target_;
+  blit_.x = int(p0.x * fb.x), blit_.y = int(p0.y * fb.y), blit_.w = px_w, blit_.h = px_h;
+  ImGui::GetWindowDrawList()->AddCallback(
+      [](const ImDrawList*, const ImDrawCmd* cmd) {
+        const auto* b = static_cast<const BlitRequest*>(cmd->UserCallbackData);
+        GLint viewport[4];
+        glGetIntegerv(GL_VIEWPORT, viewport);
+        GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
+        glDisable(GL_SCISSOR_TEST);
+        b->target->blit_to_screen(b->x, b->y, b->w, b->h, viewport[3]);
+        if (scissor) glEnable(GL_SCISSOR_TEST);
+      },
+      &blit_);
+  ctx.panel_rects["landscape_canvas"] = PanelRect{p0.x, p0.y, size.x, size.y};
+  const ViewTransform t{view_, p0, size};
+  handle_mouse(ctx, t);
+  draw_overlays(ctx, t);
+  if (s.data) {
+    const int k_max = s.data->n_classes;
+    std::vector<double> sx(k_max), sy(k_max), n(k_max);
+    for (size_t i = 0; i < s.data->label.size(); ++i) {
+      const int k = s.data->label[i];
+      if (k < 0 || k >= k_max) continue;
+      sx[k] += s.data->xy[i * 2], sy[k] += s.data->xy[i * 2 + 1], n[k] += 1;
+    }
+    ctx.class_centroids_px.clear();
+    for (int k = 0; k < k_max; ++k) {
+      const ImVec2 c = t.to_screen(float(sx[k] / std::max(1.0, n[k])), float(sy[k] / std::max(1.0, n[k])));
+      ctx.class_centroids_px.emplace_back(c.x, c.y);
+    }
+  }
+
+  trajectories_.draw_controls();
+  ImGui::SameLine();
+  ImGui::TextDisabled("grid %dx%d", s.field ? s.field->res : 0, s.field ? s.field->res : 0);
+  ImGui::End();
+}
+
+}  // namespace jem::window

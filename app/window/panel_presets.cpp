@@ -1,0 +1,38 @@
+#include "app/window/panel_presets.h"
+#include "app/window/panel_common.h"
+
+#include <imgui.h>
+
+namespace jem::window {
+
+bool apply_preset(LabContext& ctx, const std::string& name) {
+  const Preset* p = find_preset(ctx.presets, name);
+  if (!p) return false;
+  ctx.send(cmd::SetSettings{p->settings});
+  ctx.send(cmd::Reset{});  // every preset starts from step 0, so runs are comparable
+  ctx.send(cmd::Resume{});
+  ctx.preset_name = name;
+  return true;
+}
+
+void PresetsPanel::draw(LabContext& ctx, const PanelRect& rect) {
+  begin_panel("Presets", "presets", rect, ctx);
+  const Preset* current = find_preset(ctx.presets, ctx.preset_name);
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##preset", current ? current->title.c_str() : "(custom knobs)")) {
+    for (const Preset& p : ctx.presets)
+      if (ImGui::Selectable(p.title.c_str(), current == &p)) apply_preset(ctx, p.name);
+    ImGui::EndCombo();
+  }
+  if (ctx.presets.empty()) ImGui::TextDisabled("no presets found (assets/presets/*.json)");
+  if (current) {
+    // A knob changed since the preset was applied: say so, the description may no longer hold.
+    if (ctx.snap->settings != current->settings) ImGui::TextDisabled("knobs changed since this preset was applied");
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(current->description.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::End();
+}
+
+}  // namespace jem::window

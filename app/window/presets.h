@@ -1,0 +1,24 @@
+// Presets: assets/presets/*.json, each a JSON object of knob values plus "_title" and
+// "_description" (keys starting with '_' are ignored by settings_from_json).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/params/settings.h"
+
+namespace jem::window {
+
+struct Preset {
+  std::string name;  // file name without .json
+  std::string title, description;
+  Settings settings;
+};
+
+// The knobs the window starts from: the schema defaults plus recorded chains for the animation.
+Settings window_base_settings();
+
+// Every preset in `dir`, jem_default first, then by name. A broken file throws Error naming it.
+std::vector<Preset> load_presets(const std::string& dir, const Settings& base);
+const Preset* find_preset(const std::vector<Preset>& presets, const std::string& name);
+
+}  // namespace jem::window

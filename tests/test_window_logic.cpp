@@ -1,0 +1,158 @@
+// The window's control logic without a window: knob widgets to runner commands, transport,
+// presets, divergence advice, and the landscape's scalar fields.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+
+#include "app/window/controls_logic.h"
+#include "app/window/field_scalar.h"
+#include "app/window/presets.h"
+#include "core/runner/runner.h"
+
+using namespace jem;
+using namespace jem::window;
+
+namespace {
+
+Settings tiny() {
+  Settings s;
+  s.n_train = 256, s.n_test = 64, s.batch_size = 32, s.width = 16, s.depth = 2, s.n_steps = 5;
+  s.buffer_size = 256, s.threads = 1, s.eval_every = 0, s.record_chains = 4;
+  return s;
+}
+
+// Waits until `pred` holds on a published snapshot (or fails after `timeout_s`).
+template <class Pred>
+std::shared_ptr<const Snapshot> wait_for(Runner& r, Pred pred, double timeout_s = 20) {
+  auto snap = r.latest();
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (!pred(*snap) && std::chrono::steady_clock::now() < end) snap = r.wait_newer(snap->version, 0.2);
+  return snap;
+}
+
+}  // namespace
+
+TEST(WindowControls, KnobTextMatchesTheSchema) {
+  EXPECT_EQ(knob_text(*find_param("n_steps"), 19.6), "20");
+  EXPECT_EQ(knob_text(*find_param("proper_langevin"), 1), "true");
+  EXPECT_EQ(knob_text(*find_param("sgld_lr"), 0.05), "0.05");
+  EXPECT_EQ(knob_text(*find_param("sgld_lr"), 1e9), "100");  // clamped to the range
+  Settings s;
+  for (const ParamSpec& p : schema()) {  // every widget value round-trips through set_param
+    if (p.type == ParamType::Choice) continue;
+    EXPECT_NO_THROW(set_param(s, p.name, knob_text(p, get_number(s, p)))) << p.name;
+  }
+}
+
+TEST(WindowControls, GroupsCoverEveryKnob) {
+  size_t n = 0;
+  for (const std::string& g : knob_groups()) n += knobs_in_group(g).size();
+  EXPECT_EQ(n, schema().size());
+  EXPECT_TRUE(applies_on_release(*find_param("width")));
+  EXPECT_FALSE(applies_on_release(*find_param("sgld_lr")));
+  EXPECT_TRUE(wants_input_field(*find_param("seed")));
+}
+
+TEST(WindowControls, KnobChangeReachesTheTrainer) {
+  RunnerOptions o;
+  o.start_running = false;
+  Runner r(tiny(), o);
+  r.send(knob_command(*find_param("sgld_lr"), 0.025));
+  r.send(choice_command(*find_param("sgld_init"), 1));
+  r.send(knob_command(*find_param("proper_langevin"), 1));
+  auto s = wait_for(r, [](const Snapshot& s) { return s.settings.sgld_lr == 0.025; });
+  EXPECT_DOUBLE_EQ(s->settings.sgld_lr, 0.025);
+  EXPECT_EQ(s->settings.sgld_init, "gaussian");
+  EXPECT_TRUE(s->settings.proper_langevin);
+}
+
+TEST(WindowControls, PauseStopsStepsAndStepRunsOne) {
+  Runner r(tiny());
+  auto s = wait_for(r, [](const Snapshot& s) { return s.step >= 3; });
+  ASSERT_GE(s->step, 3);
+  r.send(transport_command(Transport::PlayPause, *s));  // running -> Pause
+  s = wait_for(r, [](const Snapshot& s) { return s.state == RunState::Paused; });
+  ASSERT_EQ(s->state, RunState::Paused);
+  EXPECT_STREQ(play_pause_label(*s), "Play");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  r.send(cmd::Publish{});
+  auto later = r.wait_newer(s->version, 2);
+  EXPECT_EQ(later->step, s->step) << "steps ran while paused";
+  r.send(transport_command(Transport::Step, *later));
+  auto stepped = wait_for(r, [&](const Snapshot& x) { return x.step > later->step; });
+  EXPECT_EQ(stepped->step, later->step + 1);
+  EXPECT_EQ(stepped->state, RunState::Paused);
+}
+
+TEST(WindowControls, PendingEditShowsUntilPublished) {
+  const ParamSpec& p = *find_param("lr");
+  Settings published;
+  PendingEdits e;
+  const auto t0 = PendingEdits::Clock::now();
+  e.sent("lr", 0.01, t0);
+  EXPECT_DOUBLE_EQ(e.shown(p, published, t0), 0.01);  // not applied yet: the widget keeps 0.01
+  published.lr = 0.01;
+  EXPECT_DOUBLE_EQ(e.shown(p, published, t0), 0.01);
+  EXPECT_EQ(e.size(), 0u);
+  e.sent("lr", 5.0, t0);  // rejected by the runner: falls back after a second
+  EXPECT_DOUBLE_EQ(e.shown(p, published, t0 + std::chrono::seconds(2)), 0.01);
+}
+
+TEST(WindowControls, StatusLineAndGuardAdvice) {
+  Snapshot s;
+  s.state = RunState::Diverged, s.step = 129, s.iters_per_s = 50, s.device = "cpu";
+  s.settings.sgld_lr = 100;
+  EXPECT_NE(status_line(s, 60).find("diverged | step 129 | 50.0 it/s | 60 fps"), std::string::npos);
+  EXPECT_FALSE(guard_advice(s));
+  s.guard = GuardEvent{129, "loss", -1e9, 100};
+  auto a = guard_advice(s);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->knob, "sgld_lr");
+  EXPECT_DOUBLE_EQ(a->new_value, 50);
+  EXPECT_NE(a->suggestion.find("step 100"), std::string::npos);
+}
+
+TEST(WindowPresets, AllLoadWithTitlesAndDescriptions) {
+  const auto presets = load_presets(JEMLAB_SOURCE_DIR "/assets/presets", window_base_settings());
+  ASSERT_GE(presets.size(), 6u);
+  EXPECT_EQ(presets[0].name, "jem_default");
+  for (const Preset& p : presets) {
+    EXPECT_FALSE(p.title.empty()) << p.name;
+    EXPECT_GT(p.description.size(), 80u) << p.name;
+    EXPECT_NO_THROW(validate(p.settings)) << p.name;
+  }
+  EXPECT_EQ(find_preset(presets, "baseline_classifier")->settings.p_x_weight, 0);
+  EXPECT_TRUE(find_preset(presets, "pure_ebm")->settings.uncond);
+  EXPECT_EQ(find_preset(presets, "pure_ebm")->settings.p_y_given_x_weight, 0);
+  EXPECT_EQ(find_preset(presets, "short_run_no_buffer")->settings.buffer_size, 0);
+  EXPECT_TRUE(find_preset(presets, "proper_langevin")->settings.proper_langevin);
+  EXPECT_GE(find_preset(presets, "step_too_large")->settings.sgld_lr, 10);
+}
+
+TEST(WindowField, DensityIntegratesToOneOnTheGrid) {
+  FieldGrid g;
+  g.box = Box{-4, 4, -4, 4};
+  g.res = 64, g.n_classes = 2;
+  for (int iy = 0; iy < g.res; ++iy)
+    for (int ix = 0; ix < g.res; ++ix) {
+      const float x = g.box.x0 + (ix + 0.5f) * g.box.width() / g.res, y = g.box.y0 + (iy + 0.5f) * g.box.height() / g.res;
+      g.neg_energy.push_back(-(x * x + y * y) / 2 + 3.0f);  // unnormalised Gaussian
+      g.logits.push_back(x), g.logits.push_back(-x);
+      const float p0 = 1 / (1 + std::exp(-2 * x));
+      g.probs.push_back(p0), g.probs.push_back(1 - p0);
+    }
+  EXPECT_NEAR(log_partition_on_grid(g), std::log(2 * M_PI) + 3.0, 1e-3);
+  const ScalarField d = make_scalar_field(g, FieldMode::Density, false, 0);
+  double mass = 0;
+  for (float v : d.values) mass += v * (8.0 / 64) * (8.0 / 64);
+  EXPECT_NEAR(mass, 1.0, 1e-3);
+  const ScalarField p = make_scalar_field(g, FieldMode::ClassProb, false, 1);
+  EXPECT_FLOAT_EQ(p.lo, 0);
+  EXPECT_FLOAT_EQ(p.hi, 1);
+  const auto arg = argmax_classes(g);
+  EXPECT_EQ(arg[0], 1);                    // x < 0: class 1
+  EXPECT_EQ(arg[g.res - 1], 0);            // x > 0: class 0
+  const ScalarField e = make_scalar_field(g, FieldMode::Energy, false, 0);
+  EXPECT_LT(e.lo, e.hi);
+}

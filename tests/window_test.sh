@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The real window under Xvfb (ctest runs inside xvfb-run): every preset for some frames with
+# training on, a screenshot each, then pixel checks with window_pixels. Screenshots are kept in
+# $JEMLAB_SHOTS (default: a temporary folder) for a person to look at.
+set -u
+JEMLAB=${1:?usage: window_test.sh path/to/jemlab path/to/window_pixels presets_dir}
+PIXELS=${2:?}
+PRESETS=${3:?}
+OUT=${JEMLAB_SHOTS:-$(mktemp -d)}
+mkdir -p "$OUT"
+if [ -z "${DISPLAY:-}" ]; then echo "no DISPLAY: run under xvfb-run -a" >&2; exit 1; fi
+fails=0
+for f in "$PRESETS"/*.json; do
+  name=$(basename "$f" .json)
+  frames=240
+  extra=()
+  case "$name" in
+    step_too_large) frames=900; extra=(--expect-guard) ;;  # the guard trips after ~130 iterations
+    pure_ebm) ;;                                           # no labels: no meaningful boundary
+    *) extra=(--expect-boundary) ;;
+  esac
+  echo "== $name"
+  if ! "$JEMLAB" --preset "$name" --frames "$frames" --screenshot "$OUT/$name.png" --threads 1; then
+    echo "FAIL jemlab exited non-zero for $name"; fails=$((fails + 1)); continue
+  fi
+  "$PIXELS" "$OUT/$name.png" "${extra[@]}" || fails=$((fails + 1))
+done
+# A broken shader is reported with the file name and the GLSL log.
+BAD=$(mktemp -d)
+cp "$(dirname "$PRESETS")/../shaders/"* "$BAD/" 2>/dev/null
+echo "this is not glsl" >"$BAD/field.frag"
+msg=$("$JEMLAB" --frames 2 --shaders "$BAD" 2>&1)
+if echo "$msg" | grep -q "field.frag: GLSL compile error"; then echo "ok   shader error names the file"; else
+  echo "FAIL shader error: $msg"; fails=$((fails + 1)); fi
+rm -rf "$BAD"
+echo "screenshots in $OUT"
+[ $fails -eq 0 ] && echo "window tests passed" || echo "$fails window test(s) failed"
+exit $fails
