@@ -134,6 +134,44 @@ TEST(Runner, BadFilesAreReportedAndTrainingContinues) {
   EXPECT_GT(s->step, step + 2);
 }
 
+TEST(Runner, PublishesEvaluationsAndTheControlDataset) {
+  Settings st = small();
+  st.eval_every = 20;
+  Runner r(st);
+  auto s = wait_for(r, [](const Snapshot& s) { return s.eval && s.control && s.control->iteration >= 20; });
+  ASSERT_TRUE(s->eval);
+  EXPECT_EQ(s->eval->calibration.bins.size(), 20u);
+  EXPECT_EQ(s->eval->calibration.n, st.n_test);
+  ASSERT_EQ(s->eval->ood.scores.size(), 4u);
+  EXPECT_EQ(s->eval->ood.ood_dataset, "uniform");
+  ASSERT_TRUE(s->control);
+  EXPECT_GT(s->control->iteration, 0);
+  EXPECT_NEAR(s->control->result.truth.px[0] + s->control->result.truth.px[1], 1.0, 1e-12);
+
+  r.send(cmd::SetOod{"circles", 2.0});
+  s = wait_for(r, [](const Snapshot& s) { return s.eval && s.eval->ood.ood_dataset == "circles"; });
+  EXPECT_EQ(s->eval->ood.ood_dataset, "circles");
+  EXPECT_DOUBLE_EQ(s->eval->temperature, 2.0);
+
+  r.send(cmd::SetControlJoint{{0.4, 0.3, 0.2, 0.1}});
+  s = wait_for(r, [](const Snapshot& s) { return s.control && std::abs(s.control->result.truth.px[0] - 0.7) < 1e-9; });
+  EXPECT_NEAR(s->control->result.truth.px[0], 0.7, 1e-9);
+
+  const size_t events = s->events.size();
+  r.send(cmd::SetOod{"no_such_set", 1.0});
+  r.send(cmd::SetControlJoint{{0, 0, 0, 0}});
+  s = wait_for(r, [&](const Snapshot& s) { return s.events.size() >= events + 2; });
+  ASSERT_GE(s->events.size(), events + 2);
+  bool ood_reported = false, joint_reported = false;
+  for (size_t i = events; i < s->events.size(); ++i) {
+    ood_reported |= s->events[i].is_error && s->events[i].text.find("no_such_set") != std::string::npos;
+    joint_reported |= s->events[i].is_error && s->events[i].text.find("joint") != std::string::npos;
+  }
+  EXPECT_TRUE(ood_reported);
+  EXPECT_TRUE(joint_reported);
+  EXPECT_EQ(s->state, RunState::Running);
+}
+
 TEST(MetricsHistory, SharesChunksAndTruncates) {
   MetricsHistory h;
   for (int i = 1; i <= 3000; ++i) {

@@ -39,27 +39,33 @@ struct Linear1 {
   at::Tensor logits() const { return at::stack({b, w + b}); }  // [x][y]
 };
 
-TripleTable train(const at::Tensor& counts, bool jem, const ControlOptions& o) {
+// One model (baseline or JEM) and its optimiser, trained full batch on the empirical table.
+struct ControlModel {
+  bool jem;
   Linear1 m;
-  torch::optim::Adam opt(std::vector<at::Tensor>{m.w, m.b}, torch::optim::AdamOptions(o.lr));
-  const at::Tensor freq = counts / counts.sum();  // empirical p(x, y)
-  for (int i = 0; i < o.iters; ++i) {
+  torch::optim::Adam opt;
+  ControlModel(bool jem_, double lr)
+      : jem(jem_), opt(std::vector<at::Tensor>{m.w, m.b}, torch::optim::AdamOptions(lr)) {}
+
+  void step(const at::Tensor& freq) {  // freq: empirical p(x, y)
     at::Tensor f = m.logits();
-    at::Tensor lse_x = at::logsumexp(f, 1);                    // log sum_y exp f(x, y)
-    at::Tensor log_pyx = f - lse_x.unsqueeze(1);               // log p(y|x)
-    at::Tensor loss = -(freq * log_pyx).sum();                 // cross-entropy, full batch
+    at::Tensor lse_x = at::logsumexp(f, 1);                   // log sum_y exp f(x, y)
+    at::Tensor log_pyx = f - lse_x.unsqueeze(1);              // log p(y|x)
+    at::Tensor loss = -(freq * log_pyx).sum();                // cross-entropy, full batch
     if (jem) {
-      at::Tensor log_px = lse_x - at::logsumexp(lse_x, 0);     // exact: both values of x summed
+      at::Tensor log_px = lse_x - at::logsumexp(lse_x, 0);    // exact: both values of x summed
       loss = loss - (freq.sum(1) * log_px).sum();
     }
     opt.zero_grad();
     loss.backward();
     opt.step();
   }
-  torch::NoGradGuard ng;
-  at::Tensor f = m.logits();
-  return from_joint_tensor(at::softmax(f.flatten(), 0).view({2, 2}));  // exp f / Z
-}
+
+  TripleTable table() const {
+    torch::NoGradGuard ng;
+    return from_joint_tensor(at::softmax(m.logits().flatten(), 0).view({2, 2}));  // exp f / Z
+  }
+};
 
 }  // namespace
 
@@ -100,17 +106,50 @@ TripleTable parse_joint(const std::string& text) {
   return joint_table(p);
 }
 
-ControlResult run_control(const TripleTable& truth, const ControlOptions& o) {
+struct ControlTrainer::Impl {
+  TripleTable truth, empirical;
+  at::Tensor freq;
+  ControlModel baseline, jem;
+  int iteration = 0;
+  Impl(double lr) : baseline(false, lr), jem(true, lr) {}
+};
+
+ControlTrainer::ControlTrainer(const TripleTable& truth, const ControlOptions& o)
+    : opt_(o), impl_(std::make_unique<Impl>(o.lr)) {
+  if (o.n_samples < 1) throw Error("control: n_samples must be >= 1");
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(o.seed);
   at::Tensor cells = at::multinomial(joint_tensor(truth).flatten(), o.n_samples, /*replacement=*/true, g);
   at::Tensor counts = at::bincount(cells, {}, 4).to(at::kDouble).view({2, 2});
+  impl_->truth = truth;
+  impl_->freq = counts / counts.sum();
+  impl_->empirical = from_joint_tensor(impl_->freq);
+}
+
+ControlTrainer::~ControlTrainer() = default;
+
+int ControlTrainer::iteration() const { return impl_->iteration; }
+
+void ControlTrainer::step(int n) {
+  for (int i = 0; i < n && impl_->iteration < opt_.iters; ++i, ++impl_->iteration) {
+    impl_->baseline.step(impl_->freq);
+    impl_->jem.step(impl_->freq);
+  }
+}
+
+ControlResult ControlTrainer::result() const {
   ControlResult r;
-  r.n = o.n_samples;
-  r.truth = truth;
-  r.empirical = from_joint_tensor(counts / counts.sum());
-  r.baseline = train(counts, false, o);
-  r.jem = train(counts, true, o);
+  r.n = opt_.n_samples;
+  r.truth = impl_->truth;
+  r.empirical = impl_->empirical;
+  r.baseline = impl_->baseline.table();
+  r.jem = impl_->jem.table();
   return r;
+}
+
+ControlResult run_control(const TripleTable& truth, const ControlOptions& o) {
+  ControlTrainer t(truth, o);
+  t.step(o.iters);
+  return t.result();
 }
 
 std::string control_table_text(const ControlResult& r) {

@@ -4,6 +4,7 @@
 // p(x); JEM trained with the exact p(x) term (no sampler) learns the joint.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace jem {
@@ -33,6 +34,23 @@ TripleTable joint_table(const double p[4]);
 TripleTable parse_joint(const std::string& text);  // "P00,P01,P10,P11"
 
 ControlResult run_control(const TripleTable& truth, const ControlOptions& o = {});
+
+// The same training, step by step (the window shows it converging).
+class ControlTrainer {
+ public:
+  explicit ControlTrainer(const TripleTable& truth, const ControlOptions& o = {});
+  ~ControlTrainer();
+  void step(int n);  // n more Adam steps of both models, stopping at options().iters
+  int iteration() const;
+  bool done() const { return iteration() >= opt_.iters; }
+  const ControlOptions& options() const { return opt_; }
+  ControlResult result() const;
+
+ private:
+  struct Impl;
+  ControlOptions opt_;
+  std::unique_ptr<Impl> impl_;
+};
 
 std::string control_table_text(const ControlResult& r);  // true / baseline / JEM, side by side
 std::string control_json(const ControlResult& r, int indent = 2);

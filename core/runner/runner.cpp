@@ -5,6 +5,8 @@
 
 #include <thread>
 
+#include "core/control/control.h"
+#include "core/eval/evaluate.h"
 #include "core/io/checkpoint.h"
 #include "core/jem/trainer.h"
 #include "core/params/schema.h"
@@ -26,10 +28,40 @@ const char* run_state_name(RunState s) {
 
 Runner::Runner(const Settings& s, RunnerOptions o) : opt_(o) {
   trainer_ = std::make_unique<Trainer>(s);  // throws Error on bad settings, in the caller's thread
+  control_ = std::make_unique<ControlTrainer>(random_joint(3));  // the table `jemlab control` shows
   state_ = o.start_running ? RunState::Running : RunState::Paused;
   rebuild_after_reset();
   publish(true);
   thread_ = std::thread([this] { loop(); });
+}
+
+// The control dataset's two tiny models advance a few steps per publication while training runs:
+// it converges in seconds, and costs the main run a few percent.
+void Runner::advance_control() {
+  const auto now = Clock::now();
+  if (!control_ || control_->done() || now - last_control_ < std::chrono::milliseconds(100)) return;
+  last_control_ = now;
+  control_->step(10);
+  auto v = std::make_shared<ControlView>();
+  v->result = control_->result();
+  v->iteration = control_->iteration();
+  v->iters = control_->options().iters;
+  next_.control = std::move(v);
+}
+
+void Runner::evaluate() {
+  eval_requested_ = false;
+  last_eval_step_ = trainer_->iteration();
+  try {
+    auto v = std::make_shared<EvalView>();
+    v->step = trainer_->iteration();
+    v->temperature = ood_temperature_;
+    v->calibration = eval_calibration(*trainer_, 20);
+    v->ood = eval_ood(*trainer_, ood_dataset_, ood_temperature_, 40);
+    next_.eval = std::move(v);
+  } catch (const std::exception& e) {
+    event(std::string("evaluation: ") + e.what(), true);
+  }
 }
 
 Runner::~Runner() {
@@ -67,6 +99,9 @@ void Runner::rebuild_after_reset() {
   next_.data = std::make_shared<const DataView>(trainer_->data_view());
   next_.chains.reset();
   next_.launched.reset();
+  next_.eval.reset();
+  last_eval_step_ = -1;
+  eval_requested_ = true;
   const Box b = next_.data->box;
   // A square view around the data box, so that circles look round.
   const float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2, h = std::max(b.width(), b.height()) / 2;
@@ -96,6 +131,11 @@ void Runner::loop() {
     bool force = !cmds.empty();
     for (auto& c : cmds) handle(c);
     if (state_ == RunState::Running || steps_left_ > 0) run_one_step();
+    const int every = trainer_->settings().eval_every;
+    if (eval_requested_ || (every > 0 && trainer_->iteration() - last_eval_step_ >= every)) {
+      evaluate();
+      force = true;
+    }
     const auto now = Clock::now();
     const bool field_due = view_dirty_ || std::chrono::duration<double>(now - last_field_).count() >=
                                               std::max(0.1, 8 * field_cost_s_);
@@ -167,6 +207,15 @@ void Runner::handle(Command& c) {
       if (!(v->box == view_) || v->res != view_res_) view_dirty_ = true;
       view_ = v->box;
       view_res_ = std::clamp(v->res, 8, 1024);
+    } else if (auto* so = std::get_if<cmd::SetOod>(&c)) {
+      ood_dataset_ = so->dataset;
+      ood_temperature_ = so->temperature > 0 ? so->temperature : 1.0;
+      eval_requested_ = true;
+    } else if (std::holds_alternative<cmd::Evaluate>(c)) {
+      eval_requested_ = true;
+    } else if (auto* cj = std::get_if<cmd::SetControlJoint>(&c)) {
+      control_ = std::make_unique<ControlTrainer>(joint_table(cj->p));  // throws Error on a bad table
+      last_control_ = {};
     } else if (auto* lc = std::get_if<cmd::LaunchChain>(&c)) {
       next_.launched = std::make_shared<const Trajectories>(
           trainer_->run_chain(lc->x, lc->y, lc->label, std::clamp(lc->n_steps, 1, 100000)));
@@ -178,6 +227,7 @@ void Runner::handle(Command& c) {
 
 void Runner::publish(bool field_due) {
   const auto now = Clock::now();
+  if (state_ == RunState::Running || !next_.control) advance_control();
   if (field_due) {
     auto t0 = Clock::now();
     next_.field = std::make_shared<const FieldGrid>(trainer_->field(view_, view_res_));

@@ -2,6 +2,7 @@
 // latest() (immutable snapshots); it never touches the trainer's tensors. Torch-free header.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -14,6 +15,7 @@
 namespace jem {
 
 class Trainer;
+class ControlTrainer;
 
 struct RunnerOptions {
   bool start_running = true;
@@ -40,6 +42,8 @@ class Runner {
   void publish(bool field_due);
   void event(const std::string& text, bool is_error);
   void rebuild_after_reset();
+  void evaluate();
+  void advance_control();
 
   RunnerOptions opt_;
   // Trainer-thread state.
@@ -53,6 +57,12 @@ class Runner {
   double field_cost_s_ = 0;
   std::chrono::steady_clock::time_point last_publish_, last_field_, rate_t0_;
   int64_t rate_step0_ = 0;
+  std::string ood_dataset_ = "uniform";
+  double ood_temperature_ = 1.0;
+  int64_t last_eval_step_ = -1;
+  bool eval_requested_ = false;
+  std::unique_ptr<ControlTrainer> control_;
+  std::chrono::steady_clock::time_point last_control_{};
 
   // Shared with the UI thread.
   mutable std::mutex mu_;

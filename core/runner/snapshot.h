@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/control/control.h"
+#include "core/eval/evaluate.h"
 #include "core/jem/views.h"
 #include "core/params/settings.h"
 #include "core/runner/metrics_history.h"
@@ -20,6 +22,22 @@ struct RunEvent {
   int64_t step = 0;
   std::string text;
   bool is_error = false;
+};
+
+// Calibration and OOD detection on the test split, refreshed every eval_every iterations (and at
+// once after SetOod or Evaluate).
+struct EvalView {
+  int64_t step = 0;
+  Calibration calibration;  // 20 reliability bins
+  OodEval ood;              // the four scores against the chosen OOD set, histograms on shared bins
+  double temperature = 1;
+};
+
+// The control dataset trained live beside the main run: baseline and JEM on the same table.
+struct ControlView {
+  ControlResult result;  // truth, empirical, baseline, jem
+  int iteration = 0;     // Adam steps taken so far
+  int iters = 0;         // steps it runs to
 };
 
 struct Snapshot {
@@ -38,6 +56,8 @@ struct Snapshot {
   std::shared_ptr<const Trajectories> chains;    // recorded chains of the last iteration
   std::shared_ptr<const Trajectories> launched;  // chains launched with LaunchChain
   std::shared_ptr<const DataView> data;
+  std::shared_ptr<const EvalView> eval;        // null until the first evaluation
+  std::shared_ptr<const ControlView> control;
 };
 
 }  // namespace jem
