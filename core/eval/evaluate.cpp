@@ -10,15 +10,10 @@
 #include "core/jem/trainer_state.h"
 #include "core/metrics/auroc.h"
 #include "core/util/error.h"
+#include "core/util/tensor_copy.h"
 
 namespace jem {
 namespace {
-
-template <typename T>
-std::vector<T> to_vector(const at::Tensor& t) {
-  at::Tensor c = t.detach().to(at::kCPU).contiguous();
-  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
-}
 
 // Runs f over x in chunks with the model in eval mode and gradients off.
 at::Tensor batched(TrainerState& t, const at::Tensor& x, const std::function<at::Tensor(const at::Tensor&)>& f) {

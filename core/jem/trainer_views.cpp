@@ -5,20 +5,9 @@
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/util/error.h"
+#include "core/util/tensor_copy.h"
 
 namespace jem {
-namespace {
-
-template <typename T>
-std::vector<T> to_vector(const at::Tensor& t) {
-  at::Tensor c = t.detach().to(at::kCPU).contiguous();
-  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
-}
-
-std::vector<int> to_ints(const at::Tensor& t) { return to_vector<int>(t.to(at::kInt)); }
-
-}  // namespace
-
 double Trainer::test_accuracy() {
   TrainerState& t = *st_;
   torch::NoGradGuard no_grad;

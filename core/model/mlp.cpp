@@ -6,6 +6,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "core/model/fused_activation.h"
 #include "core/util/error.h"
 
 namespace jem {
@@ -56,25 +57,19 @@ at::Tensor Mlp::act(const at::Tensor& z) const {
 }
 
 std::pair<at::Tensor, at::Tensor> Mlp::act_and_grad(at::Tensor z) const {
-  const bool fast = z.is_cpu() && z.scalar_type() == at::kFloat && z.is_contiguous();
-  if (opt_.activation == "silu") {
-    at::Tensor s = at::sigmoid(z);  // ATen's vectorised kernel does the one transcendental
-    if (!fast) {
-      at::Tensor a = z * s;
-      return {a, s + a * (1 - s)};
-    }
-    // In place: z becomes silu(z) = z s, s becomes silu'(z) = s + z s (1 - s).
-    float* zp = z.data_ptr<float>();
-    float* sp = s.data_ptr<float>();
-    const int64_t n = z.numel();
-    for (int64_t i = 0; i < n; ++i) {
-      const float a = zp[i] * sp[i];
-      sp[i] = sp[i] + a * (1.0f - sp[i]);
-      zp[i] = a;
-    }
-    return {z, s};
-  }
+  const bool silu = opt_.activation == "silu";
   const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
+  if (z.is_cpu() && z.scalar_type() == at::kFloat && z.is_contiguous()) {
+    at::Tensor d = at::empty_like(z);
+    if (silu) silu_and_grad(z.data_ptr<float>(), d.data_ptr<float>(), z.numel());
+    else leaky_relu_and_grad(z.data_ptr<float>(), d.data_ptr<float>(), z.numel(), slope);
+    return {z, d};
+  }
+  if (silu) {
+    at::Tensor s = at::sigmoid(z);
+    at::Tensor a = z * s;
+    return {a, s + a * (1 - s)};
+  }
   at::Tensor d = at::where(z > 0, at::ones_like(z), at::full_like(z, slope));
   return {z * d, d};
 }
