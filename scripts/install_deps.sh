@@ -6,6 +6,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev libopenblas0-openmp      # without OpenBLAS libtorch silently uses reference BLAS (6-8x slower)
   libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
+  libgif-dev                            # the animated GIF export of SGLD chains
   libgtest-dev nlohmann-json3-dev zlib1g-dev
   xvfb xauth libgl1-mesa-dri            # headless window tests
 )

@@ -3,12 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "app/window/controls_logic.h"
+#include "app/window/export_logic.h"
 #include "app/window/field_scalar.h"
 #include "app/window/presets.h"
+#include "core/io/metrics_io.h"
 #include "core/runner/runner.h"
+#include "core/util/atomic_file.h"
 
 using namespace jem;
 using namespace jem::window;
@@ -155,4 +161,62 @@ TEST(WindowField, DensityIntegratesToOneOnTheGrid) {
   EXPECT_EQ(arg[g.res - 1], 0);            // x > 0: class 0
   const ScalarField e = make_scalar_field(g, FieldMode::Energy, false, 0);
   EXPECT_LT(e.lo, e.hi);
+}
+
+TEST(WindowExport, MetricsCsvHasAHeaderAndOneRowPerIteration) {
+  MetricsHistory h;
+  for (int i = 1; i <= 3; ++i) {
+    StepStats s;
+    s.step = i, s.loss = 0.5 / i;
+    if (i == 2) s.test_nll = 1.25;  // sparse columns stay empty elsewhere
+    h.push(s);
+  }
+  const auto path = std::filesystem::temp_directory_path() / "jemlab_test_metrics.csv";
+  write_history_csv(path.string(), h);
+  const std::string text = read_file(path.string());
+  std::filesystem::remove(path);
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; start < text.size(); start = end + 1) {
+    end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 4u);
+  std::string header = stats_csv_header();
+  while (!header.empty() && header.back() == '\n') header.pop_back();
+  EXPECT_EQ(lines[0], header);
+  const auto columns = [](const std::string& l) { return std::count(l.begin(), l.end(), ',') + 1; };
+  for (size_t i = 1; i < lines.size(); ++i) EXPECT_EQ(columns(lines[i]), columns(lines[0])) << lines[i];
+  EXPECT_EQ(lines[2].substr(0, 2), "2,");
+  EXPECT_NE(lines[2].find("1.25"), std::string::npos);
+  EXPECT_EQ(lines[1].find("1.25"), std::string::npos);
+  // An unwritable path is an error naming it, not a silent no-op.
+  EXPECT_THROW(write_history_csv("/nonexistent-dir/x.csv", h), std::exception);
+}
+
+TEST(WindowExport, TrajectoryGifIsAnAnimatedGif89) {
+  const int w = 96, h = 64;
+  std::vector<uint8_t> bg(size_t(w) * h * 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = &bg[(size_t(y) * w + x) * 4];
+      p[0] = uint8_t(x * 2), p[1] = uint8_t(y * 3), p[2] = 128, p[3] = 255;
+    }
+  GifChain chain;
+  for (int s = 0; s <= 30; ++s) chain.xy.push_back(10 + s * 2.5f), chain.xy.push_back(50 - s * 1.2f);
+  GifOptions o;
+  o.max_frames = 10, o.hold_last_frames = 2;
+  const auto path = std::filesystem::temp_directory_path() / "jemlab_test_chain.gif";
+  ASSERT_EQ(write_trajectory_gif(path.string(), bg, w, h, {chain}, o), "");
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  ASSERT_GT(bytes.size(), 200u);
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  EXPECT_NE(bytes.find("NETSCAPE2.0"), std::string::npos);  // loops
+  // 10 frames of motion plus 2 held: one graphics-control block (0x21 0xF9) per frame.
+  size_t frames = 0;
+  for (size_t i = 0; i + 1 < bytes.size(); ++i) frames += bytes[i] == '\x21' && bytes[i + 1] == '\xF9';
+  EXPECT_GE(frames, 13u);
+  EXPECT_NE(write_trajectory_gif(path.string(), bg, w, h, {}, o), "");  // no chain: a reason, no file
 }

@@ -1,6 +1,7 @@
 // Pixel checks on a screenshot written by `jemlab --frames N --screenshot F.png`, located with the
 // F.png.json sidecar the window writes (panel rectangles, chain heads, class centres).
-// usage: window_pixels F.png [--expect-boundary] [--expect-guard]
+// usage: window_pixels F.png [--expect-boundary] [--expect-guard] [--expect-tab curves|calibration|ood|control]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -28,7 +29,7 @@ struct Image {
 
 struct Stats {
   double mean[3] = {0, 0, 0}, stddev = 0;
-  size_t distinct = 0, bright = 0, n = 0;
+  size_t distinct = 0, bright = 0, colored = 0, n = 0;
 };
 
 Stats region_stats(const Image& img, const nlohmann::json& r) {
@@ -44,6 +45,8 @@ Stats region_stats(const Image& img, const nlohmann::json& r) {
       const double luma = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
       sum2 += luma * luma;
       s.bright += luma > 170;
+      // The UI's chrome and text are greys; plots' bars and curves are saturated.
+      s.colored += std::max({p[0], p[1], p[2]}) - std::min({p[0], p[1], p[2]}) > 70;
       colors.insert((p[0] >> 3) << 10 | (p[1] >> 3) << 5 | (p[2] >> 3));
       ++s.n;
     }
@@ -71,9 +74,11 @@ int main(int argc, char** argv) {
   }
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false;
+  std::string tab = "curves";
   for (int i = 2; i < argc; ++i) {
     expect_boundary |= std::string(argv[i]) == "--expect-boundary";
     expect_guard |= std::string(argv[i]) == "--expect-guard";
+    if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
   }
   Image img;
   int channels = 0;
@@ -89,12 +94,23 @@ int main(int argc, char** argv) {
               j.value("preset", "").c_str(), j.value("step", 0LL), j.value("state", "").c_str());
 
   // Every panel is there and drew something (text, widgets, lines) on its background.
-  for (const char* panel : {"controls", "landscape", "presets", "curves"}) {
-    check(j["panels"].contains(panel), std::string("panel present: ") + panel);
+  for (const std::string& panel : {std::string("controls"), std::string("landscape"), std::string("presets"), tab}) {
+    check(j["panels"].contains(panel), "panel present: " + panel);
     if (!j["panels"].contains(panel)) continue;
     const Stats s = region_stats(img, j["panels"][panel]);
-    check(s.bright > 200 && s.distinct > 8, std::string("panel has content: ") + panel + " (" +
-                                                std::to_string(s.bright) + " bright px)");
+    check(s.bright > 200 && s.distinct > 8, "panel has content: " + panel + " (" + std::to_string(s.bright) +
+                                                " bright px)");
+  }
+  // Only the selected analysis tab is drawn: the others leave no rectangle behind.
+  for (const char* other : {"curves", "calibration", "ood", "control"})
+    if (tab != other) check(!j["panels"].contains(other), std::string("hidden tab not on screen: ") + other);
+  // The calibration, OOD and control tabs plot data (coloured bars and histograms), not only a
+  // "waiting" line: the runner published what they draw.
+  if (tab != "curves" && j["panels"].contains(tab)) {
+    const bool published = tab == "control" ? j.value("control_iteration", -1) > 0 : j.value("eval_step", -1LL) >= 0;
+    check(published, tab + ": the runner published its data");
+    const Stats s = region_stats(img, j["panels"][tab]);
+    check(s.colored > 3000, tab + " tab plots data (" + std::to_string(s.colored) + " coloured px)");
   }
   // The colour field is a field, not a flat fill.
   const Stats field = region_stats(img, j["panels"]["landscape_canvas"]);
@@ -108,7 +124,11 @@ int main(int argc, char** argv) {
   int visible = 0, white = 0;
   for (const auto& hpos : heads) {
     const int x = int(hpos[0]), y = int(hpos[1]);
-    if (!img.inside(x, y)) continue;
+    // Heads are clipped to the canvas: a diverged chain far outside it is not drawn anywhere.
+    const auto& canvas = j["panels"]["landscape_canvas"];
+    const bool on_canvas = x >= double(canvas[0]) && y >= double(canvas[1]) &&
+                           x < double(canvas[0]) + double(canvas[2]) && y < double(canvas[1]) + double(canvas[3]);
+    if (!img.inside(x, y) || !on_canvas) continue;
     ++visible;
     white += near_white(img, x, y, 2);
   }

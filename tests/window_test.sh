@@ -19,11 +19,18 @@ for f in "$PRESETS"/*.json; do
     pure_ebm) ;;                                           # no labels: no meaningful boundary
     *) extra=(--expect-boundary) ;;
   esac
-  echo "== $name"
-  if ! "$JEMLAB" --preset "$name" --frames "$frames" --screenshot "$OUT/$name.png" --threads 1; then
+  # Each analysis tab is captured on one preset, so no extra run is needed to check them all.
+  tab=curves
+  case "$name" in
+    jem_default) tab=calibration ;;
+    baseline_classifier) tab=ood ;;
+    proper_langevin) tab=control ;;
+  esac
+  echo "== $name (tab $tab)"
+  if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1; then
     echo "FAIL jemlab exited non-zero for $name"; fails=$((fails + 1)); continue
   fi
-  "$PIXELS" "$OUT/$name.png" "${extra[@]}" || fails=$((fails + 1))
+  "$PIXELS" "$OUT/$name.png" --expect-tab "$tab" "${extra[@]}" || fails=$((fails + 1))
 done
 # A broken shader is reported with the file name and the GLSL log.
 BAD=$(mktemp -d)

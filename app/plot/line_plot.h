@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "app/plot/axes.h"  // nice_ticks, format_tick
+
 namespace jem::plot {
 
 struct Series {
@@ -19,12 +21,9 @@ struct PlotOptions {
   std::string title;
   bool fixed_y = false;  // use y_min..y_max instead of the data's range
   float y_min = 0, y_max = 1;
+  float x_min = 0, x_max = -1;  // when x_max > x_min: this x range (align sparse series with dense ones)
 };
 
 void line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt);
-
-// Nice tick positions covering [lo, hi] with about `target` steps (1, 2, 5 x 10^k).
-std::vector<double> nice_ticks(double lo, double hi, int target);
-std::string format_tick(double v);
 
 }  // namespace jem::plot

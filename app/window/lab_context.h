@@ -24,8 +24,13 @@ struct LabContext {
   std::vector<Preset> presets;
   std::string preset_name;
   std::string screenshot_request;        // set by F12 or the export button; the frame loop writes it
+  std::string screenshot_panel;          // with screenshot_request: crop to this panel ("" = the window)
+  std::string gif_request;               // path: the landscape panel writes the clicked chain's GIF
+  std::string export_status;             // the last export's outcome, shown under the export buttons
+  std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)
   // Filled by panels for the capture's sidecar (tests locate what they check on the PNG).
-  std::map<std::string, PanelRect> panel_rects;
+  std::map<std::string, PanelRect> panel_rects;       // this frame's, cleared after each frame
+  std::map<std::string, PanelRect> last_panel_rects;  // the previous frame's (the export combo lists them)
   std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
   std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen
 

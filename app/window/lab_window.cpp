@@ -1,5 +1,5 @@
 // The frame loop, in the spirit of Dear ImGui's example_glfw_opengl3/main.cpp: GLFW window,
-// OpenGL 3.3 core through libepoxy, one Runner training on its own thread, four panels.
+// OpenGL 3.3 core through libepoxy, one Runner training on its own thread, the panels.
 #include "app/window/lab_window.h"
 
 #include <epoxy/gl.h>
@@ -19,9 +19,13 @@
 #include <thread>
 
 #include "app/cli/args.h"
+#include "app/window/panel_calibration.h"
+#include "app/window/panel_common.h"
+#include "app/window/panel_control.h"
 #include "app/window/panel_controls.h"
 #include "app/window/panel_curves.h"
 #include "app/window/panel_landscape.h"
+#include "app/window/panel_ood.h"
 #include "app/window/panel_presets.h"
 #include "app/window/resource_paths.h"
 #include "app/window/screenshot.h"
@@ -37,6 +41,8 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"frames", "Run this many frames, then exit (headless capture; 0: until closed)", "0"},
       {"screenshot", "With --frames: write the last frame to this PNG (plus FILE.png.json for tests)", ""},
       {"fps", "Frame-rate cap (Xvfb and llvmpipe have no vsync; the trainer needs the cores)", "60"},
+      {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
+      {"tab", "Analysis tab shown first: curves, calibration, ood or control", "curves"},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
       {"shaders", "Folder of the GLSL shaders (default: $JEMLAB_SHADERS, else next to the executable)", ""},
       {"assets", "Folder of presets/ (default: $JEMLAB_ASSETS, else next to the executable)", ""},
@@ -75,9 +81,9 @@ void setup_imgui_style(float scale) {
   }
 }
 
-// Fixed layout: controls left, landscape centre, presets and curves right.
+// Fixed layout: controls left, landscape centre, presets and the analysis tabs right.
 struct Layout {
-  PanelRect controls, landscape, presets, curves;
+  PanelRect controls, landscape, presets, analysis;
 };
 Layout compute_layout(float w, float h, float scale) {
   Layout l;
@@ -87,7 +93,7 @@ Layout compute_layout(float w, float h, float scale) {
   l.controls = {0, 0, left, h};
   l.landscape = {left, 0, w - left - right, h};
   l.presets = {w - right, 0, right, presets_h};
-  l.curves = {w - right, presets_h, right, h - presets_h};
+  l.analysis = {w - right, presets_h, right, h - presets_h};
   return l;
 }
 
@@ -101,6 +107,38 @@ void handle_shortcuts(LabContext& ctx) {
   if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) ctx.send(transport_command(Transport::Reset, s));
   if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) ctx.screenshot_request = "jemlab-screenshot.png";
 }
+
+// The right column's tabs: curves, calibration, OOD, control dataset. They share one rectangle so
+// each plot gets the full column height, readable at 1280x800.
+struct AnalysisTabs {
+  CurvesPanel curves;
+  CalibrationPanel calibration;
+  OodPanel ood;
+  ControlPanel control;
+
+  static bool is_tab(const std::string& name) {
+    return name == "curves" || name == "calibration" || name == "ood" || name == "control";
+  }
+  void draw(LabContext& ctx, const PanelRect& rect) {
+    begin_panel("Analysis", "analysis", rect, ctx);
+    if (ImGui::BeginTabBar("analysis_tabs")) {
+      auto tab = [&](const char* label, const char* name, auto& panel) {
+        const ImGuiTabItemFlags flags = ctx.tab_request == name ? ImGuiTabItemFlags_SetSelected : 0;
+        if (ImGui::BeginTabItem(label, nullptr, flags)) {
+          panel.draw(ctx);
+          ImGui::EndTabItem();
+        }
+      };
+      tab("Curves", "curves", curves);
+      tab("Calibration", "calibration", calibration);
+      tab("OOD", "ood", ood);
+      tab("Control dataset", "control", control);
+      ImGui::EndTabBar();
+    }
+    ctx.tab_request.clear();
+    ImGui::End();
+  }
+};
 
 }  // namespace
 
@@ -116,6 +154,10 @@ int run_lab(const std::vector<std::string>& args) {
   const std::string shader_dir = find_resource_dir("shaders", option_or_empty(a, "shaders"), "JEMLAB_SHADERS");
   const std::string assets_dir = find_resource_dir("assets", option_or_empty(a, "assets"), "JEMLAB_ASSETS");
   const int frames = a.get_int("frames");
+  const std::string first_tab = a.get("tab");
+  const std::string chain_gif = option_or_empty(a, "chain-gif");
+  if (!AnalysisTabs::is_tab(first_tab))
+    throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control");
   const std::string screenshot = option_or_empty(a, "screenshot");
   const double frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
   int win_w = 1600, win_h = 1000;
@@ -165,8 +207,9 @@ int run_lab(const std::vector<std::string>& args) {
     ctx.snap = runner.latest();
     LandscapePanel landscape(shader_dir);  // throws ShaderError with the file and GLSL log
     ControlsPanel controls;
-    CurvesPanel curves;
+    AnalysisTabs analysis;
     PresetsPanel presets;
+    ctx.tab_request = first_tab;
 
     int frame = 0, active_frames = 3;
     auto last = Clock::now(), fps_t0 = last;
@@ -199,12 +242,20 @@ int run_lab(const std::vector<std::string>& args) {
       if (frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
       ImGui::NewFrame();
       handle_shortcuts(ctx);
+      if (frames > 0 && !chain_gif.empty()) {
+        // Headless GIF: the chain starts off the data, so the animation shows it descending.
+        if (frame == 0 && ctx.snap->data) {
+          const Box b = ctx.snap->data->box;
+          ctx.send(cmd::LaunchChain{b.x0 + 0.5f * b.width(), b.y0 + 0.1f * b.height(), -1, 1000});
+        }
+        if (frame == frames - 1) ctx.gif_request = chain_gif;
+      }
       const ImVec2 display = ImGui::GetIO().DisplaySize;
       const Layout layout = compute_layout(display.x, display.y, ctx.ui_scale);
       controls.draw(ctx, layout.controls);
       landscape.draw(ctx, layout.landscape);
       presets.draw(ctx, layout.presets);
-      curves.draw(ctx, layout.curves);
+      analysis.draw(ctx, layout.analysis);
       ImGui::Render();
 
       int fb_w = 0, fb_h = 0;
@@ -219,12 +270,24 @@ int run_lab(const std::vector<std::string>& args) {
       const float fb_scale = display.x > 0 ? fb_w / display.x : 1;
       if (last_frame && !screenshot.empty()) ctx.screenshot_request = screenshot;
       if (!ctx.screenshot_request.empty()) {
-        if (write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h)))
-          write_sidecar(ctx.screenshot_request, ctx, fb_scale);
-        else
-          code = 1;
+        // One panel's PNG: its rectangle, in framebuffer pixels.
+        PanelRect crop;
+        const auto it = ctx.panel_rects.find(ctx.screenshot_panel);
+        if (it != ctx.panel_rects.end())
+          crop = {it->second.x * fb_scale, it->second.y * fb_scale, it->second.w * fb_scale, it->second.h * fb_scale};
+        if (write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h), crop)) {
+          if (crop.w <= 0) write_sidecar(ctx.screenshot_request, ctx, fb_scale);
+          ctx.export_status = "wrote " + ctx.screenshot_request;
+        } else {
+          ctx.export_status = "cannot write " + ctx.screenshot_request;
+          if (last_frame) code = 1;
+        }
         ctx.screenshot_request.clear();
+        ctx.screenshot_panel.clear();
       }
+      // Hidden tabs must not leave stale rectangles behind (the sidecar and the export list read them).
+      ctx.last_panel_rects = std::move(ctx.panel_rects);
+      ctx.panel_rects.clear();
       glfwSwapBuffers(window);
       if (last_frame) break;
 

@@ -4,6 +4,9 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <exception>
+
+#include "app/window/export_logic.h"
 
 namespace jem::window {
 namespace {
@@ -91,6 +94,42 @@ void ControlsPanel::draw_checkpoint(LabContext& ctx) {
   ImGui::SameLine();
   if (ImGui::Button("Load")) ctx.send(cmd::Load{checkpoint_path_});
   if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_request = "jemlab-screenshot.png";
+  ImGui::SameLine();
+  if (ImGui::Button("Metrics CSV")) {
+    try {
+      write_history_csv("jemlab-metrics.csv", ctx.snap->history);
+      ctx.export_status = "wrote jemlab-metrics.csv (" + std::to_string(ctx.snap->history.size()) + " rows)";
+    } catch (const std::exception& e) {
+      ctx.export_status = e.what();
+    }
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every recorded iteration's figures, one row each, in the working folder.");
+
+  // One panel as PNG: the panels drawn last frame (hidden tabs are not on screen to capture).
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  if (ImGui::BeginCombo("##exportpanel", export_panel_.c_str())) {
+    for (const auto& [name, rect] : ctx.last_panel_rects)
+      if (ImGui::Selectable(name.c_str(), name == export_panel_)) export_panel_ = name;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Panel PNG")) {
+    ctx.screenshot_request = "jemlab-" + export_panel_ + ".png";
+    ctx.screenshot_panel = export_panel_;
+  }
+  ImGui::SameLine();
+  const bool has_chain = ctx.snap->launched && ctx.snap->launched->n_chains > 0;
+  ImGui::BeginDisabled(!has_chain);
+  if (ImGui::Button("Chain GIF")) ctx.gif_request = "jemlab-chain.gif";
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip(has_chain ? "The clicked SGLD chain, step by step over the landscape, as an animated GIF."
+                                : "Click the landscape first to launch a chain.");
+  if (!ctx.export_status.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", ctx.export_status.c_str());
+    ImGui::PopTextWrapPos();
+  }
 }
 
 void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {

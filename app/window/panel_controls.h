@@ -1,6 +1,8 @@
 // The controls panel: status line, transport, divergence advice, checkpoints, and every schema
 // knob as a widget generated from its ParamSpec (grouped, help as tooltip).
 #pragma once
+#include <string>
+
 #include "app/window/controls_logic.h"
 #include "app/window/lab_context.h"
 
@@ -18,6 +20,7 @@ class ControlsPanel {
 
   PendingEdits pending_;
   char checkpoint_path_[512] = "runs/lab.ckpt";
+  std::string export_panel_ = "landscape_canvas";
 };
 
 }  // namespace jem::window

@@ -1,5 +1,4 @@
 #include "app/window/panel_curves.h"
-#include "app/window/panel_common.h"
 
 #include <imgui.h>
 
@@ -41,6 +40,10 @@ CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
       {&c.gap, "gap f(x_data) - f(x_q)", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.gap; }},
       {&c.grads, "param grad", IM_COL32(204, 121, 167, 255), [](const StepStats& s) { return s.grad_norm; }},
       {&c.grads, "SGLD |grad_x|", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.sgld_grad_norm; }},
+      // Exact by quadrature, on evaluation iterations only (NaN elsewhere): drawn as dots.
+      {&c.likelihood, "test NLL", IM_COL32(0, 158, 115, 255), [](const StepStats& s) { return s.test_nll; }},
+      {&c.likelihood, "KL(p_true||p_model)", IM_COL32(204, 121, 167, 255),
+       [](const StepStats& s) { return s.kl_true; }},
       {&c.lr, "lr", IM_COL32(200, 200, 200, 255), [](const StepStats& s) { return s.lr; }},
   };
   const size_t n = h.size();
@@ -66,8 +69,9 @@ CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
   return c;
 }
 
-void CurvesPanel::draw(LabContext& ctx, const PanelRect& rect) {
-  begin_panel("Training curves", "curves", rect, ctx);
+void CurvesPanel::draw(LabContext& ctx) {
+  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
+  ctx.panel_rects["curves"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
   const MetricsHistory& h = ctx.snap->history;
   const int64_t last = h.empty() ? -1 : h.back().step;
   // Rebuilding walks the whole history: a few times a second is plenty for the eye.
@@ -87,8 +91,8 @@ void CurvesPanel::draw(LabContext& ctx, const PanelRect& rect) {
 
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float avail = ImGui::GetContentRegionAvail().y;
-  const float h_small = std::max(60.0f, (avail - 5 * spacing) * 0.14f);
-  const float h_big = std::max(80.0f, (avail - 5 * spacing - 2 * h_small) / 4);
+  const float h_small = std::max(60.0f, (avail - 7 * spacing) * 0.11f);
+  const float h_big = std::max(70.0f, (avail - 7 * spacing - 2 * h_small) / 5);
   plot::PlotOptions o;
   o.height = h_big, o.log_y = log_loss_, o.title = "loss";
   plot::line_plot("loss", curves_.losses, o);
@@ -100,9 +104,14 @@ void CurvesPanel::draw(LabContext& ctx, const PanelRect& rect) {
   plot::line_plot("gap", curves_.gap, o);
   o = {}, o.height = h_big, o.log_y = log_grads_, o.title = "grad norms";
   plot::line_plot("grads", curves_.grads, o);
-  o = {}, o.height = ImGui::GetContentRegionAvail().y - spacing, o.log_y = log_lr_, o.title = "learning rate";
+  // Evaluation iterations only: on the same step axis as the dense curves above.
+  o = {}, o.height = h_big;
+  if (!h.empty()) o.x_min = float(h[0].step), o.x_max = float(h.back().step);
+  o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";
+  plot::line_plot("likelihood", curves_.likelihood, o);
+  o = {}, o.height = std::max(h_small, ImGui::GetContentRegionAvail().y - spacing), o.log_y = log_lr_,
+  o.title = "learning rate";
   plot::line_plot("lr", curves_.lr, o);
-  ImGui::End();
 }
 
 }  // namespace jem::window

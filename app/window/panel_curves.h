@@ -1,5 +1,5 @@
 // Training curves from the snapshot's MetricsHistory: loss terms, accuracy, f(x_data), f(x_q) and
-// their gap, gradient norms, learning rate. Series are rebuilt only when the history grew.
+// their gap, gradient norms, learning rate, exact test NLL and KL(p_true||p_model). Series are rebuilt only when the history grew.
 #pragma once
 #include <chrono>
 #include <vector>
@@ -11,13 +11,14 @@ namespace jem::window {
 
 // History rows -> plot series, decimated to at most `max_points` per series (unit-tested).
 struct CurveSet {
-  std::vector<plot::Series> losses, accuracy, energies, gap, grads, lr;
+  std::vector<plot::Series> losses, accuracy, energies, gap, grads, lr, likelihood;
 };
 CurveSet build_curves(const MetricsHistory& h, size_t max_points);
 
 class CurvesPanel {
  public:
-  void draw(LabContext& ctx, const PanelRect& rect);
+  // Draws into the current window (a tab of the analysis column).
+  void draw(LabContext& ctx);
 
  private:
   CurveSet curves_;

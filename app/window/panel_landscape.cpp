@@ -7,6 +7,7 @@
 
 #include "app/plot/colormap.h"
 #include "app/plot/line_plot.h"
+#include "app/window/export_logic.h"
 
 namespace jem::window {
 namespace {
@@ -92,6 +93,36 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
   ImGui::SliderInt("chain steps", &launch_steps_, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine();
   if (ImGui::Button("Reset view")) view_init_ = false;
+}
+
+void LandscapePanel::export_chain_gif(LabContext& ctx) {
+  const std::string path = std::move(ctx.gif_request);
+  ctx.gif_request.clear();
+  const Snapshot& s = *ctx.snap;
+  if (!s.launched || s.launched->n_chains <= 0) {
+    ctx.export_status = "GIF: click the landscape first to launch a chain";
+    return;
+  }
+  const Trajectories& tr = *s.launched;
+  const int w = target_.width(), h = target_.height();
+  std::vector<GifChain> chains(size_t(tr.n_chains));
+  for (int c = 0; c < tr.n_chains; ++c) {
+    for (int step = 0; step <= tr.n_steps; ++step) {
+      const size_t i = (size_t(step) * tr.n_chains + c) * 2;
+      chains[c].xy.push_back((tr.xy[i] - view_.x0) / view_.width() * w);
+      chains[c].xy.push_back((view_.y1 - tr.xy[i + 1]) / view_.height() * h);
+    }
+    // As on screen: p(x) chains near-white, conditional chains in their class colour.
+    const int label = c < int(tr.label.size()) ? tr.label[c] : -1;
+    if (label >= 0) {
+      float rgb[3];
+      plot::class_rgb(label, rgb);
+      for (int k = 0; k < 3; ++k) chains[c].rgb[k] = uint8_t(std::clamp(rgb[k], 0.0f, 1.0f) * 255);
+    }
+  }
+  const std::string error = write_trajectory_gif(path, target_.read_rgba(), w, h, chains);
+  ctx.export_status = error.empty() ? "wrote " + path + " (" + std::to_string(tr.n_steps) + " SGLD steps)"
+                                    : "GIF: " + error;
 }
 
 void LandscapePanel::sync_view(LabContext& ctx, float aspect) {
@@ -299,6 +330,7 @@ void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
     rendered_data_ = uploaded_data_, rendered_buffer_ = uploaded_buffer_;
     points_rendered_at_ = Clock::now();
   }
+  if (!ctx.gif_request.empty()) export_chain_gif(ctx);
 
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);

@@ -27,6 +27,8 @@ class LandscapePanel {
   void handle_mouse(LabContext& ctx, const ViewTransform& t);
   void draw_overlays(LabContext& ctx, const ViewTransform& t);
   void adapt_resolution(const Snapshot& s);
+  // The clicked chain, step by step over the current landscape image, as an animated GIF.
+  void export_chain_gif(LabContext& ctx);
 
   gl::FieldRenderer renderer_;
   gl::RenderTarget target_;

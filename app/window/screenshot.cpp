@@ -57,6 +57,9 @@ void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_
   j["guard"] = ctx.snap && ctx.snap->guard ? ctx.snap->guard->message() : "";
   j["p_x_weight"] = ctx.snap ? ctx.snap->settings.p_x_weight : 0.0;
   j["p_y_given_x_weight"] = ctx.snap ? ctx.snap->settings.p_y_given_x_weight : 0.0;
+  // -1 until published: a test of the analysis tabs knows whether they had data to draw.
+  j["eval_step"] = ctx.snap && ctx.snap->eval ? ctx.snap->eval->step : -1;
+  j["control_iteration"] = ctx.snap && ctx.snap->control ? ctx.snap->control->iteration : -1;
   j["fps"] = ctx.fps;
   j["iters_per_s"] = ctx.snap ? ctx.snap->iters_per_s : 0.0;
   std::ofstream(png_path + ".json") << j.dump(2) << '\n';

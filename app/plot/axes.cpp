@@ -1,0 +1,111 @@
+#include "app/plot/axes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace jem::plot {
+namespace {
+
+constexpr ImU32 kFrame = IM_COL32(255, 255, 255, 40);
+constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 28);
+constexpr ImU32 kAxisText = IM_COL32(200, 200, 205, 255);
+
+}  // namespace
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || target < 1) return ticks;
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  return ticks;
+}
+
+std::string format_tick(double v) {
+  char buf[32];
+  const double a = std::fabs(v);
+  if (a != 0 && (a >= 1e5 || a < 1e-3))
+    std::snprintf(buf, sizeof buf, "%.0e", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+Axes begin_axes(const AxesOptions& opt, double x_lo, double x_hi, double y_lo, double y_hi) {
+  Axes a;
+  a.scale = ImGui::GetFontSize() / 13.0f;
+  const float font = ImGui::GetFontSize();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), opt.height);
+  ImGui::InvisibleButton("plot", size);
+  a.hovered = ImGui::IsItemHovered();
+  a.dl = ImGui::GetWindowDrawList();
+  a.p0 = ImVec2(origin.x + 46 * a.scale, origin.y + 4 * a.scale);
+  a.p1 = ImVec2(origin.x + size.x - 6 * a.scale, origin.y + size.y - font * opt.bottom_em);
+  a.x_lo = x_lo, a.x_hi = x_hi > x_lo ? x_hi : x_lo + 1;
+  a.y_lo = y_lo, a.y_hi = y_hi > y_lo ? y_hi : y_lo + 1;
+  // An outline, not a fill: on llvmpipe every filled pixel costs (see lab_window.cpp).
+  a.dl->AddRect(a.p0, a.p1, kFrame, 3);
+  for (double t : nice_ticks(a.y_lo, a.y_hi, std::max(2, int((a.p1.y - a.p0.y) / (font * 2.2f))))) {
+    const float y = a.sy(t);
+    a.dl->AddLine(ImVec2(a.p0.x, y), ImVec2(a.p1.x, y), kGrid);
+    const std::string label = opt.log_y ? format_tick(std::pow(10.0, t)) : format_tick(t);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    a.dl->AddText(ImVec2(a.p0.x - ts.x - 4 * a.scale, y - ts.y / 2), kAxisText, label.c_str());
+  }
+  if (opt.x_ticks) {
+    for (double t : nice_ticks(a.x_lo, a.x_hi, std::max(2, int((a.p1.x - a.p0.x) / (font * 5))))) {
+      const float x = a.sx(t);
+      a.dl->AddLine(ImVec2(x, a.p0.y), ImVec2(x, a.p1.y), kGrid);
+      const std::string label = format_tick(t);
+      const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+      a.dl->AddText(ImVec2(x - ts.x / 2, a.p1.y + 1), kAxisText, label.c_str());
+    }
+  }
+  return a;
+}
+
+void empty_axes(float height, const std::string& message) {
+  const float scale = ImGui::GetFontSize() / 13.0f;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), height);
+  ImGui::Dummy(size);
+  const ImVec2 p0(origin.x + 46 * scale, origin.y + 4 * scale), p1(origin.x + size.x - 6 * scale, origin.y + size.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRect(p0, p1, kFrame, 3);
+  dl->AddText(ImVec2(p0.x + 8, p0.y + 8), kAxisText, message.c_str());
+}
+
+void draw_legend(const Axes& a, const std::string& title, const std::vector<LegendEntry>& entries) {
+  const float font = ImGui::GetFontSize();
+  float lx = a.p0.x + 6 * a.scale;
+  const float ly = a.p0.y + 3 * a.scale;
+  if (!title.empty()) {
+    a.dl->AddText(ImVec2(lx, ly), IM_COL32(235, 235, 240, 255), title.c_str());
+    lx += ImGui::CalcTextSize(title.c_str()).x + 12 * a.scale;
+  }
+  for (const LegendEntry& e : entries) {
+    a.dl->AddRectFilled(ImVec2(lx, ly + font * 0.35f), ImVec2(lx + 10 * a.scale, ly + font * 0.65f), e.color);
+    a.dl->AddText(ImVec2(lx + 13 * a.scale, ly), kAxisText, e.label.c_str());
+    lx += 13 * a.scale + ImGui::CalcTextSize(e.label.c_str()).x + 10 * a.scale;
+  }
+}
+
+void legend_row(const std::vector<LegendEntry>& entries) {
+  const float font = ImGui::GetFontSize(), scale = font / 13.0f;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float x = origin.x + 46 * scale;
+  for (const LegendEntry& e : entries) {
+    dl->AddRectFilled(ImVec2(x, origin.y + font * 0.3f), ImVec2(x + font * 0.8f, origin.y + font * 0.9f), e.color);
+    dl->AddText(ImVec2(x + font * 1.1f, origin.y), kAxisText, e.label.c_str());
+    x += font * 1.1f + ImGui::CalcTextSize(e.label.c_str()).x + font * 1.2f;
+  }
+  ImGui::Dummy(ImVec2(x - origin.x, font * 1.1f));
+}
+
+}  // namespace jem::plot
