@@ -4,6 +4,7 @@
 
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
+#include "core/model/fused_activation.h"
 #include "core/model/mlp.h"
 
 using namespace jem;
@@ -56,6 +57,20 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
 
 INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
                          ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
+
+TEST(FusedActivation, SiluMatchesATenAndSaturatesAtExtremes) {
+  at::Tensor z = torch::tensor({-1e30f, -1e4f, -100.f, -88.f, -20.f, -1.f, 0.f, 1.f, 20.f, 88.f, 100.f, 1e4f, 1e30f});
+  at::Tensor ref = at::silu(z.to(at::kDouble));
+  at::Tensor s = at::sigmoid(z.to(at::kDouble));
+  at::Tensor ref_grad = s * (1 + z.to(at::kDouble) * (1 - s));
+  ref_grad = at::where(z.abs() > 1e3, (z > 0).to(at::kDouble), ref_grad);  // the limits, without 0 * inf
+  at::Tensor a = z.clone(), d = at::empty_like(z);
+  silu_and_grad(a.data_ptr<float>(), d.data_ptr<float>(), z.numel());
+  EXPECT_TRUE(at::isfinite(a).all().item<bool>()) << a;
+  EXPECT_TRUE(at::isfinite(d).all().item<bool>()) << d;
+  EXPECT_TRUE(at::allclose(a.to(at::kDouble), ref, 1e-5, 1e-6)) << a << ref;
+  EXPECT_TRUE(at::allclose(d.to(at::kDouble), ref_grad, 1e-5, 1e-6)) << d << ref_grad;
+}
 
 TEST(Sampler, ConditionalChainsFollowTheirClassLogitAndSlots) {
   // Build the sampler's state by hand around an analytic model.

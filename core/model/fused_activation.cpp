@@ -7,11 +7,13 @@ namespace jem {
 // One clone per instruction set; the loader picks the best one the CPU has.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void silu_and_grad(float* z, float* d, int64_t n) {
+  // Fast math assumes no infinities, so keep exp's argument where it cannot overflow: beyond
+  // |z| = 80 the sigmoid is 0 or 1 to float precision, and silu saturates to 0 or z.
   for (int64_t i = 0; i < n; ++i) {
-    const float s = 1.0f / (1.0f + std::exp(-z[i]));
-    const float a = z[i] * s;
-    d[i] = s + a * (1.0f - s);  // silu'(z) = s + z s (1 - s)
-    z[i] = a;
+    const float zc = std::fmin(std::fmax(z[i], -80.0f), 80.0f);
+    const float s = 1.0f / (1.0f + std::exp(-zc));
+    d[i] = s * (1.0f + zc * (1.0f - s));  // silu'(z) = s (1 + z (1 - s))
+    z[i] = std::fmax(z[i], -80.0f) * s;
   }
 }
 
