@@ -39,7 +39,7 @@ Runner::Runner(const Settings& s, RunnerOptions o) : opt_(o) {
 // it converges in seconds, and costs the main run a few percent.
 void Runner::advance_control() {
   const auto now = Clock::now();
-  if (!control_ || control_->done() || now - last_control_ < std::chrono::milliseconds(100)) return;
+  if (!control_ || control_->done() || now - last_control_ < std::chrono::milliseconds(200)) return;
   last_control_ = now;
   control_->step(10);
   auto v = std::make_shared<ControlView>();
@@ -137,8 +137,10 @@ void Runner::loop() {
       force = true;
     }
     const auto now = Clock::now();
+    // A 128^2 grid costs more than a training iteration: refresh it at most often enough to take
+    // ~5% of the trainer's time, except right after the view changed (pan and zoom stay snappy).
     const bool field_due = view_dirty_ || std::chrono::duration<double>(now - last_field_).count() >=
-                                              std::max(0.1, 8 * field_cost_s_);
+                                              std::max(0.1, 20 * field_cost_s_);
     if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
       publish(field_due);
   }
