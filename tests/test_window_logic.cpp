@@ -91,6 +91,17 @@ TEST(WindowControls, PauseStopsStepsAndStepRunsOne) {
   EXPECT_EQ(stepped->state, RunState::Paused);
 }
 
+TEST(WindowControls, NewDataRegeneratesTheDatasetAndRestarts) {
+  Runner r(tiny());
+  auto s = wait_for(r, [](const Snapshot& s) { return s.step >= 3; });
+  const std::vector<float> before = s->data->xy;
+  r.send(transport_command(Transport::NewData, *s));
+  auto after = wait_for(r, [&](const Snapshot& x) { return x.settings.data_seed == s->settings.data_seed + 1; });
+  ASSERT_EQ(after->settings.data_seed, s->settings.data_seed + 1);
+  EXPECT_NE(after->data->xy, before) << "the dataset was not regenerated";
+  EXPECT_LT(after->step, s->step + 3) << "a new dataset starts the run again";
+}
+
 TEST(WindowControls, PendingEditShowsUntilPublished) {
   const ParamSpec& p = *find_param("lr");
   Settings published;

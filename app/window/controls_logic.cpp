@@ -86,6 +86,7 @@ Command transport_command(Transport t, const Snapshot& s) {
     case Transport::Step: return cmd::Step{1};
     case Transport::Reset: return cmd::Reset{};
     case Transport::Reseed: return cmd::Reseed{s.settings.seed + 1};
+    case Transport::NewData: return cmd::SetParam{"data_seed", std::to_string(s.settings.data_seed + 1)};
   }
   return cmd::Publish{};
 }

@@ -49,7 +49,7 @@ class PendingEdits {
   std::map<std::string, Entry> pending_;
 };
 
-enum class Transport { PlayPause, Step, Reset, Reseed };
+enum class Transport { PlayPause, Step, Reset, Reseed, NewData };  // NewData: next data_seed
 // Play/pause toggles on the published state; reseed draws the next seed.
 Command transport_command(Transport t, const Snapshot& s);
 const char* play_pause_label(const Snapshot& s);

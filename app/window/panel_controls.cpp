@@ -38,7 +38,7 @@ void tooltip(const ParamSpec& p) {
 void ControlsPanel::draw_status(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
   ImGui::TextColored(state_color(s.state), "%s", status_line(s, ctx.fps).c_str());
-  const float w = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+  const float w = (ImGui::GetContentRegionAvail().x - 4 * ImGui::GetStyle().ItemSpacing.x) / 5;
   if (ImGui::Button(play_pause_label(s), ImVec2(w, 0))) ctx.send(transport_command(Transport::PlayPause, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
   ImGui::SameLine();
@@ -50,6 +50,11 @@ void ControlsPanel::draw_status(LabContext& ctx) {
   ImGui::SameLine();
   if (ImGui::Button("Reseed", ImVec2(w, 0))) ctx.send(transport_command(Transport::Reseed, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again with the next seed (seed %d)", s.settings.seed + 1);
+  ImGui::SameLine();
+  if (ImGui::Button("New data", ImVec2(w, 0))) ctx.send(transport_command(Transport::NewData, s));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Regenerate the dataset with the next data seed (data_seed %d) and start again",
+                      s.settings.data_seed + 1);
   // The newest error from the runner (a rejected knob, an unreadable checkpoint).
   for (auto it = s.events.rbegin(); it != s.events.rend(); ++it) {
     if (it->step + 200 < s.step) break;

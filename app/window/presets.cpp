@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "core/params/config_file.h"
 
@@ -14,6 +15,10 @@ namespace jem::window {
 Settings window_base_settings() {
   Settings s;
   s.record_chains = 16;  // the trajectory view animates these
+  // Leave a core to the window: when a frame preempts one of the trainer's OpenMP threads, the
+  // whole parallel SGLD step waits at its barrier (on 2 cores that costs more than the core).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  s.threads = cores > 1 ? static_cast<int>(cores - 1) : 1;
   return s;
 }
 

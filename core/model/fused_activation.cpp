@@ -2,10 +2,17 @@
 
 #include <cmath>
 
+// One clone per instruction set; the loader picks the best one the CPU has. Sanitizer builds
+// go without: the clones' ifunc resolver runs before the sanitizer runtime exists and crashes.
+#ifdef JEMLAB_SANITIZE_BUILD
+#define JEMLAB_ISA_CLONES
+#else
+#define JEMLAB_ISA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+
 namespace jem {
 
-// One clone per instruction set; the loader picks the best one the CPU has.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+JEMLAB_ISA_CLONES
 void silu_and_grad(float* z, float* d, int64_t n) {
   // Fast math assumes no infinities, so keep exp's argument where it cannot overflow: beyond
   // |z| = 80 the sigmoid is 0 or 1 to float precision, and silu saturates to 0 or z.
@@ -17,7 +24,7 @@ void silu_and_grad(float* z, float* d, int64_t n) {
   }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+JEMLAB_ISA_CLONES
 void leaky_relu_and_grad(float* z, float* d, int64_t n, float slope) {
   for (int64_t i = 0; i < n; ++i) {
     const float g = z[i] > 0 ? 1.0f : slope;
