@@ -172,6 +172,19 @@ TEST(Runner, PublishesEvaluationsAndTheControlDataset) {
   EXPECT_EQ(s->state, RunState::Running);
 }
 
+TEST(Runner, DataChangeAtStepZeroRepublishesTheData) {
+  RunnerOptions o;
+  o.start_running = false;
+  Runner r(small(), o);
+  auto s = r.latest();
+  ASSERT_EQ(s->step, 0);
+  const std::vector<float> moons = s->data->xy;
+  r.send(cmd::SetParam{"dataset", "8gaussians"});
+  s = wait_for(r, [](const Snapshot& s) { return s.settings.dataset == "8gaussians"; });
+  EXPECT_EQ(s->data->n_classes, 8) << "the data view still shows the old dataset";
+  EXPECT_NE(s->data->xy, moons);
+}
+
 TEST(MetricsHistory, SharesChunksAndTruncates) {
   MetricsHistory h;
   for (int i = 1; i <= 3000; ++i) {

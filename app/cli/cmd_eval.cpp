@@ -49,7 +49,8 @@ int cmd_eval(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
       {"ckpt", "Checkpoint to evaluate (required)", ""},
       {"eval", "test_clf | calibration | OOD | nll | logp_hist", "test_clf"},
-      {"ood_dataset", "OOD set: uniform | shifted | rotated | another 2D dataset's name", "uniform"},
+      {"ood_dataset", "OOD set: uniform | shifted | rotated | another 2D dataset's name (default: uniform for OOD; "
+                      "uniform, shifted and rotated for logp_hist)", ""},
       {"n_bins", "Reliability bins (calibration) or histogram bins", "20"},
       {"temperature", "Temperature of the energy score (Liu et al. 2020)", "1"},
       {"res", "Quadrature grid resolution per side (nll)", "256"},
@@ -101,7 +102,7 @@ int cmd_eval(const std::vector<std::string>& args) {
     j["mean_confidence"] = c.mean_confidence;
     write_file_atomically(base + "_bins.csv", csv.str());
   } else if (mode == "OOD") {
-    OodEval e = eval_ood(*t, a.get("ood_dataset"), a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
+    OodEval e = eval_ood(*t, a.has("ood_dataset") ? a.get("ood_dataset") : "uniform", a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
     std::printf("OOD detection: test set (%lld) vs %s (%lld)\nscore    AUROC\n", static_cast<long long>(e.n_in),
                 e.ood_dataset.c_str(), static_cast<long long>(e.n_ood));
     std::string csv;
@@ -131,8 +132,7 @@ int cmd_eval(const std::vector<std::string>& args) {
     }
   } else if (mode == "logp_hist") {
     std::vector<std::string> names{"test"};
-    if (a.options.count("ood_dataset") && !args.empty() &&
-        std::find(args.begin(), args.end(), "--ood_dataset") != args.end())
+    if (a.has("ood_dataset"))
       names.push_back(a.get("ood_dataset"));
     else
       for (const char* n : {"uniform", "shifted", "rotated"}) names.push_back(n);

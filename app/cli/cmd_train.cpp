@@ -39,14 +39,11 @@ std::string fmt(const char* f, double v) {
 
 }  // namespace
 
-int run_training(const Args& a, const std::string& banner) {
-  std::unique_ptr<Trainer> trainer;
-  if (a.has("resume")) {
-    trainer = load_checkpoint(a.get("resume"));
-    trainer->apply(a.settings);
-  } else {
-    trainer = std::make_unique<Trainer>(a.settings);
-  }
+// `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
+int run_training(const Args& a, const std::string& banner, std::unique_ptr<Trainer> resumed = nullptr) {
+  std::unique_ptr<Trainer> trainer = std::move(resumed);
+  if (trainer) trainer->apply(a.settings);
+  else trainer = std::make_unique<Trainer>(a.settings);
   const int64_t iters = a.get_int("iters");
   const int save_every = a.get_int("save_every");
   const std::string out = a.get("out");
@@ -104,12 +101,13 @@ int cmd_train(const std::vector<std::string>& args) {
     std::printf("%s", usage("train", "Train a JEM headless (no display needed).", train_options()).c_str());
     return 0;
   }
+  std::unique_ptr<Trainer> resumed;
   if (a.has("resume")) {
     // Flags override the checkpoint's own knobs, not the defaults.
-    auto t = load_checkpoint(a.get("resume"));
-    a = parse_args(args, train_options(), t->settings());
+    resumed = load_checkpoint(a.get("resume"));
+    a = parse_args(args, train_options(), resumed->settings());
   }
-  return run_training(a, "train");
+  return run_training(a, "train", std::move(resumed));
 }
 
 int cmd_demo(const std::vector<std::string>& args) {

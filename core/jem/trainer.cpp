@@ -92,7 +92,7 @@ void Trainer::rebuild() {
   snapshot_for_guard();
 }
 
-void Trainer::apply(const Settings& next) {
+bool Trainer::apply(const Settings& next) {
   validate(next);
   TrainerState& t = *st_;
   bool reset = false, optimizer = false, buffer = false;
@@ -107,11 +107,15 @@ void Trainer::apply(const Settings& next) {
     }
   }
   t.s = next;
-  if (reset) return rebuild();
+  if (reset) {
+    rebuild();
+    return true;
+  }
   at::set_num_threads(next.threads > 0 ? next.threads : static_cast<int>(std::thread::hardware_concurrency()));
   if (optimizer) t.opt = make_optimizer(*t.net, next);
   if (buffer) t.buffer.reset(next.buffer_size, t.data.n_classes, t.init, next.sgld_init, next.init_noise, t.rng->dev());
   if (optimizer || buffer) snapshot_for_guard();
+  return false;
 }
 
 void Trainer::snapshot_for_guard() {

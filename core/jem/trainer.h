@@ -27,8 +27,8 @@ class Trainer {
 
   const Settings& settings() const;
   // Applies changed knobs: live ones at once, optimiser/buffer ones by rebuilding those,
-  // data/model/device ones by starting the run again (step 0).
-  void apply(const Settings& next);
+  // data/model/device ones by starting the run again (step 0). Returns true when it restarted.
+  bool apply(const Settings& next);
   int64_t iteration() const;
   int n_classes() const;
   std::string device_name() const;

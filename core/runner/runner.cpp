@@ -173,12 +173,9 @@ void Runner::handle(Command& c) {
     if (auto* p = std::get_if<cmd::SetParam>(&c)) {
       Settings next = trainer_->settings();
       set_param(next, p->name, p->value);
-      const int64_t before = trainer_->iteration();
-      trainer_->apply(next);
-      if (trainer_->iteration() != before) rebuild_after_reset();
+      if (trainer_->apply(next)) rebuild_after_reset();
     } else if (auto* ps = std::get_if<cmd::SetSettings>(&c)) {
-      trainer_->apply(ps->settings);
-      if (trainer_->iteration() == 0) rebuild_after_reset();
+      if (trainer_->apply(ps->settings)) rebuild_after_reset();
     } else if (std::holds_alternative<cmd::Pause>(c)) {
       state_ = RunState::Paused;
       steps_left_ = 0;
