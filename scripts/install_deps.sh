@@ -9,6 +9,8 @@ PKGS=(
   libgif-dev                            # the animated GIF export of SGLD chains
   libgtest-dev nlohmann-json3-dev zlib1g-dev
   xvfb xauth libgl1-mesa-dri            # headless window tests
+  xdotool                               # real mouse and key input in the window input test
+  x11-utils                             # xprop: Xft.dpi for the HiDPI window test
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -42,7 +42,7 @@ expect_error() {  # expect_error NAME PATTERN ARGS...
 }
 expect_error "out of range" "sgld_lr: '0' is out of range (real in \[1e-06, 100\])" train --sgld_lr 0 --out "$T/x"
 expect_error "unknown flag" "did you mean 'sgld_lr'" train --sgld_lrr 1 --out "$T/x"
-expect_error "bad choice" "dataset: 'mnist' is not a valid choice" train --dataset mnist --out "$T/x"
+expect_error "bad choice" "dataset: 'imagenet' is not a valid choice" train --dataset imagenet --out "$T/x"
 echo '{"n_steps": "many"}' >"$T/bad.json"
 expect_error "bad config" "bad.json: n_steps: expected a number" train --config "$T/bad.json" --out "$T/x"
 echo 'not a checkpoint' >"$T/bad.ckpt"
@@ -104,6 +104,27 @@ check "bench last line" bash -c "tail -n 1 '$T/bench.out' | grep -Eq '^[0-9]+(\.
 # Help lists every knob with its range.
 "$JEMLAB" train --help >"$T/help.out"
 check "help lists knobs" contains "$T/help.out" "--reinit_freq real in \[0, 1\], default 0.05"
+
+# Image data: train a small CNN on the generated shapes, evaluate it, draw PNG sample grids.
+I="$T/img"
+"$JEMLAB" train --dataset shapes --model cnn --width 16 --batch_size 16 --n_steps 3 --buffer_size 64 --n_train 300 \
+  --n_test 64 --iters 6 --eval_every 3 --threads 1 --out "$I" --quiet >"$T/i1.out" 2>&1
+check "image train exits 0" test $? -eq 0
+check "image metrics" contains "$I/metrics.jsonl" '"step":6,.*"test_acc":[0-9.]*'
+"$JEMLAB" eval --ckpt "$I/last.ckpt" --eval OOD --ood_dataset interp >"$T/i2.out" 2>&1
+check "image OOD vs interp" contains "$T/i2.out" "test set (64) vs interp (64)"
+"$JEMLAB" eval --ckpt "$I/last.ckpt" --eval logp_hist >"$T/i3.out" 2>&1
+check "image logp_hist sets" contains "$I/eval_logp_hist_hist.csv" "^score,bin_lo,bin_hi,test,noise,constant,interp"
+expect_error "image nll refused" "needs 2D data" eval --ckpt "$I/last.ckpt" --eval nll
+"$JEMLAB" sample --ckpt "$I/last.ckpt" --n 8 --n_steps 2 --out "$T/uncond.png" >"$T/i4.out" 2>&1
+check "uncond_samples PNG" bash -c "head -c 8 '$T/uncond.png' | od -An -c | grep -q 'P   N   G'"
+"$JEMLAB" sample --ckpt "$I/last.ckpt" --n 4 --cond --n_steps 2 --out "$T/cond.png" >"$T/i5.out" 2>&1
+check "cond_samples: one row per class" contains "$T/i5.out" "wrote 16 samples (one row per class)"
+expect_error "missing CIFAR files" "data_batch_1.bin" train --dataset cifar10 --model cnn --data_dir "$T/nodata" --out "$T/x"
+"$JEMLAB" bench --dataset cifar10 --model cnn --width 16 --batch_size 8 --n_steps 2 --buffer_size 64 --iters 2 \
+  --warmup 1 --threads 1 --data_dir "$T/nodata" >"$T/ib.out" 2>&1
+check "image bench falls back to CIFAR-shaped noise" contains "$T/ib.out" "timing on CIFAR-shaped random data"
+check "image bench last line" bash -c "tail -n 1 '$T/ib.out' | grep -Eq '^[0-9]+(\.[0-9]+)? ms/it$'"
 
 if [ $fails -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"

@@ -83,7 +83,7 @@ TEST(Sampler, ConditionalChainsFollowTheirClassLogitAndSlots) {
   at::Tensor centres = torch::tensor({{-4.0f, 0.0f}, {4.0f, 0.0f}, {0.0f, 4.0f}});
   t.net = std::make_shared<QuadraticNet>(centres);
   at::Tensor xd = at::randn({300, 2}, t.rng->cpu()), yd = at::arange(300) % 3;
-  t.init = ChainInit(xd, yd, 3, Box{-6, 6, -6, 6});
+  t.init = ChainInit(xd, yd, 3, at::tensor({-6.0f, -6.0f}), at::tensor({6.0f, 6.0f}));
   t.buffer.reset(3000, 3, t.init, "uniform", 0, t.rng->dev());
 
   const int64_t n = 3000;

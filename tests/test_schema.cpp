@@ -74,10 +74,14 @@ TEST(Schema, RejectsBadValuesNamingTheKnobAndItsRange) {
   EXPECT_NE(error_of([&] { set_param(s, "lr", "nan"); }).find("lr"), std::string::npos);
   EXPECT_NE(error_of([&] { set_param(s, "lr", "abc"); }).find("not a number"), std::string::npos);
   EXPECT_NE(error_of([&] { set_param(s, "uncond", "maybe"); }).find("not a bool"), std::string::npos);
-  std::string c = error_of([&] { set_param(s, "dataset", "mnist"); });
+  std::string c = error_of([&] { set_param(s, "dataset", "imagenet"); });
   EXPECT_NE(c.find("one of moons|circles"), std::string::npos) << c;
+  std::string t = error_of([&] { set_param(s, "data_dir", std::string("a\nb")); });
+  EXPECT_NE(t.find("control characters"), std::string::npos) << t;
   // Nothing was stored by the failed calls.
   EXPECT_EQ(s, Settings{});
+  set_param(s, "data_dir", "/some where/data");
+  EXPECT_EQ(get_param(s, "data_dir"), "/some where/data");
 }
 
 TEST(Schema, UnknownNamesSuggestTheClosestKnob) {

@@ -102,9 +102,8 @@ TEST(Sgld, ClampKeepsChainsInTheBoxAndClipBoundsTheDrift) {
 }
 
 TEST(ReplayBuffer, ReinitFractionMatchesReinitFreq) {
-  Dataset2D d;
   at::Tensor x = torch::randn({400, 2}), y = torch::arange(400) % 4;
-  ChainInit init(x, y, 4, Box{-3, 3, -3, 3});
+  ChainInit init(x, y, 4, torch::tensor({-3.0f, -3.0f}), torch::tensor({3.0f, 3.0f}));
   ReplayBuffer buf;
   const int64_t n = 4000;
   buf.restore(torch::full({n, 2}, 100.0f), torch::full({n}, 7, torch::kLong), 4);
@@ -123,7 +122,7 @@ TEST(ReplayBuffer, ReinitFractionMatchesReinitFreq) {
 
 TEST(ReplayBuffer, ClassConditionalDrawsStayInTheirClassSlots) {
   at::Tensor x = torch::randn({400, 2}), y = torch::arange(400) % 4;
-  ChainInit init(x, y, 4, Box{-3, 3, -3, 3});
+  ChainInit init(x, y, 4, torch::tensor({-3.0f, -3.0f}), torch::tensor({3.0f, 3.0f}));
   ReplayBuffer buf;
   at::Generator gen = make_gen(5);
   buf.reset(1002, 4, init, "gaussian", 0, gen);
@@ -137,7 +136,7 @@ TEST(ChainInit, GaussianModeMatchesEachClassMeanAndCovariance) {
   at::Generator gen = make_gen(2);
   at::Tensor y = torch::arange(3000) % 2;
   at::Tensor x = at::randn({3000, 2}, gen) * torch::tensor({0.5f, 2.0f}) + (y.unsqueeze(1) * 4.0f);
-  ChainInit init(x, y, 2, Box{});
+  ChainInit init(x, y, 2, torch::tensor({-3.0f, -3.0f}), torch::tensor({3.0f, 3.0f}));
   at::Tensor want = torch::ones({20000}, torch::kLong);
   at::Tensor s = init.sample(20000, want, "gaussian", 0, gen);
   EXPECT_NEAR(s.mean(0)[0].item<double>(), 4.0, 0.05);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <thread>
 
 #include "app/window/controls_logic.h"
@@ -46,7 +47,7 @@ TEST(WindowControls, KnobTextMatchesTheSchema) {
   EXPECT_EQ(knob_text(*find_param("sgld_lr"), 1e9), "100");  // clamped to the range
   Settings s;
   for (const ParamSpec& p : schema()) {  // every widget value round-trips through set_param
-    if (p.type == ParamType::Choice) continue;
+    if (p.type == ParamType::Choice || p.type == ParamType::Text) continue;  // combo and text field
     EXPECT_NO_THROW(set_param(s, p.name, knob_text(p, get_number(s, p)))) << p.name;
   }
 }
@@ -230,4 +231,30 @@ TEST(WindowExport, TrajectoryGifIsAnAnimatedGif89) {
   for (size_t i = 0; i + 1 < bytes.size(); ++i) frames += bytes[i] == '\x21' && bytes[i + 1] == '\xF9';
   EXPECT_GE(frames, 13u);
   EXPECT_NE(write_trajectory_gif(path.string(), bg, w, h, {}, o), "");  // no chain: a reason, no file
+}
+
+TEST(WindowExport, ExportNamesAreTimestampedAndNeverReused) {
+  std::tm t{};
+  t.tm_year = 2025 - 1900, t.tm_mon = 2, t.tm_mday = 7, t.tm_hour = 9, t.tm_min = 5, t.tm_sec = 3;
+  EXPECT_EQ(export_file_name("screenshot", "png", t), "jemlab-screenshot-20250307-090503.png");
+  EXPECT_EQ(export_file_name("chain", "gif", t, 3), "jemlab-chain-20250307-090503-3.gif");
+  // Same second, names taken: the next free number; the folder's trailing slash does not double.
+  std::set<std::string> taken;
+  const auto exists = [&](const std::string& p) { return taken.count(p) > 0; };
+  for (int i = 1; i <= 3; ++i) {
+    const std::string p = unused_export_path("out/", "landscape_canvas", "png", t, exists);
+    EXPECT_TRUE(taken.insert(p).second) << p;
+  }
+  EXPECT_TRUE(taken.count("out/jemlab-landscape_canvas-20250307-090503.png"));
+  EXPECT_TRUE(taken.count("out/jemlab-landscape_canvas-20250307-090503-3.png"));
+  // The real one creates the folder and returns an absolute path that does not exist yet.
+  const auto dir = std::filesystem::temp_directory_path() / "jemlab_test_exports" / "nested";
+  std::filesystem::remove_all(dir.parent_path());
+  const std::string first = new_export_path(dir.string(), "metrics", "csv");
+  EXPECT_TRUE(std::filesystem::is_directory(dir));
+  EXPECT_TRUE(std::filesystem::path(first).is_absolute());
+  write_file_atomically(first, "x");
+  EXPECT_NE(new_export_path(dir.string(), "metrics", "csv"), first);
+  std::filesystem::remove_all(dir.parent_path());
+  EXPECT_THROW(new_export_path("/proc/jemlab-no/such", "x", "png"), std::exception);
 }

@@ -1,10 +1,16 @@
 // Pixel checks on a screenshot written by `jemlab --frames N --screenshot F.png`, located with the
 // F.png.json sidecar the window writes (panel rectangles, chain heads, class centres).
 // usage: window_pixels F.png [--expect-boundary] [--expect-guard] [--expect-tab curves|calibration|ood|control]
+//                            [--expect-scale S] [--expect-size WxH]
+// Helpers for window_input_test.sh (no jq or python on a bare Debian):
+//        window_pixels --get FILE.json /json/pointer   prints the value (arrays space-separated)
+//        window_pixels --image FILE [--size WxH] [--min-frames N]   a valid PNG or animated GIF
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -65,20 +71,84 @@ bool near_white(const Image& img, int cx, int cy, int radius) {
   return false;
 }
 
+std::string print_json(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_array()) return v.dump();
+  std::string out;
+  for (const auto& e : v) out += (out.empty() ? "" : " ") + print_json(e);
+  return out;
+}
+
+int get_value(const std::string& file, const std::string& pointer) {
+  std::ifstream in(file);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json::json_pointer ptr(pointer);
+  if (j.is_discarded() || !j.contains(ptr)) return 1;
+  std::printf("%s\n", print_json(j[ptr]).c_str());
+  return 0;
+}
+
+// A file the window exported: right signature, decodes, the expected size, not a flat image, and
+// for a GIF several frames of which the last differs from the first (the chain moved).
+int check_image(const std::string& file, int argc, char** argv) {
+  int want_w = 0, want_h = 0, min_frames = 1;
+  for (int i = 3; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--size") std::sscanf(argv[i + 1], "%dx%d", &want_w, &want_h);
+    if (std::string(argv[i]) == "--min-frames") min_frames = std::atoi(argv[i + 1]);
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const bool png = bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0, gif = bytes.rfind("GIF89a", 0) == 0;
+  check(png || gif, file + ": PNG or GIF89a signature");
+  if (!png && !gif) return 1;
+  Image img;
+  int frames = 1, channels = 0;
+  int* delays = nullptr;
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  img.px = gif ? stbi_load_gif_from_memory(data, int(bytes.size()), &delays, &img.w, &img.h, &frames, &channels, 3)
+               : stbi_load_from_memory(data, int(bytes.size()), &img.w, &img.h, &channels, 3);
+  check(img.px != nullptr, file + ": decodes");
+  if (!img.px) return 1;
+  std::printf("%s: %s %dx%d, %d frame(s)\n", file.c_str(), png ? "PNG" : "GIF", img.w, img.h, frames);
+  // +-1: panel rectangles are fractional, crops are whole pixels.
+  if (want_w > 0)
+    check(std::abs(img.w - want_w) <= 1 && std::abs(img.h - want_h) <= 1,
+          "size " + std::to_string(want_w) + "x" + std::to_string(want_h) + " (+-1)");
+  check(frames >= min_frames, "at least " + std::to_string(min_frames) + " frame(s)");
+  check(region_stats(img, {0, 0, img.w, img.h}).distinct > 8, "not a flat image");
+  if (gif && frames > 1) {
+    const size_t frame_bytes = size_t(img.w) * img.h * 3;
+    size_t changed = 0;
+    for (size_t i = 0; i < frame_bytes; ++i) changed += img.px[i] != img.px[(frames - 1) * frame_bytes + i];
+    check(changed > 20, "the last frame differs from the first (" + std::to_string(changed) + " bytes)");
+  }
+  stbi_image_free(img.px);
+  std::free(delays);
+  return failures ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: window_pixels F.png [--expect-boundary] [--expect-guard]\n");
+    std::fprintf(stderr, "usage: window_pixels F.png [--expect-boundary] [--expect-guard] [--expect-tab TAB]\n"
+                         "       window_pixels --get FILE.json /pointer | --image FILE [--size WxH] [--min-frames N]\n");
     return 2;
   }
+  if (std::string(argv[1]) == "--get" && argc == 4) return get_value(argv[2], argv[3]);
+  if (std::string(argv[1]) == "--image" && argc >= 3) return check_image(argv[2], argc, argv);
   const std::string path = argv[1];
-  bool expect_boundary = false, expect_guard = false;
+  bool expect_boundary = false, expect_guard = false, expect_images = false;
   std::string tab = "curves";
+  double expect_scale = 0;
+  int expect_w = 0, expect_h = 0;
   for (int i = 2; i < argc; ++i) {
     expect_boundary |= std::string(argv[i]) == "--expect-boundary";
     expect_guard |= std::string(argv[i]) == "--expect-guard";
+    expect_images |= std::string(argv[i]) == "--expect-images";
     if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
+    if (std::string(argv[i]) == "--expect-scale" && i + 1 < argc) expect_scale = std::atof(argv[++i]);
+    if (std::string(argv[i]) == "--expect-size" && i + 1 < argc) std::sscanf(argv[++i], "%dx%d", &expect_w, &expect_h);
   }
   Image img;
   int channels = 0;
@@ -92,6 +162,16 @@ int main(int argc, char** argv) {
   side >> j;
   std::printf("%s: %dx%d, preset %s, step %lld, %s\n", path.c_str(), img.w, img.h,
               j.value("preset", "").c_str(), j.value("step", 0LL), j.value("state", "").c_str());
+  if (expect_w > 0) check(img.w == expect_w && img.h == expect_h, "window is " + std::to_string(expect_w) + "x" +
+                                                                    std::to_string(expect_h) + " pixels");
+  if (expect_scale > 0) {
+    // HiDPI: the window scaled its fonts and widgets, and the layout grew with them: the controls
+    // column is at least 300 units wide at the window's scale.
+    check(std::fabs(j.value("ui_scale", 0.0) - expect_scale) < 1e-3,
+          "ui scale " + std::to_string(j.value("ui_scale", 0.0)));
+    if (j["panels"].contains("controls"))
+      check(double(j["panels"]["controls"][2]) >= 300 * expect_scale - 1, "controls column scaled");
+  }
 
   // Every panel is there and drew something (text, widgets, lines) on its background.
   for (const std::string& panel : {std::string("controls"), std::string("landscape"), std::string("presets"), tab}) {
@@ -111,6 +191,21 @@ int main(int argc, char** argv) {
     check(published, tab + ": the runner published its data");
     const Stats s = region_stats(img, j["panels"][tab]);
     check(s.colored > 3000, tab + " tab plots data (" + std::to_string(s.colored) + " coloured px)");
+  }
+  // Image data: the buffer grid and the film strip show images, not flat tiles; no landscape.
+  if (j["panels"].contains("buffer_grid") || expect_images) {
+    check(j["panels"].contains("buffer_grid"), "replay-buffer image grid present");
+    const Stats g = region_stats(img, j["panels"]["buffer_grid"]);
+    check(g.stddev > 12 && g.distinct > 200, "buffer grid shows images (luma std " + std::to_string(g.stddev) + ", " +
+                                                 std::to_string(g.distinct) + " colours)");
+    check(j["panels"].contains("film_strip"), "SGLD film strip present");
+    if (j["panels"].contains("film_strip")) {
+      const Stats f = region_stats(img, j["panels"]["film_strip"]);
+      check(f.distinct > 100, "film strip shows images (" + std::to_string(f.distinct) + " colours)");
+    }
+    stbi_image_free(img.px);
+    std::printf("%s\n", failures ? "FAILED" : "all checks passed");
+    return failures ? 1 : 0;
   }
   // The colour field is a field, not a flat fill.
   const Stats field = region_stats(img, j["panels"]["landscape_canvas"]);

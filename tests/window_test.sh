@@ -17,6 +17,7 @@ for f in "$PRESETS"/*.json; do
   case "$name" in
     step_too_large) frames=900; extra=(--expect-guard) ;;  # the guard trips after ~130 iterations
     pure_ebm) ;;                                           # no labels: no meaningful boundary
+    shapes_images) frames=300; extra=(--expect-images) ;;  # image data: buffer grid, no landscape
     *) extra=(--expect-boundary) ;;
   esac
   # Each analysis tab is captured on one preset, so no extra run is needed to check them all.
@@ -32,6 +33,18 @@ for f in "$PRESETS"/*.json; do
   fi
   "$PIXELS" "$OUT/$name.png" --expect-tab "$tab" "${extra[@]}" || fails=$((fails + 1))
 done
+# HiDPI: GLFW takes X11's content scale from the Xft.dpi resource. Xft.dpi 192 (scale 2) is set
+# on a private Xvfb, so that it cannot leak into the other window tests (-noreset: else the server
+# resets when xprop disconnects and forgets it): 1280x800 screen units must give a 2560x1600
+# window with everything scaled. 120 frames: llvmpipe draws 4x the pixels at a few fps.
+echo "== HiDPI: Xft.dpi 192, --size 1280x800"
+if xvfb-run -a -s "-screen 0 2600x1700x24 -noreset" bash -c \
+  'xprop -root -f RESOURCE_MANAGER 8s -set RESOURCE_MANAGER "Xft.dpi:	192" && exec "$@"' _ \
+  "$JEMLAB" --preset jem_default --frames 120 --size 1280x800 --screenshot "$OUT/hidpi_2x.png" --threads 1; then
+  "$PIXELS" "$OUT/hidpi_2x.png" --expect-scale 2 --expect-size 2560x1600 --expect-boundary || fails=$((fails + 1))
+else
+  echo "FAIL jemlab exited non-zero at Xft.dpi 192"; fails=$((fails + 1))
+fi
 # A broken shader is reported with the file name and the GLSL log.
 BAD=$(mktemp -d)
 cp "$(dirname "$PRESETS")/../shaders/"* "$BAD/" 2>/dev/null

@@ -8,6 +8,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/image_png.h"
 #include "core/eval/evaluate.h"
 #include "core/io/checkpoint.h"
 #include "core/jem/trainer.h"
@@ -43,14 +44,41 @@ nlohmann::ordered_json histogram_json(const SharedHistograms& h) {
   return j;
 }
 
+// uncond_samples / cond_samples of the official code, as one PNG grid.
+int write_image_samples(Trainer& t, const Args& a, int n, int steps, int label, uint64_t seed) {
+  const std::string out = a.has("out") ? a.get("out") : "samples.png";
+  ImageGrid grid;
+  int cols = std::min(n, 16);
+  if (a.has("cond")) {
+    // One row per class, each from that class's chains.
+    for (int k = 0; k < t.n_classes(); ++k) {
+      ImageGrid g = t.sample_images(n, steps, k, a.has("fresh"), seed + static_cast<uint64_t>(k));
+      if (k == 0) grid = g;
+      else {
+        grid.n += g.n;
+        grid.rgb.insert(grid.rgb.end(), g.rgb.begin(), g.rgb.end());
+      }
+    }
+    cols = n;
+  } else {
+    grid = t.sample_images(n, steps, label, a.has("fresh"), seed);
+  }
+  write_image_grid_png(out, grid, cols, 2);
+  std::fprintf(stderr, "wrote %d samples (%s) to %s\n", grid.n,
+               a.has("cond") ? "one row per class" : label >= 0 ? ("class " + std::to_string(label)).c_str() : "p(x)",
+               out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_eval(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
       {"ckpt", "Checkpoint to evaluate (required)", ""},
       {"eval", "test_clf | calibration | OOD | nll | logp_hist", "test_clf"},
-      {"ood_dataset", "OOD set: uniform | shifted | rotated | another 2D dataset's name (default: uniform for OOD; "
-                      "uniform, shifted and rotated for logp_hist)", ""},
+      {"ood_dataset", "OOD set. 2D: uniform | shifted | rotated | another 2D dataset (default uniform; logp_hist: "
+                      "uniform, shifted, rotated). Images: noise | constant | interp | svhn | cifar10 | cifar100 | "
+                      "mnist | fashion_mnist (default noise; logp_hist: noise, constant, interp)", ""},
       {"n_bins", "Reliability bins (calibration) or histogram bins", "20"},
       {"temperature", "Temperature of the energy score (Liu et al. 2020)", "1"},
       {"res", "Quadrature grid resolution per side (nll)", "256"},
@@ -102,7 +130,8 @@ int cmd_eval(const std::vector<std::string>& args) {
     j["mean_confidence"] = c.mean_confidence;
     write_file_atomically(base + "_bins.csv", csv.str());
   } else if (mode == "OOD") {
-    OodEval e = eval_ood(*t, a.has("ood_dataset") ? a.get("ood_dataset") : "uniform", a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
+    const std::string ood = a.has("ood_dataset") ? a.get("ood_dataset") : t->has_images() ? "noise" : "uniform";
+    OodEval e = eval_ood(*t, ood, a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
     std::printf("OOD detection: test set (%lld) vs %s (%lld)\nscore    AUROC\n", static_cast<long long>(e.n_in),
                 e.ood_dataset.c_str(), static_cast<long long>(e.n_ood));
     std::string csv;
@@ -134,6 +163,8 @@ int cmd_eval(const std::vector<std::string>& args) {
     std::vector<std::string> names{"test"};
     if (a.has("ood_dataset"))
       names.push_back(a.get("ood_dataset"));
+    else if (t->has_images())
+      for (const char* n : {"noise", "constant", "interp"}) names.push_back(n);
     else
       for (const char* n : {"uniform", "shifted", "rotated"}) names.push_back(n);
     std::vector<std::vector<double>> samples;
@@ -160,12 +191,13 @@ int cmd_sample(const std::vector<std::string>& args) {
       {"class", "Class-conditional samples of this class (default: p(x))", ""},
       {"fresh", "Start from the init distribution instead of the saved buffer", "", false},
       {"seed", "Seed of the sampling chains", "1"},
-      {"out", "CSV file (default: standard output)", ""},
+      {"cond", "Images: --n samples of every class, one row per class (the official cond_samples)", "", false},
+      {"out", "CSV file (default: standard output); for images a PNG grid (default samples.png)", ""},
   };
   // n_steps is also a schema knob: our own option takes precedence here.
   Args a = parse_args(args, own);
   if (a.help) {
-    std::printf("%s", usage("sample", "Draw samples from a checkpoint's model as CSV (x0,x1,label).", own, false).c_str());
+    std::printf("%s", usage("sample", "Draw samples from a checkpoint's model: CSV (x0,x1,label) for 2D data, a PNG grid for images.", own, false).c_str());
     return 0;
   }
   if (!a.has("ckpt")) throw Error("sample: --ckpt FILE is required");
@@ -173,7 +205,9 @@ int cmd_sample(const std::vector<std::string>& args) {
   const int label = a.has("class") ? a.get_int("class") : -1;
   const int n = a.get_int("n"), steps = a.get_int("n_steps");
   if (n < 1 || steps < 0) throw Error("sample: --n must be >= 1 and --n_steps >= 0");
-  std::vector<float> xy = t->sample(n, steps, label, a.has("fresh"), static_cast<uint64_t>(a.get_int("seed")));
+  const uint64_t seed = static_cast<uint64_t>(a.get_int("seed"));
+  if (t->has_images()) return write_image_samples(*t, a, n, steps, label, seed);
+  std::vector<float> xy = t->sample(n, steps, label, a.has("fresh"), seed);
   std::ostringstream csv;
   csv << "x0,x1,label\n";
   for (int i = 0; i < n; ++i) csv << xy[2 * i] << ',' << xy[2 * i + 1] << ',' << label << '\n';

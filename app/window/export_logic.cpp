@@ -5,11 +5,41 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "core/io/metrics_io.h"
 #include "core/util/atomic_file.h"
+#include "core/util/error.h"
 
 namespace jem::window {
+
+std::string export_file_name(const std::string& what, const std::string& ext, const std::tm& t, int n) {
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &t);
+  return "jemlab-" + what + "-" + stamp + (n > 1 ? "-" + std::to_string(n) : "") + "." + ext;
+}
+
+std::string unused_export_path(const std::string& dir, const std::string& what, const std::string& ext,
+                               const std::tm& t, const std::function<bool(const std::string&)>& exists) {
+  const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  for (int n = 1;; ++n) {
+    const std::string path = prefix + export_file_name(what, ext, t, n);
+    if (!exists(path)) return path;
+  }
+}
+
+std::string new_export_path(const std::string& dir, const std::string& what, const std::string& ext) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path abs = fs::absolute(dir.empty() ? "." : dir, ec);
+  if (ec || (fs::create_directories(abs, ec), ec))
+    throw Error("cannot create the export folder " + dir + ": " + ec.message());
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return unused_export_path(abs.lexically_normal().string(), what, ext, local,
+                            [](const std::string& p) { return fs::exists(p); });
+}
 
 std::string history_csv(const MetricsHistory& h) {
   std::string out = stats_csv_header();

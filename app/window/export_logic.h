@@ -2,12 +2,23 @@
 // animated GIF over the landscape image. No GL here, so both are unit-tested.
 #pragma once
 #include <cstdint>
+#include <ctime>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/runner/metrics_history.h"
 
 namespace jem::window {
+
+// Export file names: "jemlab-<what>-YYYYMMDD-HHMMSS.<ext>", then "-2", "-3"... when that name is
+// taken, so exports sort by time and never overwrite each other (or an earlier session's).
+std::string export_file_name(const std::string& what, const std::string& ext, const std::tm& local_time, int n = 1);
+// The first name of that sequence for which `exists(dir + "/" + name)` is false.
+std::string unused_export_path(const std::string& dir, const std::string& what, const std::string& ext,
+                               const std::tm& local_time, const std::function<bool(const std::string&)>& exists);
+// The same, now, in `dir` made absolute (and created if missing); throws Error naming the folder.
+std::string new_export_path(const std::string& dir, const std::string& what, const std::string& ext);
 
 // Header plus one row per recorded iteration (core/io/metrics_io.h's format).
 std::string history_csv(const MetricsHistory& h);

@@ -27,10 +27,16 @@ struct LabContext {
   std::string screenshot_panel;          // with screenshot_request: crop to this panel ("" = the window)
   std::string gif_request;               // path: the landscape panel writes the clicked chain's GIF
   std::string export_status;             // the last export's outcome, shown under the export buttons
+  std::string export_dir = "exports";    // where F12 and the export buttons write (--export-dir)
+  std::vector<std::string> exported;     // every file written this session, for the --report
+  bool quit_request = false;             // Ctrl+Q
+  int launch_clicks = 0;                 // chains launched by clicking the landscape
+  Box view;                              // the landscape's visible data box
   std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)
   // Filled by panels for the capture's sidecar (tests locate what they check on the PNG).
   std::map<std::string, PanelRect> panel_rects;       // this frame's, cleared after each frame
   std::map<std::string, PanelRect> last_panel_rects;  // the previous frame's (the export combo lists them)
+  std::map<std::string, PanelRect> widget_rects;      // buttons a test clicks (--report), this frame's
   std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
   std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen
 

@@ -15,8 +15,11 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "app/cli/args.h"
 #include "app/window/panel_calibration.h"
@@ -24,6 +27,7 @@
 #include "app/window/panel_control.h"
 #include "app/window/panel_controls.h"
 #include "app/window/panel_curves.h"
+#include "app/window/panel_images.h"
 #include "app/window/panel_landscape.h"
 #include "app/window/panel_ood.h"
 #include "app/window/panel_presets.h"
@@ -44,6 +48,9 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
       {"tab", "Analysis tab shown first: curves, calibration, ood or control", "curves"},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
+      {"ui-scale", "Scale of fonts, widgets and window size (0: the monitor's content scale; X11: Xft.dpi / 96)", "0"},
+      {"export-dir", "Folder for F12 screenshots and the export buttons (numbered files, never overwritten)", "exports"},
+      {"report", "Keep this JSON file up to date with the window's state (step, view, chains, exports, button rectangles) for input tests", ""},
       {"shaders", "Folder of the GLSL shaders (default: $JEMLAB_SHADERS, else next to the executable)", ""},
       {"assets", "Folder of presets/ (default: $JEMLAB_ASSETS, else next to the executable)", ""},
   };
@@ -81,15 +88,17 @@ void setup_imgui_style(float scale) {
   }
 }
 
-// Fixed layout: controls left, landscape centre, presets and the analysis tabs right.
+// Fixed layout: controls left, landscape centre, presets and the analysis tabs right. The presets
+// panel is as tall as its paragraph needs (up to 42% of the height); the tabs get the rest.
 struct Layout {
   PanelRect controls, landscape, presets, analysis;
 };
-Layout compute_layout(float w, float h, float scale) {
+Layout compute_layout(float w, float h, float scale, const LabContext& ctx) {
   Layout l;
   const float left = std::clamp(w * 0.24f, 300 * scale, 420 * scale);
   const float right = std::clamp(w * 0.28f, 300 * scale, 520 * scale);
-  const float presets_h = std::clamp(h * 0.24f, 150 * scale, 260 * scale);
+  const float presets_h =
+      std::clamp(PresetsPanel::wanted_height(ctx, right), 150 * scale, std::max(150 * scale, h * 0.42f));
   l.controls = {0, 0, left, h};
   l.landscape = {left, 0, w - left - right, h};
   l.presets = {w - right, 0, right, presets_h};
@@ -97,15 +106,26 @@ Layout compute_layout(float w, float h, float scale) {
   return l;
 }
 
+// Key presses since the last frame, from GLFW's callback (ImGui's backend chains to it). ImGui
+// 1.86 samples key state once a frame, so a tap shorter than a frame (xdotool, a fast typist, an
+// idle window woken by the press) never shows up in IsKeyPressed; the callback sees every one.
+std::vector<std::pair<int, int>> g_key_presses;  // (GLFW key, modifier bits)
+void key_callback(GLFWwindow*, int key, int, int action, int mods) {
+  if (action == GLFW_PRESS) g_key_presses.emplace_back(key, mods);
+}
+
 void handle_shortcuts(LabContext& ctx) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+  const bool typing = ImGui::GetIO().WantTextInput;
   const Snapshot& s = *ctx.snap;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
-    ctx.send(transport_command(Transport::PlayPause, s));
-  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) ctx.send(transport_command(Transport::Step, s));
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) ctx.send(transport_command(Transport::Reset, s));
-  if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) ctx.screenshot_request = "jemlab-screenshot.png";
+  for (const auto& [key, mods] : g_key_presses) {
+    if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) ctx.quit_request = true;
+    if (typing || (mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER))) continue;
+    if (key == GLFW_KEY_SPACE) ctx.send(transport_command(Transport::PlayPause, s));
+    if (key == GLFW_KEY_S) ctx.send(transport_command(Transport::Step, s));
+    if (key == GLFW_KEY_R) ctx.send(transport_command(Transport::Reset, s));
+    if (key == GLFW_KEY_F12) ctx.screenshot_request = export_path(ctx, "screenshot", "png");
+  }
+  g_key_presses.clear();
 }
 
 // The right column's tabs: curves, calibration, OOD, control dataset. They share one rectangle so
@@ -146,7 +166,7 @@ int run_lab(const std::vector<std::string>& args) {
   cli::Args a = cli::parse_args(args, lab_options(), window_base_settings());
   if (a.help) {
     std::printf("%s", cli::usage("", "Opens the lab: live training of a JEM with its energy landscape, SGLD chains "
-                                     "and curves.\nShortcuts: space play/pause, S step, R reset, F12 screenshot.",
+                                     "and curves.\nShortcuts: space play/pause, S step, R reset, F12 screenshot, Ctrl+Q quit.",
                                  lab_options())
                           .c_str());
     return 0;
@@ -162,8 +182,11 @@ int run_lab(const std::vector<std::string>& args) {
   const double frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
   int win_w = 1600, win_h = 1000;
   std::sscanf(a.get("size").c_str(), "%dx%d", &win_w, &win_h);
+  const float ui_scale_flag = float(a.get_double("ui-scale"));
+  const std::string report = option_or_empty(a, "report");
 
   LabContext ctx;
+  ctx.export_dir = a.get("export-dir");
   ctx.presets = load_presets(assets_dir + "/presets", window_base_settings());
   Settings start = a.settings;
   if (!option_or_empty(a, "preset").empty()) {
@@ -176,14 +199,21 @@ int run_lab(const std::vector<std::string>& args) {
     ctx.preset_name = "jem_default";
   }
 
+  // Mesa's software rasteriser (llvmpipe: Xvfb, VMs without a GPU) starts one thread per core,
+  // and they fight the trainer's OpenMP team for the same cores: one is plenty for our panels
+  // (measured: training 43-57 -> 74-76 it/s at the same frame rate). GPU drivers ignore it.
+  setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) throw std::runtime_error("cannot initialise GLFW (no display? try xvfb-run -a)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
-  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  GLFWwindow* window = glfwCreateWindow(win_w, win_h, "JEM Lab", nullptr, nullptr);
+  // --ui-scale stands for the monitor's scale: the window grows by it as GLFW would grow it.
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, ui_scale_flag > 0 ? GLFW_FALSE : GLFW_TRUE);
+  const float size_scale = ui_scale_flag > 0 ? ui_scale_flag : 1.0f;
+  GLFWwindow* window = glfwCreateWindow(int(std::lround(win_w * size_scale)), int(std::lround(win_h * size_scale)),
+                                        "JEM Lab", nullptr, nullptr);
   if (!window) {
     glfwTerminate();
     throw std::runtime_error("cannot open an OpenGL 3.3 core window");
@@ -192,11 +222,12 @@ int run_lab(const std::vector<std::string>& args) {
   glfwSwapInterval(1);  // vsync where there is one; the sleep below caps the rate where there is not
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
-  ctx.ui_scale = std::max(1.0f, xscale);
+  ctx.ui_scale = ui_scale_flag > 0 ? ui_scale_flag : std::max(1.0f, xscale);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   setup_imgui_style(ctx.ui_scale);
+  glfwSetKeyCallback(window, key_callback);  // before the backend, which chains to it
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -206,6 +237,7 @@ int run_lab(const std::vector<std::string>& args) {
     ctx.runner = &runner;
     ctx.snap = runner.latest();
     LandscapePanel landscape(shader_dir);  // throws ShaderError with the file and GLSL log
+    ImagesPanel images;                    // in the landscape's place for image data
     ControlsPanel controls;
     AnalysisTabs analysis;
     PresetsPanel presets;
@@ -215,6 +247,8 @@ int run_lab(const std::vector<std::string>& args) {
     auto last = Clock::now(), fps_t0 = last;
     int fps_frames = 0;
     uint64_t seen_version = 0;
+    std::string report_last;
+    auto report_at = last;
     const double cpu0 = thread_cpu_s();
     while (!glfwWindowShouldClose(window)) {
       const auto frame_start = Clock::now();
@@ -235,6 +269,7 @@ int run_lab(const std::vector<std::string>& args) {
       last = now;
       ctx.snap = runner.latest();
       ctx.chain_heads_px.clear();
+      ctx.widget_rects.clear();
 
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
@@ -242,6 +277,7 @@ int run_lab(const std::vector<std::string>& args) {
       if (frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
       ImGui::NewFrame();
       handle_shortcuts(ctx);
+      if (ctx.quit_request) glfwSetWindowShouldClose(window, GLFW_TRUE);
       if (frames > 0 && !chain_gif.empty()) {
         // Headless GIF: the chain starts off the data, so the animation shows it descending.
         if (frame == 0 && ctx.snap->data) {
@@ -251,9 +287,10 @@ int run_lab(const std::vector<std::string>& args) {
         if (frame == frames - 1) ctx.gif_request = chain_gif;
       }
       const ImVec2 display = ImGui::GetIO().DisplaySize;
-      const Layout layout = compute_layout(display.x, display.y, ctx.ui_scale);
+      const Layout layout = compute_layout(display.x, display.y, ctx.ui_scale, ctx);
       controls.draw(ctx, layout.controls);
-      landscape.draw(ctx, layout.landscape);
+      if (ctx.snap->data && !ctx.snap->data->image_shape.empty()) images.draw(ctx, layout.landscape);
+      else landscape.draw(ctx, layout.landscape);
       presets.draw(ctx, layout.presets);
       analysis.draw(ctx, layout.analysis);
       ImGui::Render();
@@ -278,6 +315,7 @@ int run_lab(const std::vector<std::string>& args) {
         if (write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h), crop)) {
           if (crop.w <= 0) write_sidecar(ctx.screenshot_request, ctx, fb_scale);
           ctx.export_status = "wrote " + ctx.screenshot_request;
+          ctx.exported.push_back(ctx.screenshot_request);
         } else {
           ctx.export_status = "cannot write " + ctx.screenshot_request;
           if (last_frame) code = 1;
@@ -288,6 +326,10 @@ int run_lab(const std::vector<std::string>& args) {
       // Hidden tabs must not leave stale rectangles behind (the sidecar and the export list read them).
       ctx.last_panel_rects = std::move(ctx.panel_rects);
       ctx.panel_rects.clear();
+      if (!report.empty() && std::chrono::duration<double>(Clock::now() - report_at).count() > 0.1) {
+        write_report(report, ctx, frame, false, report_last);
+        report_at = Clock::now();
+      }
       glfwSwapBuffers(window);
       if (last_frame) break;
 
@@ -304,6 +346,7 @@ int run_lab(const std::vector<std::string>& args) {
       std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame\n",
                    frame, ctx.fps, static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s,
                    run_state_name(ctx.snap->state), (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame));
+    if (!report.empty()) write_report(report, ctx, frame, true, report_last);
   }  // the runner stops (finishing its step) before the GL context goes away
 
   ImGui_ImplOpenGL3_Shutdown();

@@ -2,6 +2,9 @@
 #pragma once
 #include <imgui.h>
 
+#include <exception>
+
+#include "app/window/export_logic.h"
 #include "app/window/lab_context.h"
 
 namespace jem::window {
@@ -16,6 +19,22 @@ inline void begin_panel(const char* title, const char* key, const PanelRect& rec
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus | extra);
   ctx.panel_rects[key] = rect;
+}
+
+// A fresh file in the export folder, or "" with the reason in the status line.
+inline std::string export_path(LabContext& ctx, const char* what, const char* ext) {
+  try {
+    return new_export_path(ctx.export_dir, what, ext);
+  } catch (const std::exception& e) {
+    ctx.export_status = e.what();
+    return "";
+  }
+}
+
+// The last item's rectangle, for the --report (an input test clicks it with real X events).
+inline void note_widget(LabContext& ctx, const char* key) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.widget_rects[key] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
 
 }  // namespace jem::window

@@ -3,7 +3,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 
 #include "app/window/export_logic.h"
@@ -38,20 +40,30 @@ void tooltip(const ParamSpec& p) {
 void ControlsPanel::draw_status(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
   ImGui::TextColored(state_color(s.state), "%s", status_line(s, ctx.fps).c_str());
-  const float w = (ImGui::GetContentRegionAvail().x - 4 * ImGui::GetStyle().ItemSpacing.x) / 5;
-  if (ImGui::Button(play_pause_label(s), ImVec2(w, 0))) ctx.send(transport_command(Transport::PlayPause, s));
+  // Five buttons on one row, each its label's width plus an equal share of the rest; where the
+  // labels do not fit (a narrow column) they take two rows (3 + 2) rather than clip "New data".
+  const char* labels[] = {play_pause_label(s), "Step", "Reset", "Reseed", "New data"};
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  float natural[5], total = 4 * st.ItemSpacing.x;
+  for (int i = 0; i < 5; ++i) total += natural[i] = ImGui::CalcTextSize(labels[i]).x + 2 * st.FramePadding.x;
+  const int first_row = total <= avail ? 5 : 3;
+  auto button = [&](int i) {
+    const int begin = i < first_row ? 0 : first_row, end = i < first_row ? first_row : 5;
+    float used = (end - begin - 1) * st.ItemSpacing.x;
+    for (int k = begin; k < end; ++k) used += natural[k];
+    if (i != begin) ImGui::SameLine();
+    return ImGui::Button(labels[i], ImVec2(natural[i] + std::max(0.0f, avail - used) / (end - begin), 0));
+  };
+  if (button(0)) ctx.send(transport_command(Transport::PlayPause, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
-  ImGui::SameLine();
-  if (ImGui::Button("Step", ImVec2(w, 0))) ctx.send(transport_command(Transport::Step, s));
+  if (button(1)) ctx.send(transport_command(Transport::Step, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One training iteration, then pause (S)");
-  ImGui::SameLine();
-  if (ImGui::Button("Reset", ImVec2(w, 0))) ctx.send(transport_command(Transport::Reset, s));
+  if (button(2)) ctx.send(transport_command(Transport::Reset, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from step 0 with the same knobs (R)");
-  ImGui::SameLine();
-  if (ImGui::Button("Reseed", ImVec2(w, 0))) ctx.send(transport_command(Transport::Reseed, s));
+  if (button(3)) ctx.send(transport_command(Transport::Reseed, s));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again with the next seed (seed %d)", s.settings.seed + 1);
-  ImGui::SameLine();
-  if (ImGui::Button("New data", ImVec2(w, 0))) ctx.send(transport_command(Transport::NewData, s));
+  if (button(4)) ctx.send(transport_command(Transport::NewData, s));
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Regenerate the dataset with the next data seed (data_seed %d) and start again",
                       s.settings.data_seed + 1);
@@ -98,17 +110,24 @@ void ControlsPanel::draw_checkpoint(LabContext& ctx) {
   if (ImGui::Button("Save")) ctx.send(cmd::Save{checkpoint_path_});
   ImGui::SameLine();
   if (ImGui::Button("Load")) ctx.send(cmd::Load{checkpoint_path_});
-  if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_request = "jemlab-screenshot.png";
+  if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_request = export_path(ctx, "screenshot", "png");
+  note_widget(ctx, "screenshot");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The whole window as PNG, into %s", ctx.export_dir.c_str());
   ImGui::SameLine();
   if (ImGui::Button("Metrics CSV")) {
+    const std::string path = export_path(ctx, "metrics", "csv");
     try {
-      write_history_csv("jemlab-metrics.csv", ctx.snap->history);
-      ctx.export_status = "wrote jemlab-metrics.csv (" + std::to_string(ctx.snap->history.size()) + " rows)";
+      if (!path.empty()) {
+        write_history_csv(path, ctx.snap->history);
+        ctx.export_status = "wrote " + path + " (" + std::to_string(ctx.snap->history.size()) + " rows)";
+        ctx.exported.push_back(path);
+      }
     } catch (const std::exception& e) {
       ctx.export_status = e.what();
     }
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every recorded iteration's figures, one row each, in the working folder.");
+  note_widget(ctx, "metrics_csv");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every recorded iteration's figures, one row each.");
 
   // One panel as PNG: the panels drawn last frame (hidden tabs are not on screen to capture).
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
@@ -119,14 +138,16 @@ void ControlsPanel::draw_checkpoint(LabContext& ctx) {
   }
   ImGui::SameLine();
   if (ImGui::Button("Panel PNG")) {
-    ctx.screenshot_request = "jemlab-" + export_panel_ + ".png";
-    ctx.screenshot_panel = export_panel_;
+    ctx.screenshot_request = export_path(ctx, export_panel_.c_str(), "png");
+    if (!ctx.screenshot_request.empty()) ctx.screenshot_panel = export_panel_;
   }
+  note_widget(ctx, "panel_png");
   ImGui::SameLine();
   const bool has_chain = ctx.snap->launched && ctx.snap->launched->n_chains > 0;
   ImGui::BeginDisabled(!has_chain);
-  if (ImGui::Button("Chain GIF")) ctx.gif_request = "jemlab-chain.gif";
+  if (ImGui::Button("Chain GIF")) ctx.gif_request = export_path(ctx, "chain", "gif");
   ImGui::EndDisabled();
+  note_widget(ctx, "chain_gif");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip(has_chain ? "The clicked SGLD chain, step by step over the landscape, as an animated GIF."
                                 : "Click the landscape first to launch a chain.");
@@ -141,7 +162,8 @@ void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
   const Settings& published = ctx.snap->settings;
   ImGui::PushID(p.name.c_str());
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  const double shown = p.type == ParamType::Choice ? 0.0 : pending_.shown(p, published);
+  const bool textual = p.type == ParamType::Choice || p.type == ParamType::Text;
+  const double shown = textual ? 0.0 : pending_.shown(p, published);
   bool changed = false, released = false;
   double value = shown;
   switch (p.type) {
@@ -159,6 +181,14 @@ void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
           if (ImGui::Selectable(p.choices[i].c_str(), int(i) == current)) ctx.send(choice_command(p, int(i)));
         ImGui::EndCombo();
       }
+      break;
+    }
+    case ParamType::Text: {
+      // Applied on Enter: a folder name typed letter by letter must not restart the run each time.
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%s", get_param(published, p.name).c_str());
+      if (ImGui::InputText(p.name.c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue))
+        ctx.send(cmd::SetParam{p.name, buf});
       break;
     }
     case ParamType::Int: {
@@ -186,7 +216,7 @@ void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
   }
   tooltip(p);
   // Live knobs apply while the slider moves; knobs that rebuild or reset the run apply on release.
-  if (p.type != ParamType::Choice) {
+  if (!textual) {
     if (changed) pending_.sent(p.name, value);
     if ((changed && !applies_on_release(p)) || released) ctx.send(knob_command(p, value));
   }

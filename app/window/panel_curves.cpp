@@ -91,8 +91,10 @@ void CurvesPanel::draw(LabContext& ctx) {
 
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float avail = ImGui::GetContentRegionAvail().y;
-  const float h_small = std::max(60.0f, (avail - 7 * spacing) * 0.11f);
-  const float h_big = std::max(70.0f, (avail - 7 * spacing - 2 * h_small) / 5);
+  // Minimums in font units (HiDPI); small enough that all seven fit without scrolling at 1280x800.
+  const float em = ImGui::GetFontSize();
+  const float h_small = std::max(em * 3.4f, (avail - 7 * spacing) * 0.11f);
+  const float h_big = std::max(em * 4.3f, (avail - 7 * spacing - 2 * h_small) / 5);
   plot::PlotOptions o;
   o.height = h_big, o.log_y = log_loss_, o.title = "loss";
   plot::line_plot("loss", curves_.losses, o);
@@ -108,6 +110,8 @@ void CurvesPanel::draw(LabContext& ctx) {
   o = {}, o.height = h_big;
   if (!h.empty()) o.x_min = float(h[0].step), o.x_max = float(h.back().step);
   o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";
+  const bool images = ctx.snap->data && !ctx.snap->data->image_shape.empty();
+  if (images) o.title = "exact likelihood: 2D data only (no quadrature over images)";
   plot::line_plot("likelihood", curves_.likelihood, o);
   o = {}, o.height = std::max(h_small, ImGui::GetContentRegionAvail().y - spacing), o.log_y = log_lr_,
   o.title = "learning rate";

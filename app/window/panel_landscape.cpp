@@ -27,6 +27,18 @@ void help_marker(const char* text) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
 }
 
+// SameLine when the next item (`w` wide) still fits on the row, else a new row: the toolbar
+// wraps in a narrow window (1280x800) instead of clipping its last checkboxes.
+void same_line_if_fits(float w) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+// Width of a widget `item` wide with its label on the right (checkboxes: item = frame height).
+float labelled(float item, const char* label) {
+  return item + (label[0] ? ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x : 0);
+}
+float checkbox_w(const char* label) { return labelled(ImGui::GetFrameHeight(), label); }
+
 }  // namespace
 
 void LandscapePanel::draw_toolbar(const Snapshot& s) {
@@ -42,14 +54,14 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
               "by quadrature over the visible grid; p(y|x) and f(x)[y] are for the class picked next to it.");
   const int n_classes = s.field ? s.field->n_classes : 2;
   if (mode_ == FieldMode::ClassProb || mode_ == FieldMode::ClassLogit) {
-    ImGui::SameLine();
+    same_line_if_fits(labelled(em * 5, "class"));
     ImGui::SetNextItemWidth(em * 5);
     ImGui::SliderInt("class", &class_k_, 0, std::max(0, n_classes - 1));
   }
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_w("log"));
   ImGui::Checkbox("log", &log_scale_);
   help_marker("Log scale: log p(x), log10 p(y|x); energies and logits as sign(v) log10(1+|v|).");
-  ImGui::SameLine();
+  same_line_if_fits(em * 7);
   int cmap = static_cast<int>(style_.colormap);
   ImGui::SetNextItemWidth(em * 7);
   if (ImGui::BeginCombo("##cmap", plot::colormap_name(style_.colormap))) {
@@ -57,28 +69,28 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
       if (ImGui::Selectable(plot::colormap_name(plot::Colormap(c)), c == cmap)) style_.colormap = plot::Colormap(c);
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  same_line_if_fits(labelled(em * 5, "contours"));
   ImGui::SetNextItemWidth(em * 5);
   ImGui::SliderInt("contours", &style_.contours, 0, 40);
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_w("boundary"));
   ImGui::Checkbox("boundary", &style_.boundaries);
   help_marker("Decision boundaries (where the two largest logits are equal) as white lines.");
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_w("tint"));
   bool tint = style_.tint > 0;
   if (ImGui::Checkbox("tint", &tint)) style_.tint = tint ? 0.25f : 0.0f;
   help_marker("Tint each decision region with its class colour.");
 
   ImGui::Checkbox("data", &show_data_);
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_w("buffer"));
   ImGui::Checkbox("buffer", &show_buffer_);
   help_marker("Replay-buffer samples (small light dots): where SGLD currently believes the density is.");
-  ImGui::SameLine();
+  same_line_if_fits(em * 7.5f);
   ImGui::SetNextItemWidth(em * 7.5f);
   int by = buffer_by_age_ ? 1 : 0;
   if (ImGui::Combo("##bufcolor", &by, "by class slot\0by age\0")) buffer_by_age_ = by == 1;
   help_marker("Colour buffer samples by the class that owns their slot, or by SGLD steps since their reinit "
               "(magma: dark = fresh from the init distribution, light = old).");
-  ImGui::SameLine();
+  same_line_if_fits(em * 6);
   ImGui::SetNextItemWidth(em * 6);
   const std::string label_name = launch_label_ < 0 ? "p(x)" : "class " + std::to_string(launch_label_);
   if (ImGui::BeginCombo("##launch", label_name.c_str())) {
@@ -88,10 +100,10 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
     ImGui::EndCombo();
   }
   help_marker("Click the landscape to launch an SGLD chain there: on log p(x), or on f(x)[y] of one class.");
-  ImGui::SameLine();
+  same_line_if_fits(labelled(em * 5, "chain steps"));
   ImGui::SetNextItemWidth(em * 5);
   ImGui::SliderInt("chain steps", &launch_steps_, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
+  same_line_if_fits(labelled(0, "Reset view") + ImGui::GetStyle().FramePadding.x * 2);
   if (ImGui::Button("Reset view")) view_init_ = false;
 }
 
@@ -121,6 +133,7 @@ void LandscapePanel::export_chain_gif(LabContext& ctx) {
     }
   }
   const std::string error = write_trajectory_gif(path, target_.read_rgba(), w, h, chains);
+  if (error.empty()) ctx.exported.push_back(path);
   ctx.export_status = error.empty() ? "wrote " + path + " (" + std::to_string(tr.n_steps) + " SGLD steps)"
                                     : "GIF: " + error;
 }
@@ -219,6 +232,7 @@ void LandscapePanel::handle_mouse(LabContext& ctx, const ViewTransform& t) {
       float x, y;
       t.to_data(io.MousePos, x, y);
       ctx.send(cmd::LaunchChain{x, y, launch_label_, launch_steps_});
+      ++ctx.launch_clicks;
     }
     dragging_ = false;
   }
@@ -243,10 +257,10 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
 
   // Colour bar, right edge.
   const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);
-  const ImVec2 b1(t.p0.x + t.size.x - em * 0.8f, t.p0.y + em * 1.6f);
+  const ImVec2 b1(t.p0.x + t.size.x - em * 0.8f, t.p0.y + em * 2.0f);
   const ImVec2 b0(b1.x - bar_w, b1.y);
   const int segments = 48;
-  dl->AddRectFilled(ImVec2(b0.x - em * 4.6f, b0.y - em * 1.4f), ImVec2(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f),
+  dl->AddRectFilled(ImVec2(b0.x - em * 4.6f, b0.y - em * 1.8f), ImVec2(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f),
                     IM_COL32(20, 20, 24, 190), 4);
   for (int i = 0; i < segments; ++i) {
     const float y_top = b0.y + bar_h * i / segments, y_bot = b0.y + bar_h * (i + 1) / segments;
@@ -254,7 +268,8 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
     const ImU32 cb = plot::colormap_color(style_.colormap, 1 - float(i + 1) / segments);
     dl->AddRectFilledMultiColor(ImVec2(b0.x, y_top), ImVec2(b0.x + bar_w, y_bot), ct, ct, cb, cb);
   }
-  dl->AddText(ImVec2(b0.x - em * 4.4f, b0.y - em * 1.3f), IM_COL32(235, 235, 240, 255), scalar_.label.c_str());
+  // The title sits a full line above the top value, which is centred on the bar's top edge.
+  dl->AddText(ImVec2(b0.x - em * 4.4f, b0.y - em * 1.7f), IM_COL32(235, 235, 240, 255), scalar_.label.c_str());
   for (int i = 0; i <= 4; ++i) {
     const float v = scalar_.hi - (scalar_.hi - scalar_.lo) * i / 4;
     char txt_buf[32];
@@ -268,8 +283,9 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   // Class legend, top-left.
   const int n_classes = s.field ? s.field->n_classes : 0;
   ImVec2 lp(t.p0.x + em * 0.6f, t.p0.y + em * 0.5f);
+  const float legend_w = em * 1.3f + ImGui::CalcTextSize("SGLD chain").x;  // the widest entry
   dl->AddRectFilled(ImVec2(lp.x - em * 0.3f, lp.y - em * 0.2f),
-                    ImVec2(lp.x + em * 5.5f, lp.y + em * (1.25f * (n_classes + 1) + 0.1f)), IM_COL32(20, 20, 24, 190), 4);
+                    ImVec2(lp.x + legend_w, lp.y + em * (1.25f * (n_classes + 1) + 0.1f)), IM_COL32(20, 20, 24, 190), 4);
   for (int k = 0; k < n_classes; ++k) {
     dl->AddCircleFilled(ImVec2(lp.x + em * 0.4f, lp.y + em * 0.55f), em * 0.32f, plot::class_color(k));
     dl->AddText(ImVec2(lp.x + em * 1.0f, lp.y), IM_COL32(230, 230, 235, 255), ("class " + std::to_string(k)).c_str());
@@ -298,6 +314,7 @@ void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
   avail.y -= ImGui::GetFrameHeightWithSpacing() + em * 0.2f;  // the playback row below
   const ImVec2 size(std::max(avail.x, 64.0f), std::max(avail.y, 64.0f));
   sync_view(ctx, size.x / size.y);
+  ctx.view = view_;
   upload_if_changed(s);
 
   // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on

@@ -15,6 +15,17 @@ bool apply_preset(LabContext& ctx, const std::string& name) {
   return true;
 }
 
+float PresetsPanel::wanted_height(const LabContext& ctx, float width) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float h = ImGui::GetFrameHeight() + 2 * st.WindowPadding.y + ImGui::GetFrameHeightWithSpacing();  // title, combo
+  const Preset* current = find_preset(ctx.presets, ctx.preset_name);
+  if (current) {
+    h += ImGui::GetTextLineHeightWithSpacing();  // room for the "knobs changed" line
+    h += ImGui::CalcTextSize(current->description.c_str(), nullptr, false, width - 2 * st.WindowPadding.x).y;
+  }
+  return h;
+}
+
 void PresetsPanel::draw(LabContext& ctx, const PanelRect& rect) {
   begin_panel("Presets", "presets", rect, ctx);
   const Preset* current = find_preset(ctx.presets, ctx.preset_name);

@@ -11,6 +11,8 @@ bool apply_preset(LabContext& ctx, const std::string& name);
 class PresetsPanel {
  public:
   void draw(LabContext& ctx, const PanelRect& rect);
+  // Height that shows the current preset's paragraph without scrolling at this panel width.
+  static float wanted_height(const LabContext& ctx, float width);
 };
 
 }  // namespace jem::window

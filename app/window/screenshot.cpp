@@ -43,14 +43,11 @@ bool write_png(const std::string& path, int w, int h, const std::vector<uint8_t>
   return true;
 }
 
-void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_scale) {
+namespace {
+
+// What both the sidecar and the report say about the run.
+nlohmann::json run_json(const LabContext& ctx) {
   nlohmann::json j;
-  for (const auto& [name, r] : ctx.panel_rects)
-    j["panels"][name] = {r.x * fb_scale, r.y * fb_scale, r.w * fb_scale, r.h * fb_scale};
-  j["chain_heads"] = nlohmann::json::array();
-  for (const auto& [x, y] : ctx.chain_heads_px) j["chain_heads"].push_back({x * fb_scale, y * fb_scale});
-  j["class_centroids"] = nlohmann::json::array();
-  for (const auto& [x, y] : ctx.class_centroids_px) j["class_centroids"].push_back({x * fb_scale, y * fb_scale});
   j["preset"] = ctx.preset_name;
   j["step"] = ctx.snap ? ctx.snap->step : 0;
   j["state"] = ctx.snap ? run_state_name(ctx.snap->state) : "";
@@ -60,6 +57,51 @@ void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_
   // -1 until published: a test of the analysis tabs knows whether they had data to draw.
   j["eval_step"] = ctx.snap && ctx.snap->eval ? ctx.snap->eval->step : -1;
   j["control_iteration"] = ctx.snap && ctx.snap->control ? ctx.snap->control->iteration : -1;
+  j["ui_scale"] = ctx.ui_scale;
+  return j;
+}
+
+nlohmann::json rects_json(const std::map<std::string, PanelRect>& rects, float scale) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, r] : rects) j[name] = {r.x * scale, r.y * scale, r.w * scale, r.h * scale};
+  return j;
+}
+
+}  // namespace
+
+void write_report(const std::string& path, const LabContext& ctx, int frame, bool exiting, std::string& last) {
+  nlohmann::json j = run_json(ctx);
+  j["panels"] = rects_json(ctx.last_panel_rects, 1);  // window coordinates, as X input uses them
+  j["widgets"] = rects_json(ctx.widget_rects, 1);
+  j["view"] = {ctx.view.x0, ctx.view.x1, ctx.view.y0, ctx.view.y1};
+  j["launch_clicks"] = ctx.launch_clicks;
+  const Trajectories* tr = ctx.snap ? ctx.snap->launched.get() : nullptr;
+  j["launched_chains"] = tr ? tr->n_chains : 0;
+  j["launched_start"] = tr && tr->xy.size() >= 2 ? nlohmann::json{tr->xy[0], tr->xy[1]} : nlohmann::json::array();
+  j["exports"] = ctx.exported;
+  j["export_status"] = ctx.export_status;
+  j["exiting"] = exiting;
+  const std::string text = j.dump(1);
+  if (text == last) return;  // the frame counter is left out so that an idle window writes nothing
+  last = text;
+  j["frame"] = frame;
+  // Readers poll the file: a rename never shows them half of it.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!(out << j.dump(1) << '\n')) return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_scale) {
+  nlohmann::json j = run_json(ctx);
+  for (const auto& [name, r] : ctx.panel_rects)
+    j["panels"][name] = {r.x * fb_scale, r.y * fb_scale, r.w * fb_scale, r.h * fb_scale};
+  j["chain_heads"] = nlohmann::json::array();
+  for (const auto& [x, y] : ctx.chain_heads_px) j["chain_heads"].push_back({x * fb_scale, y * fb_scale});
+  j["class_centroids"] = nlohmann::json::array();
+  for (const auto& [x, y] : ctx.class_centroids_px) j["class_centroids"].push_back({x * fb_scale, y * fb_scale});
   j["fps"] = ctx.fps;
   j["iters_per_s"] = ctx.snap ? ctx.snap->iters_per_s : 0.0;
   std::ofstream(png_path + ".json") << j.dump(2) << '\n';

@@ -123,9 +123,9 @@ int toy2d_classes(const Settings& s) {
   return 2;
 }
 
-Dataset2D make_toy2d(const Settings& s) {
+Dataset make_toy2d(const Settings& s) {
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(s.data_seed));
-  Dataset2D d;
+  Dataset d;
   d.name = s.dataset;
   d.n_classes = toy2d_classes(s);
   Labelled train = generate(s, s.n_train, g);

@@ -3,8 +3,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "core/data/dataset.h"
+#include "core/data/toy2d.h"
 #include "core/eval/quadrature.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
@@ -20,7 +23,7 @@ at::Tensor batched(TrainerState& t, const at::Tensor& x, const std::function<at:
   torch::NoGradGuard no_grad;
   t.net->eval();
   std::vector<at::Tensor> out;
-  const int64_t chunk = 8192;
+  const int64_t chunk = t.data.is_image() ? 256 : 8192;  // conv activations are large
   for (int64_t i = 0; i < x.size(0); i += chunk) out.push_back(f(x.narrow(0, i, std::min(chunk, x.size(0) - i))));
   t.net->train();
   return at::cat(out);
@@ -32,11 +35,48 @@ Box scaled(const Box& b, float factor) {
   return Box{cx - hw, cx + hw, cy - hh, cy + hh};
 }
 
+std::string ood_names_text(bool images) {
+  std::string names;
+  for (const auto& k : ood_dataset_names(images)) names += (names.empty() ? "" : "|") + k;
+  return names;
+}
+
+// OOD sets of images: uniform noise, constant images (one random colour each), "interp" (the
+// mean of two random test images), or another image dataset of the same shape from data_dir.
+at::Tensor ood_images(TrainerState& t, const std::string& name, at::Generator& g) {
+  const at::Tensor& x = t.data.x_test;
+  const int64_t n = x.size(0), d = x.size(1);
+  const auto& shape = t.data.image_shape;
+  if (name == "noise") return at::rand({n, d}, g) * 2 - 1;
+  if (name == "constant") {
+    at::Tensor colour = at::rand({n, shape[0], 1}, g) * 2 - 1;
+    return colour.expand({n, shape[0], shape[1] * shape[2]}).reshape({n, d}).contiguous();
+  }
+  if (name == "interp") {
+    at::Tensor a = at::randint(n, {n}, g), b = at::randint(n, {n}, g);
+    return (x.index_select(0, a) + x.index_select(0, b)) / 2;
+  }
+  const auto names = ood_dataset_names(true);
+  if (std::find(names.begin(), names.end(), name) == names.end())
+    throw Error("ood_dataset: unknown OOD set '" + name + "' for images (one of " + ood_names_text(true) + ")");
+  Settings other = t.s;
+  other.dataset = name;
+  other.n_valid = 0;
+  other.n_train = 16;
+  other.n_test = static_cast<int>(n);
+  Dataset od = make_dataset(other);
+  if (od.image_shape != shape)
+    throw Error("ood_dataset: " + name + " images are " + std::to_string(od.image_shape[0]) + "x" +
+                std::to_string(od.image_shape[1]) + "x" + std::to_string(od.image_shape[2]) + ", unlike " + t.data.name);
+  return od.x_test;
+}
+
 at::Tensor ood_points(TrainerState& t, const std::string& name) {
   const at::Tensor& x = t.data.x_test;
   const int64_t n = x.size(0);
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(t.s.data_seed) + 1000);
   if (name == "test") return x;
+  if (t.data.is_image()) return ood_images(t, name, g);
   if (name == "uniform") {
     Box b = scaled(t.data.box, 2.0f);
     at::Tensor lo = at::tensor({b.x0, b.y0}), hi = at::tensor({b.x1, b.y1});
@@ -55,9 +95,7 @@ at::Tensor ood_points(TrainerState& t, const std::string& name) {
   try {
     return make_toy2d(other).x_test;
   } catch (const Error&) {
-    std::string names;
-    for (const auto& k : ood_dataset_names()) names += (names.empty() ? "" : "|") + k;
-    throw Error("ood_dataset: unknown OOD set '" + name + "' (one of " + names + ")");
+    throw Error("ood_dataset: unknown OOD set '" + name + "' (one of " + ood_names_text(false) + ")");
   }
 }
 
@@ -80,7 +118,8 @@ Calibration eval_calibration(Trainer& tr, int n_bins) {
   return calibration(to_vector<double>(conf.to(at::kDouble)), to_vector<int>((pred == t.y_test).to(at::kInt)), n_bins);
 }
 
-std::vector<std::string> ood_dataset_names() {
+std::vector<std::string> ood_dataset_names(bool images) {
+  if (images) return {"noise", "constant", "interp", "svhn", "cifar10", "cifar100", "mnist", "fashion_mnist"};
   return {"uniform", "shifted", "rotated", "moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"};
 }
 
@@ -94,7 +133,11 @@ std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const st
     s = batched(t, x, [&](const at::Tensor& b) { return std::get<0>(at::softmax(t.net->logits(b), 1).max(1)); });
   } else if (score == "pxgrad") {
     t.net->eval();
-    s = -t.net->score(x, at::Tensor()).first.flatten(1).norm(2, 1);
+    std::vector<at::Tensor> parts;
+    const int64_t chunk = t.data.is_image() ? 256 : 8192;
+    for (int64_t i = 0; i < x.size(0); i += chunk)
+      parts.push_back(-t.net->score(x.narrow(0, i, std::min(chunk, x.size(0) - i)), at::Tensor()).first.flatten(1).norm(2, 1));
+    s = at::cat(parts);
     t.net->train();
   } else if (score == "energy") {
     s = batched(t, x, [&](const at::Tensor& b) { return temperature * at::logsumexp(t.net->logits(b) / temperature, 1); });
@@ -121,6 +164,7 @@ Box likelihood_box(const Box& data_box) { return scaled(data_box, 1.5f); }
 
 LikelihoodEval eval_likelihood(Trainer& tr, int res) {
   TrainerState& t = tr.state();
+  if (t.data.is_image()) throw Error("nll: the exact likelihood by quadrature needs 2D data (" + t.data.name + " has images)");
   LikelihoodEval e;
   e.box = likelihood_box(t.data.box);
   e.res = res;

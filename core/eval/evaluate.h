@@ -21,8 +21,9 @@ ClassifierEval eval_classifier(Trainer& t);
 Calibration eval_calibration(Trainer& t, int n_bins = 20);
 
 // OOD sets for 2D data: "uniform" over the data box enlarged twice, "shifted" and "rotated"
-// copies of the test data, or the name of another 2D dataset.
-std::vector<std::string> ood_dataset_names();
+// copies of the test data, or the name of another 2D dataset. For images: "noise" (uniform),
+// "constant", "interp" (mean of two test images) or another image dataset read from data_dir.
+std::vector<std::string> ood_dataset_names(bool images = false);
 
 struct OodScoreResult {
   std::string score;  // px | py | pxgrad | energy

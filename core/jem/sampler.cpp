@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/jem/trainer_state.h"
+#include "core/model/make_model.h"
 
 namespace jem {
 
@@ -22,6 +23,7 @@ SgldParams sgld_params(const TrainerState& t, int record) {
     p.hi = t.init.hi();
   }
   p.record = record;
+  p.split_chains = splits_chains(*t.net);
   return p;
 }
 

@@ -74,7 +74,7 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   };
 
   const int threads = at::get_num_threads();
-  if (x0.is_cpu() && threads > 1 && B >= 64) {
+  if (p.split_chains && x0.is_cpu() && threads > 1 && B >= 64) {
     at::parallel_for(0, B, (B + threads - 1) / threads, advance);
   } else {
     advance(0, B);

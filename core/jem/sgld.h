@@ -17,6 +17,7 @@ struct SgldParams {
   double clip_grad = 0;     // 0: off
   at::Tensor lo, hi;        // defined: clamp chains to the box after every step
   int record = 0;           // rows [0, record) store every step's position
+  bool split_chains = true; // CPU: one block of chains per thread (hand-written scores only)
 };
 
 struct SgldResult {

@@ -10,7 +10,8 @@
 #include "core/jem/objective.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
-#include "core/model/mlp.h"
+#include "core/data/augment.h"
+#include "core/model/make_model.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
 
@@ -67,20 +68,14 @@ void Trainer::rebuild() {
   at::set_num_threads(s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency()));
   t.device = resolve_device(s.device);
   t.rng = std::make_unique<Rng>(static_cast<uint64_t>(s.seed), t.device);
-  t.data = make_toy2d(s);
+  t.data = make_dataset(s);
   t.x_train = t.data.x_train.to(t.device);
   t.y_train = t.data.y_train.to(t.device);
   t.x_test = t.data.x_test.to(t.device);
   t.y_test = t.data.y_test.to(t.device);
-  t.init = ChainInit(t.x_train, t.y_train, t.data.n_classes, t.data.box);
-
-  MlpOptions mo;
-  mo.width = s.width;
-  mo.depth = s.depth;
-  mo.n_classes = t.data.n_classes;
-  mo.activation = s.activation;
-  mo.uncond = s.uncond;
-  t.net = std::make_shared<Mlp>(mo, t.rng->cpu());
+  auto [lo, hi] = chain_box(t.data);
+  t.init = ChainInit(t.x_train, t.y_train, t.data.n_classes, lo, hi);
+  t.net = make_model(s, t.data, t.rng->cpu());
   t.net->to(t.device);
   t.opt = make_optimizer(*t.net, s);
   t.buffer.reset(s.buffer_size, t.data.n_classes, t.init, s.sgld_init, s.init_noise, t.rng->dev());
@@ -148,6 +143,7 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   at::Tensor idx = at::randint(t.x_train.size(0), {B}, gen, t.y_train.options());
   b.x = t.x_train.index_select(0, idx);
   b.y = t.y_train.index_select(0, idx);
+  if (t.data.is_image() && s.augment) b.x = augment_images(b.x, t.data.image_shape, t.data.flip_ok, gen);
   if (s.sigma > 0) b.x = b.x + s.sigma * at::randn(b.x.sizes(), gen, b.x.options());
 
   StepStats st;
@@ -199,10 +195,12 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
 
   if (s.eval_every > 0 && t.step % s.eval_every == 0) {
     st.test_acc = test_accuracy();
-    // Exact likelihood on a modest grid: ~36k forward passes, a few iterations' worth.
-    LikelihoodEval e = eval_likelihood(*this, 128);
-    st.test_nll = e.test_nll;
-    if (e.has_truth) st.kl_true = e.kl;
+    if (!t.data.is_image()) {
+      // Exact likelihood on a modest grid: ~36k forward passes, a few iterations' worth.
+      LikelihoodEval e = eval_likelihood(*this, 128);
+      st.test_nll = e.test_nll;
+      if (e.has_truth) st.kl_true = e.kl;
+    }
   }
   if (t.step % s.guard_every == 0) snapshot_for_guard();
   st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();

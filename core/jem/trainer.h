@@ -35,7 +35,8 @@ class Trainer {
 
   double test_accuracy();
   FieldGrid field(const Box& box, int res);
-  BufferView buffer_view() const;
+  bool has_images() const;  // the data are images (no 2D field; image views instead)
+  BufferView buffer_view();  // for images it also runs the model on the shown slots
   Trajectories last_trajectories() const;  // the recorded chains of the last iteration
   DataView data_view() const;
   // A fresh chain from (x, y) with the current sampler knobs; label < 0 samples p(x).
@@ -45,6 +46,8 @@ class Trainer {
   // `label`'s slots when label >= 0) or, with fresh, from the init distribution. Read-only:
   // neither the buffer nor the training RNG change. Returns [n*2] positions.
   std::vector<float> sample(int n, int n_steps, int label, bool fresh, uint64_t seed);
+  // The same for image data, as 8-bit tiles (label < 0: p(x); else class `label`).
+  ImageGrid sample_images(int n, int n_steps, int label, bool fresh, uint64_t seed);
 
   // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back.
   std::string serialize() const;

@@ -19,7 +19,7 @@ struct TrainerState {
   Settings s;
   at::Device device{at::kCPU};
   std::unique_ptr<Rng> rng;
-  Dataset2D data;                     // on the CPU
+  Dataset data;                     // on the CPU
   at::Tensor x_train, y_train, x_test, y_test;  // on `device`
   ChainInit init;
   ReplayBuffer buffer;

@@ -8,12 +8,45 @@
 #include "core/util/tensor_copy.h"
 
 namespace jem {
+namespace {
+
+constexpr int kBufferGridImages = 64;
+
+// Rows [n, C*H*W] in [-1,1] -> 8-bit RGB tiles.
+ImageGrid to_grid(const at::Tensor& rows, const std::vector<int64_t>& shape) {
+  ImageGrid g;
+  const int64_t n = rows.size(0), c = shape[0], h = shape[1], w = shape[2];
+  at::Tensor img = rows.detach().to(at::kCPU, at::kFloat).view({n, c, h, w});
+  if (c == 1) img = img.expand({n, 3, h, w});
+  img = img.narrow(1, 0, 3).permute({0, 2, 3, 1}).add(1.0).mul(127.5).clamp(0, 255).round().to(at::kByte).contiguous();
+  g.n = static_cast<int>(n);
+  g.height = static_cast<int>(h);
+  g.width = static_cast<int>(w);
+  g.rgb = to_vector<uint8_t>(img);
+  return g;
+}
+
+std::vector<int> predictions(TrainerState& t, const at::Tensor& rows) {
+  torch::NoGradGuard no_grad;
+  t.net->eval();
+  at::Tensor pred = t.net->logits(rows.to(t.device)).argmax(1);
+  t.net->train();
+  return to_ints(pred);
+}
+
+// n slots spread evenly over the buffer, so that every class's slots are represented.
+at::Tensor spread_slots(int64_t size, int64_t n) {
+  return (at::arange(n, at::kDouble) * (double(size) / double(n))).floor().to(at::kLong);
+}
+
+}  // namespace
+
 double Trainer::test_accuracy() {
   TrainerState& t = *st_;
   torch::NoGradGuard no_grad;
   t.net->eval();
   int64_t correct = 0;
-  const int64_t n = t.x_test.size(0), chunk = 8192;
+  const int64_t n = t.x_test.size(0), chunk = t.data.is_image() ? 256 : 8192;
   for (int64_t i = 0; i < n; i += chunk) {
     const int64_t m = std::min(chunk, n - i);
     at::Tensor pred = t.net->logits(t.x_test.narrow(0, i, m)).argmax(1);
@@ -25,6 +58,7 @@ double Trainer::test_accuracy() {
 
 FieldGrid Trainer::field(const Box& box, int res) {
   TrainerState& t = *st_;
+  if (t.data.is_image()) throw Error("the energy landscape needs 2D data (" + t.data.name + " has images)");
   torch::NoGradGuard no_grad;
   FieldGrid g;
   g.box = box;
@@ -44,13 +78,24 @@ FieldGrid Trainer::field(const Box& box, int res) {
   return g;
 }
 
-BufferView Trainer::buffer_view() const {
-  const TrainerState& t = *st_;
+bool Trainer::has_images() const { return st_->data.is_image(); }
+
+BufferView Trainer::buffer_view() {
+  TrainerState& t = *st_;
   BufferView v;
+  v.size = t.buffer.size();
   if (t.buffer.size() == 0) return v;
+  const int64_t n = t.buffer.size(), per = n / t.buffer.n_classes();
+  if (t.data.is_image()) {
+    at::Tensor slots = spread_slots(n, std::min<int64_t>(n, kBufferGridImages)).to(t.buffer.x().device());
+    v.images = to_grid(t.buffer.x().index_select(0, slots), t.data.image_shape);
+    v.images.age = to_ints(t.buffer.age().index_select(0, slots));
+    for (int64_t i : to_vector<int64_t>(slots.cpu())) v.images.label.push_back(static_cast<int>(i / per));
+    v.images.pred = predictions(t, t.buffer.x().index_select(0, slots));
+    return v;
+  }
   v.xy = to_vector<float>(t.buffer.x());
   v.age = to_ints(t.buffer.age());
-  const int64_t n = t.buffer.size(), per = n / t.buffer.n_classes();
   v.slot_class.resize(n);
   for (int64_t i = 0; i < n; ++i) v.slot_class[i] = static_cast<int>(i / per);
   return v;
@@ -62,7 +107,11 @@ Trajectories Trainer::last_trajectories() const {
   if (!t.last_trajectory.defined()) return tr;
   tr.n_steps = static_cast<int>(t.last_trajectory.size(0)) - 1;
   tr.n_chains = static_cast<int>(t.last_trajectory.size(1));
-  tr.xy = to_vector<float>(t.last_trajectory);
+  if (t.data.is_image()) {
+    tr.film = to_grid(t.last_trajectory.select(1, 0), t.data.image_shape);  // chain 0, every step
+  } else {
+    tr.xy = to_vector<float>(t.last_trajectory);
+  }
   tr.label = t.last_trajectory_labels.defined() ? to_ints(t.last_trajectory_labels) : std::vector<int>(tr.n_chains, -1);
   return tr;
 }
@@ -72,6 +121,13 @@ DataView Trainer::data_view() const {
   DataView d;
   d.box = t.data.box;
   d.n_classes = t.data.n_classes;
+  if (t.data.is_image()) {
+    const int64_t n = std::min<int64_t>(t.data.x_train.size(0), kBufferGridImages);
+    d.images = to_grid(t.data.x_train.narrow(0, 0, n), t.data.image_shape);
+    d.images.label = to_ints(t.data.y_train.narrow(0, 0, n));
+    d.image_shape = t.data.image_shape;
+    return d;
+  }
   d.xy = to_vector<float>(t.data.x_train);
   d.label = to_ints(t.data.y_train);
   return d;
@@ -79,6 +135,7 @@ DataView Trainer::data_view() const {
 
 Trajectories Trainer::run_chain(float x, float y, int label, int n_steps) {
   TrainerState& t = *st_;
+  if (t.data.is_image()) throw Error("chains launched at a point need 2D data");
   auto fopt = at::TensorOptions().dtype(at::kFloat).device(t.device);
   at::Tensor x0 = at::tensor({x, y}, fopt).reshape({1, 2});
   at::Tensor lab = label >= 0 ? at::full({1}, label, fopt.dtype(at::kLong)) : at::Tensor();
@@ -120,6 +177,17 @@ std::vector<float> Trainer::sample(int n, int n_steps, int label, bool fresh, ui
   SgldResult r = run_sgld(score, x0, y, p, rng.dev());
   net.train();
   return to_vector<float>(r.x);
+}
+
+ImageGrid Trainer::sample_images(int n, int n_steps, int label, bool fresh, uint64_t seed) {
+  TrainerState& t = *st_;
+  if (!t.data.is_image()) throw Error("sample_images: " + t.data.name + " has 2D points, not images");
+  std::vector<float> rows = sample(n, n_steps, label, fresh, seed);
+  at::Tensor x = at::from_blob(rows.data(), {n, t.data.dim()}, at::kFloat);
+  ImageGrid g = to_grid(x, t.data.image_shape);
+  g.pred = predictions(t, x);
+  g.label.assign(size_t(n), label);
+  return g;
 }
 
 }  // namespace jem

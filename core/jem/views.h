@@ -48,23 +48,39 @@ struct FieldGrid {
   std::vector<float> probs;       // p(y|x), [res*res*K]
 };
 
+// A few images as 8-bit RGB tiles for the window (grey images are repeated on three channels).
+struct ImageGrid {
+  int n = 0, height = 0, width = 0;
+  std::vector<uint8_t> rgb;  // [n * height * width * 3], each image row-major, RGB interleaved
+  std::vector<int> label;    // per image: class slot or class; -1 when unknown
+  std::vector<int> age;      // per image: SGLD steps since reinit (buffer views), else empty
+  std::vector<int> pred;     // per image: the model's argmax class, when computed
+};
+
+// 2D data: every buffer point. Images: a grid of slots spread over the buffer (a whole CIFAR
+// buffer is 120 MB of floats; the window shows what fits on screen).
 struct BufferView {
   std::vector<float> xy;       // [N*2]
   std::vector<int> slot_class; // class owning each slot
   std::vector<int> age;        // SGLD steps since reinit
+  ImageGrid images;
+  int64_t size = 0;            // slots in the buffer
 };
 
 struct Trajectories {
   int n_steps = 0, n_chains = 0;
-  std::vector<float> xy;   // [(n_steps+1) * n_chains * 2], step-major
+  std::vector<float> xy;   // [(n_steps+1) * n_chains * 2], step-major (2D data)
   std::vector<int> label;  // class of conditional chains, -1 for p(x) chains
+  ImageGrid film;          // images: the first chain at every step (a film strip)
 };
 
 struct DataView {
   Box box;
   int n_classes = 0;
-  std::vector<float> xy;  // training points [N*2]
+  std::vector<float> xy;  // training points [N*2] (2D data)
   std::vector<int> label;
+  ImageGrid images;       // image data: some training images
+  std::vector<int64_t> image_shape;  // {C,H,W}; empty for points
 };
 
 }  // namespace jem

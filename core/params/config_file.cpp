@@ -17,7 +17,8 @@ std::string settings_to_json(const Settings& s, int indent) {
       case ParamType::Real: j[p.name] = s.*std::get<double Settings::*>(p.field); break;
       case ParamType::Int: j[p.name] = s.*std::get<int Settings::*>(p.field); break;
       case ParamType::Bool: j[p.name] = s.*std::get<bool Settings::*>(p.field); break;
-      case ParamType::Choice: j[p.name] = s.*std::get<std::string Settings::*>(p.field); break;
+      case ParamType::Choice:
+      case ParamType::Text: j[p.name] = s.*std::get<std::string Settings::*>(p.field); break;
     }
   }
   return j.dump(indent);
@@ -38,7 +39,7 @@ Settings settings_from_json(const std::string& text, const Settings& base, const
     try {
       const ParamSpec& p = param_or_throw(key);
       std::string text_value;
-      if (p.type == ParamType::Choice) {
+      if (p.type == ParamType::Choice || p.type == ParamType::Text) {
         if (!v.is_string()) throw Error(key + ": expected a string, " + describe_range(p));
         text_value = v.get<std::string>();
       } else if (p.type == ParamType::Bool) {

@@ -27,6 +27,10 @@ ParamSpec choice(const char* name, std::string Settings::*f, std::vector<std::st
   return ParamSpec{name, ParamType::Choice, group, help, 0, 0, false, std::move(choices), e, f};
 }
 
+ParamSpec text(const char* name, std::string Settings::*f, Effect e, const char* group, const char* help) {
+  return ParamSpec{name, ParamType::Text, group, help, 0, 0, false, {}, e, f};
+}
+
 constexpr auto L = Effect::Live;
 
 std::vector<ParamSpec> build_schema() {
@@ -78,9 +82,20 @@ std::vector<ParamSpec> build_schema() {
       real("sigma", &S::sigma, 0, 1, false, L, "optimiser",
            "Std of Gaussian noise added to training inputs (official 0.03 on CIFAR)."),
       // data
-      choice("dataset", &S::dataset, {"moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"},
-             Effect::Reset, "data", "The 2D toy dataset, generated in-process from data_seed."),
-      integer("n_train", &S::n_train, 16, 1000000, true, Effect::Reset, "data", "Training points."),
+      choice("dataset", &S::dataset,
+             {"moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel", "shapes", "cifar10", "cifar100",
+              "svhn", "mnist", "fashion_mnist", "cifar_noise"},
+             Effect::Reset, "data",
+             "2D toy sets and 'shapes' (small images) are generated from data_seed; the image sets are read from "
+             "data_dir; cifar_noise is CIFAR-shaped noise for benchmarks."),
+      text("data_dir", &S::data_dir, Effect::Reset, "data",
+           "Folder with the image datasets' files (cifar-10-batches-bin/, train_32x32.mat, ...; see the README)."),
+      flag("augment", &S::augment, Effect::Live, "data",
+           "Images: the official augmentation (reflect-pad 4, random crop, horizontal flip on CIFAR)."),
+      integer("n_valid", &S::n_valid, 0, 100000, false, Effect::Reset, "data",
+              "Images held out of the training split for validation (official 5000 on CIFAR)."),
+      integer("n_train", &S::n_train, 16, 1000000, true, Effect::Reset, "data",
+              "Training points; for image sets at most this many images of the training split."),
       integer("n_test", &S::n_test, 16, 1000000, true, Effect::Reset, "data", "Held-out test points."),
       real("data_noise", &S::data_noise, 0, 1, false, Effect::Reset, "data",
            "Noise of the dataset: std added to points, or each 8gaussians component's std."),
@@ -89,8 +104,15 @@ std::vector<ParamSpec> build_schema() {
       integer("data_seed", &S::data_seed, 0, 2147483647, false, Effect::Reset, "data",
               "Seed of the generated dataset, separate from the training seed."),
       // model
-      integer("width", &S::width, 4, 4096, true, Effect::Reset, "model", "Hidden units per MLP layer."),
+      choice("model", &S::model, {"mlp", "cnn", "wrn-10-2", "wrn-16-4", "wrn-16-8", "wrn-28-2", "wrn-28-10"},
+             Effect::Reset, "model",
+             "MLP for 2D data; for images a small CNN (CPU demos) or a Wide-ResNet depth-width (official wrn-28-10)."),
+      integer("width", &S::width, 4, 4096, true, Effect::Reset, "model", "Hidden units per MLP layer; channels of the small CNN's last layer."),
       integer("depth", &S::depth, 1, 16, false, Effect::Reset, "model", "Hidden layers of the MLP."),
+      choice("norm", &S::norm, {"none", "batch", "group"}, Effect::Reset, "model",
+             "Normalisation in the CNN and Wide-ResNet blocks (official: none; batch norm hurts SGLD)."),
+      real("dropout_rate", &S::dropout_rate, 0, 0.9, false, Effect::Reset, "model",
+           "Dropout inside the Wide-ResNet blocks (official 0)."),
       choice("activation", &S::activation, {"silu", "leaky_relu", "relu"}, Effect::Reset, "model",
              "Hidden activation: SiLU (Swish), LeakyReLU(0.2) as in the official WRN, or ReLU."),
       flag("uncond", &S::uncond, Effect::Reset, "model",
@@ -173,6 +195,7 @@ std::string type_name(ParamType t) {
     case ParamType::Int: return "integer";
     case ParamType::Bool: return "bool";
     case ParamType::Choice: return "choice";
+    case ParamType::Text: return "text";
   }
   return "?";
 }
@@ -187,6 +210,7 @@ std::string describe_range(const ParamSpec& p) {
       for (size_t i = 0; i < p.choices.size(); ++i) s += (i ? "|" : "") + p.choices[i];
       return s;
     }
+    case ParamType::Text: return "any text";
   }
   return "";
 }
@@ -228,6 +252,12 @@ void set_param(Settings& s, std::string_view name, std::string_view text) {
       s.*std::get<std::string Settings::*>(p.field) = t;
       break;
     }
+    case ParamType::Text: {
+      if (t.size() > 4096 || std::any_of(t.begin(), t.end(), [](unsigned char c) { return c < 0x20; }))
+        bad_value(p, text, "is too long or has control characters");
+      s.*std::get<std::string Settings::*>(p.field) = t;
+      break;
+    }
   }
 }
 
@@ -237,7 +267,8 @@ std::string get_param(const Settings& s, std::string_view name) {
     case ParamType::Real: return fmt_number(s.*std::get<double Settings::*>(p.field));
     case ParamType::Int: return std::to_string(s.*std::get<int Settings::*>(p.field));
     case ParamType::Bool: return s.*std::get<bool Settings::*>(p.field) ? "true" : "false";
-    case ParamType::Choice: return s.*std::get<std::string Settings::*>(p.field);
+    case ParamType::Choice:
+    case ParamType::Text: return s.*std::get<std::string Settings::*>(p.field);
   }
   return "";
 }
@@ -247,7 +278,8 @@ double get_number(const Settings& s, const ParamSpec& p) {
     case ParamType::Real: return s.*std::get<double Settings::*>(p.field);
     case ParamType::Int: return s.*std::get<int Settings::*>(p.field);
     case ParamType::Bool: return s.*std::get<bool Settings::*>(p.field) ? 1.0 : 0.0;
-    case ParamType::Choice: break;
+    case ParamType::Choice:
+    case ParamType::Text: break;
   }
   throw Error(p.name + " is not numeric");
 }

@@ -10,7 +10,7 @@
 
 namespace jem {
 
-enum class ParamType { Real, Int, Bool, Choice };
+enum class ParamType { Real, Int, Bool, Choice, Text };
 
 // What a change of the knob does to a running training.
 enum class Effect {
@@ -28,7 +28,7 @@ struct ParamSpec {
   std::string help;
   double min = 0, max = 0;  // Real and Int
   bool log_scale = false;
-  std::vector<std::string> choices;  // Choice
+  std::vector<std::string> choices;  // Choice (Text: any string without control characters)
   Effect effect = Effect::Live;
   std::variant<double Settings::*, int Settings::*, bool Settings::*, std::string Settings::*> field;
 };

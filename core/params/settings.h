@@ -37,17 +37,23 @@ struct Settings {
   int batch_size = 256;
   double sigma = 0.0;            // std of the Gaussian noise added to training inputs
 
-  // Data (2D toy sets generated in-process).
-  std::string dataset = "moons";  // moons | circles | 8gaussians | spirals | checkerboard | pinwheel
+  // Data: 2D toy sets and the "shapes" images generated in-process; image sets read from data_dir.
+  std::string dataset = "moons";  // moons | circles | ... | shapes | cifar10 | cifar100 | svhn | mnist | fashion_mnist
+  std::string data_dir = "data";  // where cifar10, svhn, ... files are looked for
+  bool augment = true;           // images: the official reflect-pad 4, random crop, horizontal flip
+  int n_valid = 0;               // images held out of the training split for validation
   int n_train = 10000;
   int n_test = 2000;
   double data_noise = 0.1;
   int n_classes = 3;             // arms of spirals / pinwheel; the other sets fix their own
   int data_seed = 1;
 
-  // Model: MLP 2 -> width x depth -> K logits.
+  // Model: MLP 2 -> width x depth -> K logits; for images a small CNN or a Wide-ResNet.
+  std::string model = "mlp";     // mlp | cnn | wrn-DEPTH-WIDTH
   int width = 128;
   int depth = 3;
+  std::string norm = "none";     // none | batch | group (WRN and CNN; official: none)
+  double dropout_rate = 0.0;
   std::string activation = "silu";  // silu | leaky_relu | relu
   bool uncond = false;           // separate scalar head for -E(x)
 

@@ -23,11 +23,12 @@ struct LaunchChain { float x = 0, y = 0; int label = -1; int n_steps = 200; };
 struct Publish {};                               // publish a snapshot now
 struct SetOod { std::string dataset = "uniform"; double temperature = 1.0; };  // then evaluates
 struct Evaluate {};                              // calibration and OOD now
+struct SampleClasses { int per_class = 8; int n_steps = 100; };  // image data: fresh chains of each class
 struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p(0,1),p(1,0),p(1,1); restarts it
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
                              cmd::Reseed, cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
-                             cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint>;
+                             cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses>;
 
 }  // namespace jem

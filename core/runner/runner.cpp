@@ -100,6 +100,10 @@ void Runner::rebuild_after_reset() {
   next_.chains.reset();
   next_.launched.reset();
   next_.eval.reset();
+  next_.class_samples.reset();
+  // The OOD set must fit the data: noise images for image sets, uniform points for 2D.
+  const auto names = ood_dataset_names(trainer_->has_images());
+  if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
   last_eval_step_ = -1;
   eval_requested_ = true;
   const Box b = next_.data->box;
@@ -215,6 +219,21 @@ void Runner::handle(Command& c) {
     } else if (auto* cj = std::get_if<cmd::SetControlJoint>(&c)) {
       control_ = std::make_unique<ControlTrainer>(joint_table(cj->p));  // throws Error on a bad table
       last_control_ = {};
+    } else if (auto* sc = std::get_if<cmd::SampleClasses>(&c)) {
+      // Fresh chains (not the buffer) so that each row shows what f(x)[y] alone generates.
+      auto grid = std::make_shared<ImageGrid>();
+      const int per = std::clamp(sc->per_class, 1, 64), steps = std::clamp(sc->n_steps, 0, 10000);
+      for (int k = 0; k < trainer_->n_classes(); ++k) {
+        ImageGrid g = trainer_->sample_images(per, steps, k, /*fresh=*/true, static_cast<uint64_t>(trainer_->iteration() + k));
+        if (k == 0) *grid = std::move(g);
+        else {
+          grid->n += g.n;
+          grid->rgb.insert(grid->rgb.end(), g.rgb.begin(), g.rgb.end());
+          grid->label.insert(grid->label.end(), g.label.begin(), g.label.end());
+          grid->pred.insert(grid->pred.end(), g.pred.begin(), g.pred.end());
+        }
+      }
+      next_.class_samples = std::move(grid);
     } else if (auto* lc = std::get_if<cmd::LaunchChain>(&c)) {
       next_.launched = std::make_shared<const Trajectories>(
           trainer_->run_chain(lc->x, lc->y, lc->label, std::clamp(lc->n_steps, 1, 100000)));
@@ -227,14 +246,18 @@ void Runner::handle(Command& c) {
 void Runner::publish(bool field_due) {
   const auto now = Clock::now();
   if (state_ == RunState::Running || !next_.control) advance_control();
-  if (field_due) {
+  if (field_due && !trainer_->has_images()) {
     auto t0 = Clock::now();
     next_.field = std::make_shared<const FieldGrid>(trainer_->field(view_, view_res_));
     field_cost_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
     last_field_ = now;
     view_dirty_ = false;
   }
-  next_.buffer = std::make_shared<const BufferView>(trainer_->buffer_view());
+  // Image buffers cost a forward pass of the shown slots: a few refreshes a second are enough.
+  if (!trainer_->has_images() || !next_.buffer || std::chrono::duration<double>(now - last_buffer_).count() >= 0.25) {
+    next_.buffer = std::make_shared<const BufferView>(trainer_->buffer_view());
+    last_buffer_ = now;
+  }
   if (trainer_->settings().record_chains > 0) {
     Trajectories tr = trainer_->last_trajectories();
     if (tr.n_chains > 0) next_.chains = std::make_shared<const Trajectories>(std::move(tr));

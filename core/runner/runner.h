@@ -55,7 +55,7 @@ class Runner {
   int view_res_ = 128;
   bool view_dirty_ = true;
   double field_cost_s_ = 0;
-  std::chrono::steady_clock::time_point last_publish_, last_field_, rate_t0_;
+  std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, rate_t0_;
   int64_t rate_step0_ = 0;
   std::string ood_dataset_ = "uniform";
   double ood_temperature_ = 1.0;

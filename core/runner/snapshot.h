@@ -58,6 +58,7 @@ struct Snapshot {
   std::shared_ptr<const DataView> data;
   std::shared_ptr<const EvalView> eval;        // null until the first evaluation
   std::shared_ptr<const ControlView> control;
+  std::shared_ptr<const ImageGrid> class_samples;  // image data: SampleClasses' result, one row per class
 };
 
 }  // namespace jem
