@@ -11,6 +11,8 @@ PKGS=(
   xvfb xauth libgl1-mesa-dri            # headless window tests
   xdotool                               # real mouse and key input in the window input test
   x11-utils                             # xprop: Xft.dpi for the HiDPI window test
+  clang libclang-rt-dev libomp-dev      # the libFuzzer harnesses (tests/fuzz, scripts/fuzz.sh)
+  libx11-dev                            # x11_iconify: minimises the window in the robustness test
 )
 missing=()
 for p in "${PKGS[@]}"; do

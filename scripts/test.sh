@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command (and .ci/run): install the packages, build, run the whole suite.
-# Window tests run under Xvfb; the runner's threading tests also run under ThreadSanitizer.
+# Window tests run under Xvfb; the runner's threading tests also run under ThreadSanitizer, the
+# unit suites under AddressSanitizer + UBSan, and each fuzzer briefly (see the README's Hardening).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
@@ -15,3 +16,24 @@ cmake --build build-tsan --target test_engine
 # One OpenMP thread: libgomp is not instrumented, so its pool would only add false reports.
 OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/test_engine --gtest_filter='Runner.*:MetricsHistory.*'
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer: unit suites"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_SANITIZE=address >/dev/null
+cmake --build build-asan --target test_params test_images test_engine test_window_logic
+# The training-quality tests (each minutes under ASan) only repeat code the others cover.
+ASAN_SLOW='DivergenceGuard.TwentySeededUnstableRunsAreAllCaughtAndResume:EightGaussians.*'
+ASAN_SLOW+=':ImageTraining.BaselineLearnsShapes:StabilityIndicators.AlarmBeforeTheGuardTripsAndNotOnAStableRun'
+ASAN_SLOW+=':Training.JemOnTwoMoonsReachesNinetyFivePercent:Control.JemLearnsTheJointAndTheBaselineOnlyTheConditional'
+export UBSAN_OPTIONS=print_stacktrace=1
+for t in test_params test_images test_window_logic; do build-asan/tests/$t --gtest_brief=1; done
+build-asan/tests/test_engine --gtest_brief=1 --gtest_filter="-$ASAN_SLOW"
+
+fuzz_probe=$(mktemp -d)
+if echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' |
+    clang++ -x c++ -fsanitize=fuzzer,address,undefined -o "$fuzz_probe/probe" - 2>/dev/null; then
+  echo "== libFuzzer: every reader for 20 s"
+  scripts/fuzz.sh -max_total_time=20
+else
+  echo "== libFuzzer: SKIPPED, clang++ cannot link -fsanitize=fuzzer (install clang, libclang-rt-dev, libomp-dev)"
+fi
+rm -rf "$fuzz_probe"

@@ -126,5 +126,14 @@ expect_error "missing CIFAR files" "data_batch_1.bin" train --dataset cifar10 --
 check "image bench falls back to CIFAR-shaped noise" contains "$T/ib.out" "timing on CIFAR-shaped random data"
 check "image bench last line" bash -c "tail -n 1 '$T/ib.out' | grep -Eq '^[0-9]+(\.[0-9]+)? ms/it$'"
 
+# A sweep: one row per value and seed, and the plot.
+"$JEMLAB" sweep --param p_x_weight --values 0,1 --seeds 2 --iters 15 --n_train 300 --batch_size 32 --n_steps 5 \
+  --threads 1 --out "$T/sweep" >"$T/sw.out" 2>&1
+check "sweep exits 0" test $? -eq 0
+check "sweep csv: header + 4 rows" test "$(wc -l <"$T/sweep/sweep.csv")" -eq 5
+check "sweep csv: seeds of each value" test "$(grep -c '^p_x_weight,1,[12],0\.[0-9]*,' "$T/sweep/sweep.csv")" -eq 2
+check "sweep png" bash -c "head -c 8 '$T/sweep/sweep.png' | od -An -c | grep -q 'P   N   G'"
+expect_error "sweep bad value" "p_x_weight: 'lots' is not a number" sweep --param p_x_weight --values 1,lots
+
 if [ $fails -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"

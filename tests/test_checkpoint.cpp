@@ -102,3 +102,42 @@ TEST(Checkpoint, AtomicWriteLeavesNoTempFileAndReplacesWhole) {
   EXPECT_THROW(write_file_atomically("/nonexistent-dir/x.ckpt", "x"), Error);
   std::remove(p.c_str());
 }
+
+// A writer killed before its rename leaves NAME.tmp.PID; the next write removes those of dead
+// processes (never a live one's: two windows may autosave to one path).
+TEST(Checkpoint, AtomicWriteRemovesTemporariesOfDeadWriters) {
+  const std::string p = tmp_path("stale.ckpt");
+  const std::string dead = p + ".tmp.999999999", live = p + ".tmp." + std::to_string(::getppid());
+  std::ofstream(dead) << "half a file";
+  std::ofstream(live) << "being written";
+  write_file_atomically(p, "whole");
+  EXPECT_FALSE(std::ifstream(dead).good());
+  EXPECT_TRUE(std::ifstream(live).good());
+  EXPECT_FALSE(std::ifstream(p + ".tmp." + std::to_string(::getpid())).good());
+  EXPECT_EQ(read_file(p), "whole");
+  std::remove(live.c_str());
+  std::remove(p.c_str());
+}
+
+TEST(Checkpoint, PeekReadsStepAndKnobsWithoutBuildingTheModel) {
+  Settings s;
+  s.dataset = "circles";
+  s.n_train = 300;
+  s.buffer_size = 200;
+  s.batch_size = 32;
+  s.n_steps = 2;
+  s.threads = 1;
+  Trainer t(s);
+  for (int i = 0; i < 3; ++i) t.step();
+  const std::string p = tmp_path("peek.ckpt");
+  save_checkpoint(t, p);
+  const CheckpointInfo info = peek_checkpoint(p);
+  EXPECT_EQ(info.step, 3);
+  EXPECT_EQ(info.dataset, "circles");
+  EXPECT_EQ(info.model, "mlp");
+  EXPECT_GT(info.saved_at, 1600000000);
+  const std::string bytes = read_file(p);
+  write_file_atomically(p, bytes.substr(0, bytes.size() - 10));
+  EXPECT_THROW(peek_checkpoint(p), Error);
+  std::remove(p.c_str());
+}

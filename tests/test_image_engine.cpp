@@ -263,3 +263,23 @@ TEST(ImageFiles, Cifar10FromFilesTrainsAndEvaluatesWithOodSets) {
     EXPECT_NE(std::string(e.what()).find("train.bin"), std::string::npos) << e.what();
   }
 }
+
+TEST(ImageTraining, ChannelsLastGivesTheSameStepsAndBf16StaysClose) {
+  // Channels-last is a layout: the same run, the same losses up to float reordering. bf16
+  // autocast rounds activations to 8 bits of mantissa: close, not equal, and finite.
+  Settings s = tiny_image_run("shapes");
+  Trainer plain(s);
+  s.channels_last = true;
+  Trainer cl(s);
+  s.channels_last = false;
+  s.amp = "bf16";
+  Trainer half(s);
+  for (int i = 0; i < 3; ++i) {
+    const StepStats a = plain.step(), b = cl.step(), c = half.step();
+    EXPECT_NEAR(a.loss, b.loss, 1e-4 * (1 + std::abs(a.loss))) << "step " << i;
+    EXPECT_TRUE(std::isfinite(c.loss)) << "step " << i;
+    EXPECT_NEAR(a.l_pyx, c.l_pyx, 0.05 * (1 + std::abs(a.l_pyx))) << "step " << i;
+  }
+  auto params = cl.state().net->parameters();
+  EXPECT_TRUE(params[0].is_contiguous(at::MemoryFormat::ChannelsLast));
+}

@@ -6,6 +6,7 @@
 #include "core/metrics/auroc.h"
 #include "core/metrics/calibration.h"
 #include "core/metrics/histogram.h"
+#include "core/metrics/stability.h"
 
 using namespace jem;
 
@@ -58,4 +59,53 @@ TEST(Histogram, SharedBinsCoverAllSamples) {
   EXPECT_DOUBLE_EQ(h.hi, 4);
   EXPECT_EQ(h.counts[0], (std::vector<int64_t>{1, 1, 1, 0}));
   EXPECT_EQ(h.counts[1], (std::vector<int64_t>{0, 0, 1, 2}));  // 4 is in the last bin; NaN left out
+}
+
+TEST(Stability, SlopeAndAutocorrelationByHand) {
+  EXPECT_DOUBLE_EQ(slope({0, 1, 2, 3}, {1, 3, 5, 7}), 2.0);
+  EXPECT_DOUBLE_EQ(slope({0, 1, NAN, 3}, {1, 3, 100, 7}), 2.0);  // the NaN point is left out
+  EXPECT_TRUE(std::isnan(slope({1}, {1})));
+  // 1,-1,1,-1: mean 0, sum of squares 4; lag-1 products sum to -3, lag-2 to 2.
+  EXPECT_DOUBLE_EQ(autocorrelation({1, -1, 1, -1}, 1), -0.75);
+  EXPECT_DOUBLE_EQ(autocorrelation({1, -1, 1, -1}, 2), 0.5);
+  EXPECT_TRUE(std::isnan(autocorrelation({2, 2, 2, 2}, 1)));  // constant: undefined
+}
+
+TEST(Stability, IndicatorsWarnOnTheirThresholds) {
+  StabilityInputs in;
+  for (int i = 0; i < 10; ++i) in.steps.push_back(i), in.gaps.push_back(0.05 * i);  // gap grows 0.05/step
+  in.mean_drift = 50, in.mean_noise = 1;        // drift/noise 50: above 10
+  in.outside_box = 0.3;                          // above 0.25
+  in.data_energy = -2, in.noise_energy = 3, in.buffer_energy = -5;  // (−2 + 5) / 5 = 0.6
+  in.slot_agreement = {0.9, 0.4};                // worst 0.4: below 0.5
+  in.chain_energies = {{1, -1, 1, -1, 1, -1}};   // lag-1 autocorrelation negative: mixing
+  auto v = stability_indicators(in);
+  ASSERT_EQ(v.size(), 6u);
+  EXPECT_NEAR(v[0].value, 0.05, 1e-12);
+  EXPECT_EQ(v[0].level, Level::Alarm);
+  EXPECT_DOUBLE_EQ(v[1].value, 50.0);
+  EXPECT_EQ(v[1].level, Level::Warn);
+  EXPECT_EQ(v[2].level, Level::Alarm);
+  EXPECT_NEAR(v[3].value, 0.6, 1e-12);
+  EXPECT_EQ(v[3].level, Level::Warn);
+  EXPECT_NE(v[3].explanation.find("lower energy"), std::string::npos) << v[3].explanation;
+  EXPECT_EQ(v[4].level, Level::Warn);
+  EXPECT_EQ(v[5].level, Level::Ok);
+  // A healthy run: everything ok, or unknown where there is nothing to measure.
+  StabilityInputs calm;
+  for (int i = 0; i < 10; ++i) calm.steps.push_back(i), calm.gaps.push_back(0.01);
+  calm.mean_drift = 1, calm.mean_noise = 1;
+  calm.data_energy = -2, calm.noise_energy = 3, calm.buffer_energy = -2.1;
+  for (const auto& ind : stability_indicators(calm)) EXPECT_NE(ind.level, Level::Alarm) << ind.name;
+  for (const auto& ind : stability_indicators(calm)) EXPECT_NE(ind.level, Level::Warn) << ind.name;
+}
+
+TEST(Stability, ChainsByPeakDriftPutsTheWildestFirst) {
+  ChainTrace tr;
+  tr.n_steps = 2, tr.n_chains = 3, tr.step_size = 0.5;
+  tr.grad_norm = {1, 10, 2,  // step 0: chains 0, 1, 2
+                  4, 1, NAN};  // step 1: chain 2 blew up
+  EXPECT_EQ(chains_by_peak_drift(tr, 3), (std::vector<int>{2, 1, 0}));
+  EXPECT_FLOAT_EQ(tr.drift_norm(0, 1), 5.0f);
+  EXPECT_EQ(chains_by_peak_drift(tr, 1), (std::vector<int>{2}));
 }

@@ -1,12 +1,16 @@
 // The runner thread: commands reach the trainer, snapshots are immutable and consistent,
 // rapid knob changes while training never break it. Also built under ThreadSanitizer.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <thread>
 
+#include "core/io/checkpoint.h"
+#include "core/jem/trainer.h"
 #include "core/params/schema.h"
 #include "core/runner/runner.h"
 
@@ -132,6 +136,34 @@ TEST(Runner, BadFilesAreReportedAndTrainingContinues) {
   const int64_t step = s->step;
   s = wait_for(r, [&](const Snapshot& s) { return s.step > step + 2; });
   EXPECT_GT(s->step, step + 2);
+}
+
+// Autosave runs in the trainer's thread between iterations, at the interval, and once more when
+// the runner stops; the file is a whole checkpoint at the published step.
+TEST(Runner, AutosavesAtTheIntervalAndWhenItStops) {
+  const std::string path = ::testing::TempDir() + "/jemlab_autosave_" + std::to_string(::getpid()) + "/a.ckpt";
+  std::remove(path.c_str());
+  int64_t last_step = 0;
+  {
+    Runner r(small());
+    r.send(cmd::Autosave{path, 0.2});
+    auto s = wait_for(r, [](const Snapshot& s) { return s.autosaved_step > 0; });
+    ASSERT_GT(s->autosaved_step, 0);
+    EXPECT_GE(peek_checkpoint(path).step, s->autosaved_step);
+    r.send(cmd::Pause{});
+    s = wait_for(r, [](const Snapshot& s) { return s.state == RunState::Paused; });
+    last_step = s->step;
+  }
+  EXPECT_EQ(peek_checkpoint(path).step, last_step) << "the runner saves once more when it stops";
+  EXPECT_EQ(load_checkpoint(path)->iteration(), last_step);
+  {
+    Runner r(small());
+    r.send(cmd::Autosave{"/proc/no/such/dir/a.ckpt", 0.1});  // reported once, training goes on
+    auto s = wait_for(r, [](const Snapshot& s) { return !s.events.empty(); });
+    ASSERT_FALSE(s->events.empty());
+    EXPECT_NE(s->events.back().text.find("autosave stopped"), std::string::npos);
+  }
+  std::remove(path.c_str());
 }
 
 TEST(Runner, PublishesEvaluationsAndTheControlDataset) {

@@ -9,13 +9,16 @@
 #include <set>
 #include <thread>
 
+#include "app/window/autosave_logic.h"
 #include "app/window/controls_logic.h"
 #include "app/window/export_logic.h"
 #include "app/window/field_scalar.h"
 #include "app/window/presets.h"
+#include "app/window/resource_paths.h"
 #include "core/io/metrics_io.h"
 #include "core/runner/runner.h"
 #include "core/util/atomic_file.h"
+#include "core/util/error.h"
 
 using namespace jem;
 using namespace jem::window;
@@ -148,6 +151,16 @@ TEST(WindowPresets, AllLoadWithTitlesAndDescriptions) {
   EXPECT_GE(find_preset(presets, "step_too_large")->settings.sgld_lr, 10);
 }
 
+TEST(WindowPresets, ANonTextTitleIsAnErrorNamingTheFile) {
+  // nlohmann's value() threw its own type_error here, which the window did not catch.
+  try {
+    parse_preset(R"({"_title": 5, "lr": 0.01})", "x", window_base_settings(), "x.json");
+    FAIL() << "no Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.json: _title"), std::string::npos) << e.what();
+  }
+}
+
 TEST(WindowField, DensityIntegratesToOneOnTheGrid) {
   FieldGrid g;
   g.box = Box{-4, 4, -4, 4};
@@ -231,6 +244,9 @@ TEST(WindowExport, TrajectoryGifIsAnAnimatedGif89) {
   for (size_t i = 0; i + 1 < bytes.size(); ++i) frames += bytes[i] == '\x21' && bytes[i + 1] == '\xF9';
   EXPECT_GE(frames, 13u);
   EXPECT_NE(write_trajectory_gif(path.string(), bg, w, h, {}, o), "");  // no chain: a reason, no file
+  // Written whole or not at all (encoded in memory, then atomically): the reason names the file.
+  EXPECT_NE(write_trajectory_gif("/proc/no/such/x.gif", bg, w, h, {chain}, o).find("/proc/no/such/x.gif"),
+            std::string::npos);
 }
 
 TEST(WindowExport, ExportNamesAreTimestampedAndNeverReused) {
@@ -257,4 +273,34 @@ TEST(WindowExport, ExportNamesAreTimestampedAndNeverReused) {
   EXPECT_NE(new_export_path(dir.string(), "metrics", "csv"), first);
   std::filesystem::remove_all(dir.parent_path());
   EXPECT_THROW(new_export_path("/proc/jemlab-no/such", "x", "png"), std::exception);
+}
+
+TEST(WindowAutosave, PathFollowsTheXdgStateFolder) {
+  EXPECT_EQ(default_autosave_path("/x/state", "/home/u"), "/x/state/jemlab/autosave.ckpt");
+  EXPECT_EQ(default_autosave_path(nullptr, "/home/u"), "/home/u/.local/state/jemlab/autosave.ckpt");
+  EXPECT_EQ(default_autosave_path("relative/state", "/home/u"), "/home/u/.local/state/jemlab/autosave.ckpt");
+  EXPECT_EQ(default_autosave_path("", nullptr), "");
+}
+
+TEST(WindowAutosave, QuestionNamesTimeStepAndDataset) {
+  CheckpointInfo info;
+  info.step = 1234;
+  info.dataset = "circles";
+  std::tm t{};
+  t.tm_year = 125, t.tm_mon = 2, t.tm_mday = 7, t.tm_hour = 14, t.tm_min = 2, t.tm_isdst = -1;
+  info.saved_at = std::mktime(&t);
+  EXPECT_EQ(restore_question(info), "Restore the session autosaved at 2025-03-07 14:02 (step 1234, dataset circles)?");
+  EXPECT_EQ(parse_restore_choice("yes"), RestoreChoice::Yes);
+  EXPECT_EQ(parse_restore_choice("ask"), RestoreChoice::Ask);
+  EXPECT_THROW(parse_restore_choice("maybe"), std::exception);
+}
+
+TEST(WindowResources, AFolderNamedByHandMustExist) {
+  try {
+    find_resource_dir("shaders", "/nonexistent", "JEMLAB_SHADERS");
+    FAIL() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_STREQ(e.what(), "the shaders folder /nonexistent (--shaders) does not exist");
+  }
+  EXPECT_EQ(find_resource_dir("shaders", "/tmp", "JEMLAB_SHADERS"), "/tmp");
 }

@@ -11,6 +11,7 @@ if [ -z "${DISPLAY:-}" ]; then echo "no DISPLAY: run under xvfb-run -a" >&2; exi
 command -v xdotool >/dev/null || { echo "xdotool missing: scripts/install_deps.sh installs it" >&2; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT"
 REPORT=$OUT/report.json EXPORTS=$OUT/exports
+export XDG_STATE_HOME=$OUT/state  # the session autosave goes there, not into the user's home
 
 fails=0
 ok() { echo "ok   $*"; }

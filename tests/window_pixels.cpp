@@ -182,12 +182,14 @@ int main(int argc, char** argv) {
                                                 " bright px)");
   }
   // Only the selected analysis tab is drawn: the others leave no rectangle behind.
-  for (const char* other : {"curves", "calibration", "ood", "control"})
+  for (const char* other : {"curves", "calibration", "ood", "control", "stability"})
     if (tab != other) check(!j["panels"].contains(other), std::string("hidden tab not on screen: ") + other);
   // The calibration, OOD and control tabs plot data (coloured bars and histograms), not only a
   // "waiting" line: the runner published what they draw.
   if (tab != "curves" && j["panels"].contains(tab)) {
-    const bool published = tab == "control" ? j.value("control_iteration", -1) > 0 : j.value("eval_step", -1LL) >= 0;
+    const bool published = tab == "control"     ? j.value("control_iteration", -1) > 0
+                           : tab == "stability" ? j.value("stability_step", -1LL) >= 0
+                                                : j.value("eval_step", -1LL) >= 0;
     check(published, tab + ": the runner published its data");
     const Stats s = region_stats(img, j["panels"][tab]);
     check(s.colored > 3000, tab + " tab plots data (" + std::to_string(s.colored) + " coloured px)");

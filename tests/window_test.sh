@@ -26,6 +26,7 @@ for f in "$PRESETS"/*.json; do
     jem_default) tab=calibration ;;
     baseline_classifier) tab=ood ;;
     proper_langevin) tab=control ;;
+    step_too_large) tab=stability ;;
   esac
   echo "== $name (tab $tab)"
   if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1; then

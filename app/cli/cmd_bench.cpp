@@ -3,6 +3,7 @@
 // with an image model it is "<number> ms/it" (../shared/bench/peer_jem_cifar.py).
 // --runner times the same training inside the Runner with a reader taking snapshots at 60 Hz,
 // as the window does: the difference is what publishing, grids and evaluation cost.
+// --soak MINUTES runs that for a while and watches memory, descriptors, threads and NaNs (soak.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/soak.h"
 #include "core/data/images/image_datasets.h"
 #include "core/jem/trainer.h"
 #include "core/util/error.h"
@@ -86,11 +88,24 @@ int cmd_bench(const std::vector<std::string>& args) {
       {"iters", "Timed iterations", "200"},
       {"warmup", "Untimed iterations first", "20"},
       {"runner", "Train inside the Runner with 60 Hz snapshot reads, as the window does", "", false},
+      {"soak", "Train this many minutes inside the Runner with the window's traffic, watching RSS, fds, threads and NaNs; exit 1 on a leak", ""},
+      {"soak_every", "With --soak: a report line every this many seconds", "10"},
+      {"soak_csv", "With --soak: write the report lines to this CSV file too", ""},
+      {"soak_rss_mb", "With --soak: RSS growth after warm-up (beyond the metrics history's) that fails", "64"},
   };
   Args a = parse_args(args, own);
   if (a.help) {
     std::printf("%s", usage("bench", "Time training iterations; the last line is '<number> it/s'.", own).c_str());
     return 0;
+  }
+  if (a.has("soak")) {
+    SoakOptions o;
+    o.minutes = a.get_double("soak");
+    o.every_s = a.get_double("soak_every");
+    o.csv = a.has("soak_csv") ? a.get("soak_csv") : "";
+    o.max_growth_mb = a.get_double("soak_rss_mb");
+    if (!(o.minutes > 0)) throw Error("--soak: expected a number of minutes > 0");
+    return run_soak(a.settings, o);
   }
   const int warmup = a.get_int("warmup"), iters = a.get_int("iters");
   const double rate = a.has("runner") ? bench_runner(a.settings, warmup, iters) : bench_trainer(a.settings, warmup, iters);

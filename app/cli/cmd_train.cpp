@@ -1,5 +1,6 @@
 // jemlab train: a headless run that writes config.json, metrics.jsonl and checkpoints.
 #include <cmath>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "core/io/metrics_io.h"
 #include "core/jem/trainer.h"
 #include "core/params/config_file.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 namespace jem::cli {
@@ -29,6 +31,20 @@ const std::vector<OptionSpec>& train_options() {
       {"quiet", "No progress bar", "", false},
   };
   return o;
+}
+
+// A run killed after its last save has rows past the checkpoint, perhaps half a line at the end:
+// a resume keeps the whole rows up to its step, so the file stays one row per iteration.
+void trim_metrics_to(const std::string& path, int64_t step) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string line, kept;
+  while (std::getline(in, line) && !in.eof()) {  // a last line without its newline is torn
+    const auto at = line.find("\"step\":");
+    if (at == std::string::npos || line.back() != '}') continue;
+    if (std::strtoll(line.c_str() + at + 7, nullptr, 10) <= step) kept += line + '\n';
+  }
+  write_file_atomically(path, kept);
 }
 
 std::string fmt(const char* f, double v) {
@@ -51,6 +67,7 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
   std::filesystem::create_directories(out, ec);
   if (ec) throw Error(out + ": cannot create output folder: " + ec.message());
   save_settings_file(out + "/config.json", trainer->settings());
+  if (a.has("resume")) trim_metrics_to(out + "/metrics.jsonl", trainer->iteration());
   std::ofstream metrics(out + "/metrics.jsonl", a.has("resume") ? std::ios::app : std::ios::trunc);
   if (!metrics) throw Error(out + "/metrics.jsonl: cannot open for writing");
   const std::string ckpt = out + "/last.ckpt";
@@ -77,7 +94,10 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
       break;
     }
     metrics << stats_to_json_line(last) << '\n';
-    if (save_every > 0 && trainer->iteration() % save_every == 0) save_checkpoint(*trainer, ckpt);
+    if (save_every > 0 && trainer->iteration() % save_every == 0) {
+      metrics.flush();  // the rows reach the file before the checkpoint that counts them
+      save_checkpoint(*trainer, ckpt);
+    }
     if (!a.has("quiet"))
       bar.update(trainer->iteration(), "loss " + fmt("%.3f", last.loss) + "  acc " + fmt("%.3f", last.acc) +
                                            "  gap " + fmt("%.3f", last.gap));

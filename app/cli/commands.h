@@ -10,6 +10,7 @@ int cmd_bench(const std::vector<std::string>& args);
 int cmd_eval(const std::vector<std::string>& args);
 int cmd_sample(const std::vector<std::string>& args);
 int cmd_control(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 int cmd_demo(const std::vector<std::string>& args);  // `jemlab demo`: the default demo, headless
 
 }  // namespace jem::cli

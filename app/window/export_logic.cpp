@@ -76,6 +76,12 @@ struct IndexedImage {
 
 std::string gif_error(const char* what, int code) { return std::string(what) + ": " + GifErrorString(code); }
 
+// giflib writes through this into memory; the file appears only whole (write_file_atomically).
+int append_to_string(GifFileType* gif, const GifByteType* data, int n) {
+  static_cast<std::string*>(gif->UserData)->append(reinterpret_cast<const char*>(data), size_t(n));
+  return n;
+}
+
 }  // namespace
 
 std::string write_trajectory_gif(const std::string& path, const std::vector<uint8_t>& rgba, int w, int h,
@@ -107,10 +113,11 @@ std::string write_trajectory_gif(const std::string& path, const std::vector<uint
   map->Colors[kOutlineIndex] = GifColorType{20, 20, 25};
 
   int err = 0;
-  GifFileType* gif = EGifOpenFileName(path.c_str(), false, &err);
+  std::string bytes;
+  GifFileType* gif = EGifOpen(&bytes, append_to_string, &err);
   if (!gif) {
     GifFreeMapObject(map);
-    return gif_error(("cannot open " + path).c_str(), err);
+    return gif_error("cannot start the GIF", err);
   }
   EGifSetGifVersion(gif, true);  // GIF89a: needed for the frame delay and the loop extension
   std::string failure;
@@ -162,6 +169,13 @@ std::string write_trajectory_gif(const std::string& path, const std::vector<uint
   }
   if (EGifCloseFile(gif, &err) == GIF_ERROR && failure.empty()) failure = gif_error("close", err);
   GifFreeMapObject(map);
+  if (failure.empty()) {
+    try {
+      write_file_atomically(path, bytes);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
   return failure;
 }
 

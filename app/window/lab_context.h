@@ -30,6 +30,9 @@ struct LabContext {
   std::string export_dir = "exports";    // where F12 and the export buttons write (--export-dir)
   std::vector<std::string> exported;     // every file written this session, for the --report
   bool quit_request = false;             // Ctrl+Q
+  std::string restore_question;          // the open "restore the autosaved session?" prompt ("" = none)
+  bool iconified = false;                // minimised: the frame loop draws nothing
+  int window_w = 0, window_h = 0;        // screen units, for the report
   int launch_clicks = 0;                 // chains launched by clicking the landscape
   Box view;                              // the landscape's visible data box
   std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)

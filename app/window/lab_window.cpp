@@ -31,7 +31,9 @@
 #include "app/window/panel_landscape.h"
 #include "app/window/panel_ood.h"
 #include "app/window/panel_presets.h"
+#include "app/window/panel_stability.h"
 #include "app/window/resource_paths.h"
+#include "app/window/restore_prompt.h"
 #include "app/window/screenshot.h"
 
 namespace jem::window {
@@ -53,6 +55,11 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"report", "Keep this JSON file up to date with the window's state (step, view, chains, exports, button rectangles) for input tests", ""},
       {"shaders", "Folder of the GLSL shaders (default: $JEMLAB_SHADERS, else next to the executable)", ""},
       {"assets", "Folder of presets/ (default: $JEMLAB_ASSETS, else next to the executable)", ""},
+      {"autosave", "Autosave the session to this file (default: $XDG_STATE_HOME/jemlab/autosave.ckpt, else ~/.local/state/jemlab/; none with --frames)", ""},
+      {"autosave-every", "Seconds between autosaves while the run changes (0: off); once more at exit", "300"},
+      {"restore-autosave", "ask, yes or no: offer the autosaved session at start (default: ask; no with --frames)", ""},
+      {"screenshot-every", "With --screenshot: rewrite that PNG every N frames (a live view; each write is atomic)", "0"},
+      {"metrics-csv", "Keep this CSV of the curves up to date (every --screenshot-every frames, else at exit)", ""},
   };
   return o;
 }
@@ -67,6 +74,36 @@ double thread_cpu_s() {
 }
 
 void glfw_error(int code, const char* text) { std::fprintf(stderr, "jemlab: GLFW error %d: %s\n", code, text); }
+
+// What the driver offers when it cannot give 3.3 core: the version of a default context.
+std::string offered_gl_version() {
+  glfwDefaultWindowHints();
+  glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  GLFWwindow* probe = glfwCreateWindow(32, 32, "probe", nullptr, nullptr);
+  if (!probe) return "no OpenGL context at all";
+  glfwMakeContextCurrent(probe);
+  const auto* v = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+  const std::string text = v ? std::string("OpenGL ") + v : "an unknown OpenGL version";
+  glfwMakeContextCurrent(nullptr);
+  glfwDestroyWindow(probe);
+  return text;
+}
+
+// Mesa's overrides are the usual reason a capable driver reports an old version.
+std::string gl_override_note() {
+  std::string note;
+  for (const char* var : {"MESA_GL_VERSION_OVERRIDE", "MESA_GLSL_VERSION_OVERRIDE"})
+    if (const char* v = std::getenv(var)) note += std::string(" (") + var + "=" + v + " is set)";
+  return note;
+}
+
+// "1.30" -> 130, "3.30" -> 330; 0 when the driver does not say.
+int glsl_version(std::string& text) {
+  const auto* v = reinterpret_cast<const char*>(glGetString(GL_SHADING_LANGUAGE_VERSION));
+  text = v ? v : "?";
+  int major = 0, minor = 0;
+  return v && std::sscanf(v, "%d.%d", &major, &minor) == 2 ? major * 100 + minor : 0;
+}
 
 void setup_imgui_style(float scale) {
   ImGui::StyleColorsDark();
@@ -95,15 +132,30 @@ struct Layout {
 };
 Layout compute_layout(float w, float h, float scale, const LabContext& ctx) {
   Layout l;
-  const float left = std::clamp(w * 0.24f, 300 * scale, 420 * scale);
-  const float right = std::clamp(w * 0.28f, 300 * scale, 520 * scale);
-  const float presets_h =
-      std::clamp(PresetsPanel::wanted_height(ctx, right), 150 * scale, std::max(150 * scale, h * 0.42f));
+  float left = std::clamp(w * 0.24f, 300 * scale, 420 * scale);
+  float right = std::clamp(w * 0.28f, 300 * scale, 520 * scale);
+  // Narrower than the columns' minimum (a tiled or tiny window): they shrink and the landscape
+  // keeps a third of the width; no panel gets a negative size.
+  if (left + right > w * 2 / 3) {
+    const float k = std::max(0.0f, w * 2 / 3) / (left + right);
+    left *= k, right *= k;
+  }
+  const float cap = std::max(0.0f, h * 0.42f);
+  const float presets_h = std::clamp(PresetsPanel::wanted_height(ctx, right), std::min(150 * scale, cap), cap);
   l.controls = {0, 0, left, h};
   l.landscape = {left, 0, w - left - right, h};
   l.presets = {w - right, 0, right, presets_h};
   l.analysis = {w - right, presets_h, right, h - presets_h};
   return l;
+}
+
+// --metrics-csv: failures go to stderr (a full disk must not stop the lab).
+void write_metrics_csv(const std::string& path, const Snapshot& s) {
+  try {
+    write_history_csv(path, s.history);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jemlab: %s\n", e.what());
+  }
 }
 
 // Key presses since the last frame, from GLFW's callback (ImGui's backend chains to it). ImGui
@@ -120,10 +172,11 @@ void handle_shortcuts(LabContext& ctx) {
   for (const auto& [key, mods] : g_key_presses) {
     if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) ctx.quit_request = true;
     if (typing || (mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER))) continue;
+    if (key == GLFW_KEY_F12) ctx.screenshot_request = export_path(ctx, "screenshot", "png");
+    if (!ctx.restore_question.empty()) continue;  // the restore prompt comes first
     if (key == GLFW_KEY_SPACE) ctx.send(transport_command(Transport::PlayPause, s));
     if (key == GLFW_KEY_S) ctx.send(transport_command(Transport::Step, s));
     if (key == GLFW_KEY_R) ctx.send(transport_command(Transport::Reset, s));
-    if (key == GLFW_KEY_F12) ctx.screenshot_request = export_path(ctx, "screenshot", "png");
   }
   g_key_presses.clear();
 }
@@ -135,9 +188,10 @@ struct AnalysisTabs {
   CalibrationPanel calibration;
   OodPanel ood;
   ControlPanel control;
+  StabilityPanel stability;
 
   static bool is_tab(const std::string& name) {
-    return name == "curves" || name == "calibration" || name == "ood" || name == "control";
+    return name == "curves" || name == "calibration" || name == "ood" || name == "control" || name == "stability";
   }
   void draw(LabContext& ctx, const PanelRect& rect) {
     begin_panel("Analysis", "analysis", rect, ctx);
@@ -153,6 +207,7 @@ struct AnalysisTabs {
       tab("Calibration", "calibration", calibration);
       tab("OOD", "ood", ood);
       tab("Control dataset", "control", control);
+      tab("Stability", "stability", stability);
       ImGui::EndTabBar();
     }
     ctx.tab_request.clear();
@@ -177,13 +232,23 @@ int run_lab(const std::vector<std::string>& args) {
   const std::string first_tab = a.get("tab");
   const std::string chain_gif = option_or_empty(a, "chain-gif");
   if (!AnalysisTabs::is_tab(first_tab))
-    throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control");
+    throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control, stability");
   const std::string screenshot = option_or_empty(a, "screenshot");
   const double frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
   int win_w = 1600, win_h = 1000;
   std::sscanf(a.get("size").c_str(), "%dx%d", &win_w, &win_h);
   const float ui_scale_flag = float(a.get_double("ui-scale"));
   const std::string report = option_or_empty(a, "report");
+  const int screenshot_every = std::max(0, a.get_int("screenshot-every"));
+  const std::string metrics_csv = option_or_empty(a, "metrics-csv");
+  // Headless capture writes no autosave unless --autosave names a file (tests, docs).
+  std::string autosave = option_or_empty(a, "autosave");
+  if (autosave.empty() && frames == 0)
+    autosave = default_autosave_path(std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));
+  const RestoreChoice restore_choice = a.has("restore-autosave") ? parse_restore_choice(a.get("restore-autosave"))
+                                       : frames > 0                ? RestoreChoice::No
+                                                                   : RestoreChoice::Ask;
+  RestorePrompt restore(autosave, a.get_double("autosave-every"), restore_choice);
 
   LabContext ctx;
   ctx.export_dir = a.get("export-dir");
@@ -215,10 +280,21 @@ int run_lab(const std::vector<std::string>& args) {
   GLFWwindow* window = glfwCreateWindow(int(std::lround(win_w * size_scale)), int(std::lround(win_h * size_scale)),
                                         "JEM Lab", nullptr, nullptr);
   if (!window) {
+    const std::string offered = offered_gl_version();
     glfwTerminate();
-    throw std::runtime_error("cannot open an OpenGL 3.3 core window");
+    throw std::runtime_error("the lab needs an OpenGL 3.3 core profile context, which the driver refused; it offers " +
+                             offered + gl_override_note() +
+                             ". Update the graphics driver, or use Mesa's software renderer: LIBGL_ALWAYS_SOFTWARE=1");
   }
   glfwMakeContextCurrent(window);
+  // The shaders are GLSL 3.30: one clear line instead of a compile log for each of them.
+  std::string glsl_text;
+  if (const int glsl = glsl_version(glsl_text); glsl > 0 && glsl < 330) {
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    throw std::runtime_error("the lab's shaders need GLSL 3.30 and the driver offers GLSL " + glsl_text +
+                             gl_override_note() + ". Update the graphics driver");
+  }
   glfwSwapInterval(1);  // vsync where there is one; the sleep below caps the rate where there is not
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
@@ -233,7 +309,9 @@ int run_lab(const std::vector<std::string>& args) {
 
   int code = 0;
   {
-    Runner runner(start);
+    RunnerOptions runner_options;
+    runner_options.start_running = !restore.runner_waits();  // a restore prompt comes first
+    Runner runner(start, runner_options);
     ctx.runner = &runner;
     ctx.snap = runner.latest();
     LandscapePanel landscape(shader_dir);  // throws ShaderError with the file and GLSL log
@@ -242,6 +320,7 @@ int run_lab(const std::vector<std::string>& args) {
     AnalysisTabs analysis;
     PresetsPanel presets;
     ctx.tab_request = first_tab;
+    restore.start(ctx);  // after everything that can throw: a failed start never autosaves
 
     int frame = 0, active_frames = 3;
     auto last = Clock::now(), fps_t0 = last;
@@ -268,6 +347,18 @@ int run_lab(const std::vector<std::string>& args) {
       ctx.frame_dt = std::chrono::duration<double>(now - last).count();
       last = now;
       ctx.snap = runner.latest();
+      // Minimised (X11 keeps the size; other platforms report 0x0): nothing to draw, so wait for
+      // events instead of spinning through frames nobody sees. Training and the report go on.
+      int fb_w = 0, fb_h = 0;
+      glfwGetFramebufferSize(window, &fb_w, &fb_h);
+      glfwGetWindowSize(window, &ctx.window_w, &ctx.window_h);
+      ctx.iconified = glfwGetWindowAttrib(window, GLFW_ICONIFIED) || fb_w <= 0 || fb_h <= 0;
+      if (ctx.iconified) {
+        if (!report.empty()) write_report(report, ctx, frame, false, report_last);
+        glfwWaitEventsTimeout(0.25);
+        active_frames = 3;
+        continue;
+      }
       ctx.chain_heads_px.clear();
       ctx.widget_rects.clear();
 
@@ -293,9 +384,9 @@ int run_lab(const std::vector<std::string>& args) {
       else landscape.draw(ctx, layout.landscape);
       presets.draw(ctx, layout.presets);
       analysis.draw(ctx, layout.analysis);
+      restore.draw(ctx);
       ImGui::Render();
 
-      int fb_w = 0, fb_h = 0;
       glfwGetFramebufferSize(window, &fb_w, &fb_h);
       glViewport(0, 0, fb_w, fb_h);
       glClearColor(0.09f, 0.09f, 0.11f, 1);  // the panels' background (they draw none)
@@ -306,6 +397,11 @@ int run_lab(const std::vector<std::string>& args) {
       const bool last_frame = frames > 0 && frame >= frames;
       const float fb_scale = display.x > 0 ? fb_w / display.x : 1;
       if (last_frame && !screenshot.empty()) ctx.screenshot_request = screenshot;
+      // --screenshot-every: a live view, rewritten in place (not an export: the list stays short).
+      const bool live = screenshot_every > 0 && frame % screenshot_every == 0;
+      const bool live_png = live && !screenshot.empty() && ctx.screenshot_request.empty();
+      if (live_png) ctx.screenshot_request = screenshot;
+      if (live && !metrics_csv.empty()) write_metrics_csv(metrics_csv, *ctx.snap);
       if (!ctx.screenshot_request.empty()) {
         // One panel's PNG: its rectangle, in framebuffer pixels.
         PanelRect crop;
@@ -314,8 +410,11 @@ int run_lab(const std::vector<std::string>& args) {
           crop = {it->second.x * fb_scale, it->second.y * fb_scale, it->second.w * fb_scale, it->second.h * fb_scale};
         if (write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h), crop)) {
           if (crop.w <= 0) write_sidecar(ctx.screenshot_request, ctx, fb_scale);
-          ctx.export_status = "wrote " + ctx.screenshot_request;
-          ctx.exported.push_back(ctx.screenshot_request);
+          if (!live_png) {
+            std::fprintf(stderr, "jemlab: wrote %s\n", ctx.screenshot_request.c_str());
+            ctx.export_status = "wrote " + ctx.screenshot_request;
+            ctx.exported.push_back(ctx.screenshot_request);
+          }
         } else {
           ctx.export_status = "cannot write " + ctx.screenshot_request;
           if (last_frame) code = 1;
@@ -346,6 +445,7 @@ int run_lab(const std::vector<std::string>& args) {
       std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame\n",
                    frame, ctx.fps, static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s,
                    run_state_name(ctx.snap->state), (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame));
+    if (!metrics_csv.empty()) write_metrics_csv(metrics_csv, *ctx.snap);
     if (!report.empty()) write_report(report, ctx, frame, true, report_last);
   }  // the runner stops (finishing its step) before the GL context goes away
 

@@ -21,7 +21,11 @@ float PresetsPanel::wanted_height(const LabContext& ctx, float width) {
   const Preset* current = find_preset(ctx.presets, ctx.preset_name);
   if (current) {
     h += ImGui::GetTextLineHeightWithSpacing();  // room for the "knobs changed" line
-    h += ImGui::CalcTextSize(current->description.c_str(), nullptr, false, width - 2 * st.WindowPadding.x).y;
+    const float w = width - 2 * st.WindowPadding.x;
+    h += ImGui::CalcTextSize(current->description.c_str(), nullptr, false, w).y;
+    for (const std::string* extra : {&current->look, &current->try_this})
+      if (!extra->empty())
+        h += ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(extra->c_str(), nullptr, false, w).y + st.ItemSpacing.y;
   }
   return h;
 }
@@ -41,6 +45,16 @@ void PresetsPanel::draw(LabContext& ctx, const PanelRect& rect) {
     if (ctx.snap->settings != current->settings) ImGui::TextDisabled("knobs changed since this preset was applied");
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(current->description.c_str());
+    // Lessons: what to watch, then what to change, each under its own heading.
+    const ImVec4 heading(0.95f, 0.75f, 0.30f, 1.0f);
+    if (!current->look.empty()) {
+      ImGui::TextColored(heading, "Look at");
+      ImGui::TextUnformatted(current->look.c_str());
+    }
+    if (!current->try_this.empty()) {
+      ImGui::TextColored(heading, "Try");
+      ImGui::TextUnformatted(current->try_this.c_str());
+    }
     ImGui::PopTextWrapPos();
   }
   ImGui::End();

@@ -9,17 +9,39 @@
 #include <thread>
 
 #include "core/params/config_file.h"
+#include "core/util/error.h"
 
 namespace jem::window {
 
 Settings window_base_settings() {
   Settings s;
   s.record_chains = 16;  // the trajectory view animates these
+  s.flight_recorder = 2;  // the stability tab reads the newest chains' every step
   // Leave a core to the window: when a frame preempts one of the trainer's OpenMP threads, the
   // whole parallel SGLD step waits at its barrier (on 2 cores that costs more than the core).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   s.threads = cores > 1 ? static_cast<int>(cores - 1) : 1;
   return s;
+}
+
+Preset parse_preset(const std::string& text, const std::string& name, const Settings& base,
+                    const std::string& origin) {
+  Preset p;
+  p.name = name;
+  p.settings = settings_from_json(text, base, origin);  // valid JSON object from here on
+  const auto j = nlohmann::json::parse(text);
+  // json::value() throws its own type_error on a non-string: say which key instead.
+  auto text_of = [&](const char* key, const std::string& fallback) {
+    const auto it = j.find(key);
+    if (it == j.end()) return fallback;
+    if (!it->is_string()) throw Error(origin + ": " + key + ": expected a string");
+    return it->get<std::string>();
+  };
+  p.title = text_of("_title", name);
+  p.description = text_of("_description", "");
+  p.look = text_of("_look", "");
+  p.try_this = text_of("_try", "");
+  return p;
 }
 
 std::vector<Preset> load_presets(const std::string& dir, const Settings& base) {
@@ -31,13 +53,7 @@ std::vector<Preset> load_presets(const std::string& dir, const Settings& base) {
     std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
-    Preset p;
-    p.name = entry.path().stem().string();
-    p.settings = settings_from_json(ss.str(), base, path);
-    const auto j = nlohmann::json::parse(ss.str());
-    p.title = j.value("_title", p.name);
-    p.description = j.value("_description", "");
-    out.push_back(std::move(p));
+    out.push_back(parse_preset(ss.str(), entry.path().stem().string(), base, path));
   }
   std::sort(out.begin(), out.end(), [](const Preset& a, const Preset& b) {
     if ((a.name == "jem_default") != (b.name == "jem_default")) return a.name == "jem_default";

@@ -11,12 +11,16 @@ namespace jem::window {
 struct Preset {
   std::string name;  // file name without .json
   std::string title, description;
+  std::string look, try_this;  // guided lessons: "_look" (what to watch) and "_try" (what to change)
   Settings settings;
 };
 
 // The knobs the window starts from: the schema defaults plus recorded chains for the animation.
 Settings window_base_settings();
 
+// One preset from its file's text; a broken one throws Error naming `origin`.
+Preset parse_preset(const std::string& text, const std::string& name, const Settings& base,
+                    const std::string& origin);
 // Every preset in `dir`, jem_default first, then by name. A broken file throws Error naming it.
 std::vector<Preset> load_presets(const std::string& dir, const Settings& base);
 const Preset* find_preset(const std::vector<Preset>& presets, const std::string& name);

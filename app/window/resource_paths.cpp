@@ -10,9 +10,15 @@ namespace jem::window {
 namespace fs = std::filesystem;
 
 std::string find_resource_dir(const std::string& folder, const std::string& flag_value, const char* env_var) {
-  if (!flag_value.empty()) return flag_value;
-  if (const char* env = std::getenv(env_var); env && *env) return env;
   std::error_code ec;
+  // A folder named by hand that is not there: say so now, not as an unreadable file later.
+  auto named = [&](const std::string& dir, const std::string& by) {
+    if (!fs::is_directory(dir, ec))
+      throw std::runtime_error("the " + folder + " folder " + dir + " (" + by + ") does not exist");
+    return dir;
+  };
+  if (!flag_value.empty()) return named(flag_value, "--" + folder);
+  if (const char* env = std::getenv(env_var); env && *env) return named(env, std::string("$") + env_var);
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   std::vector<fs::path> candidates;
   if (!ec) {

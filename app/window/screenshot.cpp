@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
+
+#include "core/util/atomic_file.h"
 
 namespace jem::window {
 
@@ -35,11 +38,17 @@ bool write_png(const std::string& path, int w, int h, const std::vector<uint8_t>
   for (int y = 0; y < ch; ++y)
     for (int x = 0; x < cw; ++x)
       for (int c = 0; c < 3; ++c) out[(size_t(y) * cw + x) * 3 + c] = rgba[(size_t(y + y0) * w + x + x0) * 4 + c];
-  if (!stbi_write_png(path.c_str(), cw, ch, 3, out.data(), cw * 3)) {
-    std::fprintf(stderr, "jemlab: cannot write %s\n", path.c_str());
+  // Encoded in memory, then written atomically: a crash or a full disk never leaves half a PNG
+  // (a live --screenshot-every file is read while the window rewrites it).
+  std::string png;
+  auto append = [](void* to, void* data, int n) { static_cast<std::string*>(to)->append(static_cast<char*>(data), size_t(n)); };
+  try {
+    if (!stbi_write_png_to_func(append, &png, cw, ch, 3, out.data(), cw * 3)) throw std::runtime_error("PNG encoder failed");
+    write_file_atomically(path, png);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jemlab: cannot write %s: %s\n", path.c_str(), e.what());
     return false;
   }
-  std::fprintf(stderr, "jemlab: wrote %s (%dx%d)\n", path.c_str(), cw, ch);
   return true;
 }
 
@@ -57,7 +66,11 @@ nlohmann::json run_json(const LabContext& ctx) {
   // -1 until published: a test of the analysis tabs knows whether they had data to draw.
   j["eval_step"] = ctx.snap && ctx.snap->eval ? ctx.snap->eval->step : -1;
   j["control_iteration"] = ctx.snap && ctx.snap->control ? ctx.snap->control->iteration : -1;
+  j["stability_step"] = ctx.snap && ctx.snap->stability ? ctx.snap->stability->step : -1;
   j["ui_scale"] = ctx.ui_scale;
+  j["dataset"] = ctx.snap ? ctx.snap->settings.dataset : "";
+  j["autosaved_step"] = ctx.snap ? ctx.snap->autosaved_step : -1;
+  j["restore_prompt"] = ctx.restore_question;
   return j;
 }
 
@@ -81,6 +94,8 @@ void write_report(const std::string& path, const LabContext& ctx, int frame, boo
   j["exports"] = ctx.exported;
   j["export_status"] = ctx.export_status;
   j["exiting"] = exiting;
+  j["iconified"] = ctx.iconified;
+  j["window_size"] = {ctx.window_w, ctx.window_h};
   const std::string text = j.dump(1);
   if (text == last) return;  // the frame counter is left out so that an idle window writes nothing
   last = text;
@@ -104,7 +119,11 @@ void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_
   for (const auto& [x, y] : ctx.class_centroids_px) j["class_centroids"].push_back({x * fb_scale, y * fb_scale});
   j["fps"] = ctx.fps;
   j["iters_per_s"] = ctx.snap ? ctx.snap->iters_per_s : 0.0;
-  std::ofstream(png_path + ".json") << j.dump(2) << '\n';
+  try {
+    write_file_atomically(png_path + ".json", j.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jemlab: %s\n", e.what());
+  }
 }
 
 }  // namespace jem::window

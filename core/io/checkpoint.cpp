@@ -1,11 +1,14 @@
 #include "core/io/checkpoint.h"
 
+#include <sys/stat.h>
+#include <torch/serialize.h>
 #include <zlib.h>
 
 #include <cstdint>
 #include <cstring>
 
 #include "core/jem/trainer.h"
+#include "core/params/config_file.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
@@ -74,8 +77,33 @@ void save_checkpoint(const Trainer& t, const std::string& path) {
   write_file_atomically(path, frame_payload(t.serialize()));
 }
 
+CheckpointInfo peek_checkpoint(const std::string& path) {
+  const std::string payload = unframe_payload(read_file(path), path);
+  CheckpointInfo info;
+  try {
+    torch::serialize::InputArchive ar;
+    ar.load_from(payload.data(), payload.size(), at::kCPU);
+    c10::IValue step, settings;
+    if (!ar.try_read("step", step) || !ar.try_read("settings", settings) || !settings.isString())
+      throw Error(path + ": training state lacks its step or knobs");
+    info.step = step.toInt();
+    const Settings s = settings_from_json(settings.toStringRef(), Settings{}, path + " (settings)");
+    info.dataset = s.dataset;
+    info.model = s.model;
+  } catch (const c10::Error& e) {
+    throw Error(path + ": not a readable training state (" + std::string(e.what_without_backtrace()) + ")");
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) info.saved_at = st.st_mtime;
+  return info;
+}
+
 std::unique_ptr<Trainer> load_checkpoint(const std::string& path) {
-  return Trainer::deserialize(unframe_payload(read_file(path), path), path);
+  return load_checkpoint_bytes(read_file(path), path);
+}
+
+std::unique_ptr<Trainer> load_checkpoint_bytes(const std::string& file_bytes, const std::string& origin) {
+  return Trainer::deserialize(unframe_payload(file_bytes, origin), origin);
 }
 
 }  // namespace jem

@@ -42,4 +42,11 @@ void Rng::set_state(const at::Tensor& packed) {
   dev_.set_state(p.narrow(0, 8 + n, p.numel() - 8 - n).clone());
 }
 
+at::Generator copy_generator(const at::Generator& g) {
+  if (!g.device().is_cpu()) return g.clone();  // CUDA builds use LibTorch 2.x
+  at::Generator c = at::make_generator<at::CPUGeneratorImpl>();
+  c.set_state(g.get_state());
+  return c;
+}
+
 }  // namespace jem

@@ -24,4 +24,9 @@ class Rng {
   at::Generator dev_;
 };
 
+// A copy of `g` with the same state. LibTorch 1.13's Generator::clone() leaks the copy (it
+// starts with weak count 0, so the last release never frees it; fixed in 2.0): CPU
+// generators are copied through their state instead.
+at::Generator copy_generator(const at::Generator& g);
+
 }  // namespace jem

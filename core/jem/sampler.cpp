@@ -4,6 +4,7 @@
 
 #include "core/jem/trainer_state.h"
 #include "core/model/make_model.h"
+#include "core/model/precision.h"
 
 namespace jem {
 
@@ -27,14 +28,48 @@ SgldParams sgld_params(const TrainerState& t, int record) {
   return p;
 }
 
-Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record) {
+namespace {
+
+// Models above this many parameters are not copied each iteration (a WRN-28-10 is 146 MB):
+// their chains are still traced, but cannot be replayed.
+constexpr int64_t kMaxReplayParams = 2000000;
+
+SgldTrace* start_flight_record(TrainerState& t, const ChainStart& start, const at::Tensor& y, SgldParams& p,
+                               at::Generator& gen) {
+  FlightEntry& e = t.recorder.add(t.step + 1);
+  e.gen_state = gen.get_state();
+  e.x0 = start.x0.clone();
+  e.y = y.defined() ? y.clone() : at::Tensor();
+  int64_t n = 0;
+  for (const auto& q : t.net->parameters()) n += q.numel();
+  if (n <= kMaxReplayParams) {
+    torch::NoGradGuard no_grad;
+    for (const auto& q : t.net->parameters()) e.params.push_back(q.detach().clone());
+    for (const auto& q : t.net->buffers()) e.params.push_back(q.detach().clone());
+  }
+  e.sgld = p;
+  e.autocast = t.s.amp == "bf16";
+  e.trace.keep_x = start.x0.size(1) <= 64;
+  return &e.trace;
+}
+
+}  // namespace
+
+Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record, bool flight) {
   const Settings& s = t.s;
   at::Generator& gen = t.rng->dev();
   ChainStart start = t.buffer.draw(batch, y, s.reinit_freq, t.init, s.sgld_init, s.init_noise, gen);
   EnergyNet& net = *t.net;
   net.eval();
   ScoreFn score = [&net](const at::Tensor& x, const at::Tensor& yy) { return net.score(x, yy); };
-  SgldResult r = run_sgld(score, start.x0, y, sgld_params(t, record), gen);
+  SgldParams p = sgld_params(t, record);
+  t.recorder.set_capacity(s.flight_recorder);
+  if (flight && s.flight_recorder > 0) p.trace = start_flight_record(t, start, y, p, gen);
+  SgldResult r;
+  {
+    AutocastScope autocast(t.device, s.amp == "bf16");
+    r = run_sgld(score, start.x0, y, p, gen);
+  }
   net.train();
   t.buffer.write_back(start, r.x, s.n_steps);
   return Samples{r.x, r.trajectory, r.mean_grad_norm};

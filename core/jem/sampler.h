@@ -20,6 +20,7 @@ struct Samples {
 double langevin_noise_std(const Settings& s);
 SgldParams sgld_params(const TrainerState& t, int record);
 // y defined: class-conditional chains (f(x)[y]) in class y's buffer slots; else p(x) chains.
-Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record);
+// flight: keep this call's chains in the flight recorder (when it is on).
+Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record, bool flight = false);
 
 }  // namespace jem

@@ -52,6 +52,17 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     r.trajectory = at::empty({p.n_steps + 1, record, x0.size(1)}, x0.options());
     r.trajectory[0].copy_(r.x.narrow(0, 0, record));
   }
+  SgldTrace* tr = p.trace;
+  if (tr) {
+    const auto fopt = x0.options().dtype(at::kFloat);
+    tr->energy = at::zeros({p.n_steps, B}, fopt);
+    tr->grad_norm = at::zeros({p.n_steps, B}, fopt);
+    tr->noise_norm = noise.defined() ? noise.flatten(2).norm(2, 2).to(at::kFloat) : at::zeros({p.n_steps, B}, fopt);
+    if (tr->keep_x) {
+      tr->x = at::empty({p.n_steps + 1, B, x0.size(1)}, x0.options());
+      tr->x[0].copy_(r.x);
+    }
+  }
   double grad_norm_sum = 0;
   std::mutex sum_mutex;
 
@@ -62,12 +73,17 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     const int64_t rec_end = std::min<int64_t>(e, record);
     double norms = 0;
     for (int t = 0; t < p.n_steps; ++t) {
-      at::Tensor g = score(xs, ys).first;
+      auto [g, sc] = score(xs, ys);
       if (p.clip_grad > 0) g = g.clamp(-p.clip_grad, p.clip_grad);
+      if (tr) {
+        tr->energy[t].narrow(0, b, e - b).copy_(-sc);
+        tr->grad_norm[t].narrow(0, b, e - b).copy_(g.flatten(1).norm(2, 1));
+      }
       at::Tensor nz = noise.defined() ? noise[t].narrow(0, b, e - b) : at::Tensor();
       norms += langevin_update(xs, g, nz, p.step);
       if (p.lo.defined()) xs.copy_(at::minimum(at::maximum(xs, p.lo), p.hi));
       if (b < rec_end) r.trajectory[t + 1].narrow(0, b, rec_end - b).copy_(xs.narrow(0, 0, rec_end - b));
+      if (tr && tr->keep_x) tr->x[t + 1].narrow(0, b, e - b).copy_(xs);
     }
     std::lock_guard<std::mutex> lock(sum_mutex);
     grad_norm_sum += norms;

@@ -10,6 +10,15 @@ namespace jem {
 // {d s_i / d x_i, s_i} for a batch of points; y (optional) picks class-conditional scores.
 using ScoreFn = std::function<std::pair<at::Tensor, at::Tensor>(const at::Tensor& x, const at::Tensor& y)>;
 
+// Every step of every chain, for the flight recorder: filled when SgldParams::trace is set.
+struct SgldTrace {
+  bool keep_x = true;     // positions too (small dimensions only: images would cost megabytes)
+  at::Tensor x;           // [n_steps+1, B, D] positions
+  at::Tensor energy;      // [n_steps, B] E at each step's start (-score)
+  at::Tensor grad_norm;   // [n_steps, B] ||grad_x score|| (after clipping)
+  at::Tensor noise_norm;  // [n_steps, B] ||noise||
+};
+
 struct SgldParams {
   double step = 0.1;
   double noise_std = 0.01;
@@ -18,6 +27,7 @@ struct SgldParams {
   at::Tensor lo, hi;        // defined: clamp chains to the box after every step
   int record = 0;           // rows [0, record) store every step's position
   bool split_chains = true; // CPU: one block of chains per thread (hand-written scores only)
+  SgldTrace* trace = nullptr;
 };
 
 struct SgldResult {

@@ -12,6 +12,7 @@
 #include "core/jem/trainer_state.h"
 #include "core/data/augment.h"
 #include "core/model/make_model.h"
+#include "core/model/precision.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
 
@@ -77,6 +78,7 @@ void Trainer::rebuild() {
   t.init = ChainInit(t.x_train, t.y_train, t.data.n_classes, lo, hi);
   t.net = make_model(s, t.data, t.rng->cpu());
   t.net->to(t.device);
+  if (s.channels_last) to_channels_last(*t.net);
   t.opt = make_optimizer(*t.net, s);
   t.buffer.reset(s.buffer_size, t.data.n_classes, t.init, s.sgld_init, s.init_noise, t.rng->dev());
   t.step = 0;
@@ -152,7 +154,7 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   if (s.p_x_weight > 0) {
     at::Tensor y_q;
     if (s.class_cond_p_x_sample) y_q = at::randint(t.data.n_classes, {B}, gen, b.y.options());
-    Samples q = sample_q(t, y_q, B, s.record_chains);
+    Samples q = sample_q(t, y_q, B, s.record_chains, /*flight=*/true);
     b.x_q = q.x;
     st.sgld_grad_norm = q.mean_grad_norm;
     t.last_trajectory = q.trajectory;
@@ -166,7 +168,11 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   }
 
   t.net->train();
-  JemLoss L = jem_loss(*t.net, b, s);
+  JemLoss L;
+  {
+    AutocastScope autocast(t.device, s.amp == "bf16");  // forward only: backward runs outside, as in torch.amp
+    L = jem_loss(*t.net, b, s);
+  }
   st.loss = L.total.item<double>();
   st.l_px = item_or_nan(L.l_px);
   st.l_pyx = item_or_nan(L.l_pyx);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/jem/views.h"
+#include "core/metrics/stability.h"
 #include "core/params/settings.h"
 
 namespace jem {
@@ -48,6 +49,16 @@ class Trainer {
   std::vector<float> sample(int n, int n_steps, int label, bool fresh, uint64_t seed);
   // The same for image data, as 8-bit tiles (label < 0: p(x); else class `label`).
   ImageGrid sample_images(int n, int n_steps, int label, bool fresh, uint64_t seed);
+
+  // The flight recorder (flight_recorder > 0): the iterations it holds, one's chains as recorded,
+  // and the same chains run again from the saved model, start points and RNG state.
+  std::vector<int64_t> recorded_iterations() const;
+  ChainTrace flight_record(int64_t iteration) const;  // throws Error when not held
+  ChainTrace replay_chains(int64_t iteration);
+  // What the stability indicators need from the model and the sampler (the gap history comes
+  // from the metrics): energies of buffer, data and noise, escapes, slot agreement, and the
+  // newest flight record's per-chain energies and drift/noise norms.
+  StabilityInputs stability_inputs();
 
   // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back.
   std::string serialize() const;

@@ -8,6 +8,7 @@
 
 #include "core/data/toy2d.h"
 #include "core/jem/chain_init.h"
+#include "core/jem/flight_recorder.h"
 #include "core/jem/replay_buffer.h"
 #include "core/jem/rng.h"
 #include "core/model/energy_net.h"
@@ -32,6 +33,7 @@ struct TrainerState {
   std::string guard_snapshot;         // serialized last good state
   int64_t guard_snapshot_step = -1;
 
+  FlightRecorder recorder;            // not part of the saved state: survives rollbacks
   at::Tensor last_trajectory;         // [n_steps+1, R, D] from the last iteration
   at::Tensor last_trajectory_labels;  // [R]
 };

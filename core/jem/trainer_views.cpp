@@ -1,7 +1,10 @@
 // Read-only views of a Trainer for the window and the CLI: grids, buffer, chains, test accuracy.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn.h>
 
 #include "core/jem/sampler.h"
+#include "core/model/make_model.h"
+#include "core/model/precision.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/util/error.h"
@@ -188,6 +191,106 @@ ImageGrid Trainer::sample_images(int n, int n_steps, int label, bool fresh, uint
   g.pred = predictions(t, x);
   g.label.assign(size_t(n), label);
   return g;
+}
+
+}  // namespace jem
+
+namespace jem {
+
+std::vector<int64_t> Trainer::recorded_iterations() const { return st_->recorder.iterations(); }
+
+ChainTrace Trainer::flight_record(int64_t iteration) const {
+  const FlightEntry* e = st_->recorder.find(iteration);
+  if (!e) throw Error("flight recorder: iteration " + std::to_string(iteration) + " is not recorded");
+  return trace_view(*e, e->trace);
+}
+
+ChainTrace Trainer::replay_chains(int64_t iteration) {
+  TrainerState& t = *st_;
+  const FlightEntry* e = t.recorder.find(iteration);
+  if (!e) throw Error("flight recorder: iteration " + std::to_string(iteration) + " is not recorded");
+  if (e->params.empty()) throw Error("flight recorder: the model is too large to have been kept for replay");
+  // A second model with the recorded weights; the training model is left alone.
+  at::Generator scratch = copy_generator(t.rng->cpu());
+  std::shared_ptr<EnergyNet> net = make_model(t.s, t.data, scratch);
+  net->to(t.device);
+  if (t.s.channels_last) to_channels_last(*net);
+  {
+    torch::NoGradGuard no_grad;
+    auto dst = net->parameters();
+    auto bufs = net->buffers();
+    dst.insert(dst.end(), bufs.begin(), bufs.end());
+    if (dst.size() != e->params.size()) throw Error("flight recorder: the model changed since iteration " + std::to_string(iteration));
+    for (size_t i = 0; i < dst.size(); ++i) dst[i].copy_(e->params[i]);
+  }
+  net->eval();
+  at::Generator gen = copy_generator(t.rng->dev());
+  gen.set_state(e->gen_state);
+  SgldParams p = e->sgld;
+  SgldTrace trace;
+  trace.keep_x = e->trace.keep_x;
+  p.trace = &trace;
+  ScoreFn score = [&net](const at::Tensor& x, const at::Tensor& y) { return net->score(x, y); };
+  {
+    AutocastScope autocast(t.device, e->autocast);
+    run_sgld(score, e->x0, e->y, p, gen);
+  }
+  return trace_view(*e, trace);
+}
+
+}  // namespace jem
+
+namespace jem {
+
+StabilityInputs Trainer::stability_inputs() {
+  TrainerState& t = *st_;
+  StabilityInputs in;
+  torch::NoGradGuard no_grad;
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(t.step) + 99);
+  auto mean_energy = [&](const at::Tensor& x) {
+    t.net->eval();
+    const double e = -t.net->forward_all(x).neg_energy.mean().item<double>();
+    t.net->train();
+    return e;
+  };
+  auto subsample = [&](const at::Tensor& x, int64_t n) {
+    if (x.size(0) <= n) return x;
+    return x.index_select(0, at::randint(x.size(0), {n}, g).to(x.device()));
+  };
+  const int64_t n = t.data.is_image() ? 128 : 1024;
+  in.data_energy = mean_energy(subsample(t.x_test, n));
+  in.noise_energy = mean_energy(t.init.lo() + (t.init.hi() - t.init.lo()) * at::rand({n, t.data.dim()}, g).to(t.device));
+  if (t.buffer.size() > 0) {
+    at::Tensor bx = subsample(t.buffer.x(), n);
+    in.buffer_energy = mean_energy(bx);
+    at::Tensor outside = ((t.buffer.x() < t.init.lo()) | (t.buffer.x() > t.init.hi())).any(1);
+    in.outside_box = outside.to(at::kDouble).mean().item<double>();
+    if (t.s.class_cond_p_x_sample) {
+      const int K = t.data.n_classes;
+      const int64_t per = t.buffer.size() / K;
+      t.net->eval();
+      for (int k = 0; k < K; ++k) {
+        at::Tensor xs = subsample(t.buffer.x().narrow(0, k * per, per), 256);
+        in.slot_agreement.push_back((t.net->logits(xs).argmax(1) == k).to(at::kDouble).mean().item<double>());
+      }
+      t.net->train();
+    }
+  } else {
+    in.buffer_energy = kNaN;
+  }
+  const auto its = t.recorder.iterations();
+  if (!its.empty()) {
+    const FlightEntry* e = t.recorder.find(its.back());
+    const SgldTrace& tr = e->trace;
+    if (tr.energy.defined() && tr.energy.size(0) > 0) {
+      const int64_t chains = std::min<int64_t>(tr.energy.size(1), 64);
+      at::Tensor en = tr.energy.narrow(1, 0, chains).t().to(at::kDouble).contiguous().cpu();
+      for (int64_t c = 0; c < chains; ++c) in.chain_energies.push_back(to_vector<double>(en[c]));
+      in.mean_drift = e->sgld.step * tr.grad_norm.to(at::kDouble).mean().item<double>();
+      in.mean_noise = tr.noise_norm.to(at::kDouble).mean().item<double>();
+    }
+  }
+  return in;
 }
 
 }  // namespace jem

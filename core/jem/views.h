@@ -67,6 +67,17 @@ struct BufferView {
   int64_t size = 0;            // slots in the buffer
 };
 
+// The flight recorder's record of one iteration's SGLD chains, every step of every chain.
+struct ChainTrace {
+  int64_t iteration = 0;  // the training iteration that drew these chains
+  int n_steps = 0, n_chains = 0, dim = 0;
+  double step_size = 0;   // sgld_lr: drift = step_size * ||grad||
+  bool replayable = false;  // the model and RNG state were kept (not for very large models)
+  std::vector<float> x;   // [(n_steps+1) * n_chains * dim], step-major; empty for images
+  std::vector<float> energy, grad_norm, noise_norm;  // [n_steps * n_chains], step-major
+  float drift_norm(int t, int c) const { return float(step_size) * grad_norm[size_t(t) * n_chains + c]; }
+};
+
 struct Trajectories {
   int n_steps = 0, n_chains = 0;
   std::vector<float> xy;   // [(n_steps+1) * n_chains * 2], step-major (2D data)

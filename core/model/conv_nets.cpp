@@ -55,7 +55,9 @@ void ConvNetBase::init_parameters(at::Generator& gen) {
 
 NetOutput ConvNetBase::forward_all(const at::Tensor& x) {
   const auto& s = opt_.image_shape;
-  at::Tensor f = features(x.view({x.size(0), s[0], s[1], s[2]}));
+  at::Tensor img = x.view({x.size(0), s[0], s[1], s[2]});
+  if (opt_.channels_last) img = img.contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor f = features(img);
   NetOutput out;
   out.logits = head_->forward(f);
   out.neg_energy = opt_.uncond ? energy_head_->forward(f).squeeze(1) : at::logsumexp(out.logits, 1);

@@ -17,6 +17,7 @@ struct ConvNetOptions {
   std::string norm = "none";              // none | batch | group
   double dropout = 0;
   bool uncond = false;
+  bool channels_last = false;
   int cnn_width = 128;  // SmallCnn channels: width/4, width/2, width
   int depth = 28;  // WRN: 6n+4
   int widen = 10;  // WRN width factor

@@ -29,6 +29,7 @@ std::shared_ptr<EnergyNet> make_model(const Settings& s, const Dataset& d, at::G
   co.dropout = s.dropout_rate;
   co.uncond = s.uncond;
   co.cnn_width = s.width;
+  co.channels_last = s.channels_last;
   if (s.model == "cnn") return std::make_shared<SmallCnn>(co, gen);
   if (std::sscanf(s.model.c_str(), "wrn-%d-%d", &co.depth, &co.widen) == 2)
     return std::make_shared<WideResNet>(co, gen);

@@ -27,6 +27,7 @@ struct Settings {
   bool sgld_clamp = false;       // clamp chains to the data box
   bool class_cond_p_x_sample = false;
   int record_chains = 0;         // chains whose every step is recorded (for animation)
+  int flight_recorder = 0;       // iterations whose chains the flight recorder keeps (0: off)
 
   // Optimiser.
   std::string optimizer = "adam";  // adam | sgd
@@ -54,6 +55,8 @@ struct Settings {
   int depth = 3;
   std::string norm = "none";     // none | batch | group (WRN and CNN; official: none)
   double dropout_rate = 0.0;
+  std::string amp = "off";       // off | bf16: autocast of the forward passes
+  bool channels_last = false;    // channels-last layout for the convolutions
   std::string activation = "silu";  // silu | leaky_relu | relu
   bool uncond = false;           // separate scalar head for -E(x)
 

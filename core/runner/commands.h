@@ -18,17 +18,22 @@ struct Reset {};                                // start again from step 0
 struct Reseed { int seed = 1; };
 struct Save { std::string path; };
 struct Load { std::string path; };
+// Save the run to `path` every `every_s` seconds of wall time while it changes, and once more
+// when the runner stops; an empty path or every_s <= 0 turns it off.
+struct Autosave { std::string path; double every_s = 300; };
 struct SetView { Box box; int res = 128; };     // the grid published with each snapshot
 struct LaunchChain { float x = 0, y = 0; int label = -1; int n_steps = 200; };
 struct Publish {};                               // publish a snapshot now
 struct SetOod { std::string dataset = "uniform"; double temperature = 1.0; };  // then evaluates
 struct Evaluate {};                              // calibration and OOD now
+struct Rewind { int64_t step = 0; };  // back to the newest timeline state at or before step, paused
 struct SampleClasses { int per_class = 8; int n_steps = 100; };  // image data: fresh chains of each class
 struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p(0,1),p(1,0),p(1,1); restarts it
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
                              cmd::Reseed, cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
-                             cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses>;
+                             cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses, cmd::Rewind,
+                             cmd::Autosave>;
 
 }  // namespace jem

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "core/control/control.h"
@@ -101,6 +102,10 @@ void Runner::rebuild_after_reset() {
   next_.launched.reset();
   next_.eval.reset();
   next_.class_samples.reset();
+  next_.stability.reset();
+  next_.flight.reset();
+  timeline_.clear();
+  timeline_.maybe_keep(*trainer_);  // step 0: the start is always a place to go back to
   // The OOD set must fit the data: noise images for image sets, uniform points for 2D.
   const auto names = ood_dataset_names(trainer_->has_images());
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
@@ -129,12 +134,17 @@ void Runner::loop() {
       std::unique_lock<std::mutex> lock(mu_);
       const bool busy = state_ == RunState::Running || steps_left_ > 0;
       if (!busy && queue_.empty() && !stop_) wake_.wait_for(lock, std::chrono::milliseconds(100));
-      if (stop_) return;
+      if (stop_) break;
       cmds.swap(queue_);
     }
     bool force = !cmds.empty();
     for (auto& c : cmds) handle(c);
     if (state_ == RunState::Running || steps_left_ > 0) run_one_step();
+    if (autosave_every_s_ > 0 &&
+        std::chrono::duration<double>(Clock::now() - last_autosave_).count() >= autosave_every_s_) {
+      autosave();
+      force = true;
+    }
     const int every = trainer_->settings().eval_every;
     if (eval_requested_ || (every > 0 && trainer_->iteration() - last_eval_step_ >= every)) {
       evaluate();
@@ -148,6 +158,24 @@ void Runner::loop() {
     if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
       publish(field_due);
   }
+  if (autosave_every_s_ > 0) autosave();  // the session as it was when the window closed
+}
+
+// In the trainer's own thread, between iterations: the saved state is always a whole step's.
+void Runner::autosave() {
+  last_autosave_ = Clock::now();
+  const int64_t step = trainer_->iteration();
+  // Nothing new (paused, or just restored), or a state that failed mid-step: keep the last file.
+  if (step == 0 || step == next_.autosaved_step || state_ == RunState::Failed) return;
+  try {
+    const std::filesystem::path dir = std::filesystem::path(autosave_path_).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+    save_checkpoint(*trainer_, autosave_path_);
+    next_.autosaved_step = step;
+  } catch (const std::exception& e) {
+    autosave_every_s_ = 0;  // one message, not one every interval
+    event(std::string("autosave stopped: ") + e.what(), true);
+  }
 }
 
 void Runner::run_one_step() {
@@ -156,6 +184,12 @@ void Runner::run_one_step() {
     StepStats st = trainer_->step(&guard);
     if (guard) {
       next_.history.truncate_after(guard->rolled_back_to);
+      timeline_.drop_after(guard->rolled_back_to);
+      try {
+        next_.flight = std::make_shared<const ChainTrace>(trainer_->flight_record(guard->step));
+      } catch (const Error&) {
+        next_.flight.reset();  // the recorder is off
+      }
       next_.guard = guard;
       state_ = RunState::Diverged;
       steps_left_ = 0;
@@ -164,6 +198,7 @@ void Runner::run_one_step() {
       return;
     }
     next_.history.push(st);
+    timeline_.maybe_keep(*trainer_);
     if (steps_left_ > 0 && --steps_left_ == 0 && state_ != RunState::Running) state_ = RunState::Paused;
   } catch (const std::exception& e) {
     state_ = RunState::Failed;
@@ -201,6 +236,10 @@ void Runner::handle(Command& c) {
     } else if (auto* sv = std::get_if<cmd::Save>(&c)) {
       save_checkpoint(*trainer_, sv->path);
       event("saved " + sv->path, false);
+    } else if (auto* as = std::get_if<cmd::Autosave>(&c)) {
+      autosave_path_ = as->path;
+      autosave_every_s_ = as->path.empty() ? 0 : as->every_s;
+      last_autosave_ = Clock::now();
     } else if (auto* ld = std::get_if<cmd::Load>(&c)) {
       trainer_ = load_checkpoint(ld->path);  // on failure the running trainer is kept
       rebuild_after_reset();
@@ -219,6 +258,16 @@ void Runner::handle(Command& c) {
     } else if (auto* cj = std::get_if<cmd::SetControlJoint>(&c)) {
       control_ = std::make_unique<ControlTrainer>(joint_table(cj->p));  // throws Error on a bad table
       last_control_ = {};
+    } else if (auto* rw = std::get_if<cmd::Rewind>(&c)) {
+      const int64_t at = timeline_.rewind(*trainer_, rw->step);
+      if (at < 0) throw Error("rewind: no kept state at or before step " + std::to_string(rw->step));
+      timeline_.drop_after(at);
+      next_.history.truncate_after(at);
+      next_.guard.reset();
+      state_ = RunState::Paused;
+      steps_left_ = 0;
+      view_dirty_ = true;
+      event("rewound to step " + std::to_string(at) + ": change knobs and press Play to branch", false);
     } else if (auto* sc = std::get_if<cmd::SampleClasses>(&c)) {
       // Fresh chains (not the buffer) so that each row shows what f(x)[y] alone generates.
       auto grid = std::make_shared<ImageGrid>();
@@ -243,6 +292,28 @@ void Runner::handle(Command& c) {
   }
 }
 
+void Runner::publish_stability() {
+  try {
+    StabilityInputs in = trainer_->stability_inputs();
+    // The gap's trend over the last 100 iterations.
+    const MetricsHistory& h = next_.history;
+    for (size_t i = h.size() > 100 ? h.size() - 100 : 0; i < h.size(); ++i) {
+      in.steps.push_back(double(h[i].step));
+      in.gaps.push_back(h[i].gap);
+    }
+    auto v = std::make_shared<StabilityView>();
+    v->step = trainer_->iteration();
+    v->indicators = stability_indicators(in);
+    v->recorded = trainer_->recorded_iterations();
+    // After a divergence the diverged iteration's record stays on show until training resumes.
+    if (!v->recorded.empty() && !next_.guard)
+      next_.flight = std::make_shared<const ChainTrace>(trainer_->flight_record(v->recorded.back()));
+    next_.stability = std::move(v);
+  } catch (const std::exception& e) {
+    event(std::string("stability indicators: ") + e.what(), true);
+  }
+}
+
 void Runner::publish(bool field_due) {
   const auto now = Clock::now();
   if (state_ == RunState::Running || !next_.control) advance_control();
@@ -262,6 +333,12 @@ void Runner::publish(bool field_due) {
     Trajectories tr = trainer_->last_trajectories();
     if (tr.n_chains > 0) next_.chains = std::make_shared<const Trajectories>(std::move(tr));
   }
+  if (std::chrono::duration<double>(now - last_stability_).count() >= 1.0) {
+    publish_stability();
+    last_stability_ = now;
+  }
+  next_.timeline = timeline_.steps();
+  next_.timeline_bytes = timeline_.bytes();
   next_.state = state_;
   next_.step = trainer_->iteration();
   next_.settings = trainer_->settings();

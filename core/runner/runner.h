@@ -11,6 +11,7 @@
 
 #include "core/runner/commands.h"
 #include "core/runner/snapshot.h"
+#include "core/runner/timeline.h"
 
 namespace jem {
 
@@ -44,6 +45,8 @@ class Runner {
   void rebuild_after_reset();
   void evaluate();
   void advance_control();
+  void publish_stability();
+  void autosave();
 
   RunnerOptions opt_;
   // Trainer-thread state.
@@ -55,14 +58,18 @@ class Runner {
   int view_res_ = 128;
   bool view_dirty_ = true;
   double field_cost_s_ = 0;
-  std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, rate_t0_;
+  std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, last_stability_, rate_t0_;
   int64_t rate_step0_ = 0;
   std::string ood_dataset_ = "uniform";
   double ood_temperature_ = 1.0;
   int64_t last_eval_step_ = -1;
   bool eval_requested_ = false;
   std::unique_ptr<ControlTrainer> control_;
+  Timeline timeline_;
   std::chrono::steady_clock::time_point last_control_{};
+  std::string autosave_path_;
+  double autosave_every_s_ = 0;
+  std::chrono::steady_clock::time_point last_autosave_{};
 
   // Shared with the UI thread.
   mutable std::mutex mu_;

@@ -10,6 +10,7 @@
 #include "core/control/control.h"
 #include "core/eval/evaluate.h"
 #include "core/jem/views.h"
+#include "core/metrics/stability.h"
 #include "core/params/settings.h"
 #include "core/runner/metrics_history.h"
 
@@ -40,6 +41,13 @@ struct ControlView {
   int iters = 0;         // steps it runs to
 };
 
+// Sampler-health indicators (core/metrics/stability.h), refreshed about once a second.
+struct StabilityView {
+  int64_t step = 0;
+  std::vector<Indicator> indicators;
+  std::vector<int64_t> recorded;  // iterations the flight recorder holds
+};
+
 struct Snapshot {
   uint64_t version = 0;  // increases with every publication
   RunState state = RunState::Paused;
@@ -50,6 +58,7 @@ struct Snapshot {
   MetricsHistory history;
   std::optional<GuardEvent> guard;  // the last divergence, until training resumes
   std::vector<RunEvent> events;     // newest last, bounded
+  int64_t autosaved_step = -1;      // the step of the last autosave (cmd::Autosave), -1: none yet
 
   std::shared_ptr<const FieldGrid> field;        // at the requested view box and resolution
   std::shared_ptr<const BufferView> buffer;
@@ -58,7 +67,11 @@ struct Snapshot {
   std::shared_ptr<const DataView> data;
   std::shared_ptr<const EvalView> eval;        // null until the first evaluation
   std::shared_ptr<const ControlView> control;
-  std::shared_ptr<const ImageGrid> class_samples;  // image data: SampleClasses' result, one row per class
+  std::shared_ptr<const ImageGrid> class_samples;
+  std::shared_ptr<const StabilityView> stability;
+  std::vector<int64_t> timeline;  // steps the runner can rewind to (cmd::Rewind)
+  size_t timeline_bytes = 0;      // what the kept states take (bounded; the soak counts it as expected)
+  std::shared_ptr<const ChainTrace> flight;  // the flight recorder's newest record (the diverged one after a guard trip)  // image data: SampleClasses' result, one row per class
 };
 
 }  // namespace jem

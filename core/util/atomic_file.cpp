@@ -1,6 +1,8 @@
 #include "core/util/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,9 +26,30 @@ std::string parent_dir(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// A writer killed between creating its temporary file and the rename leaves "NAME.tmp.PID" behind;
+// each process writes its own (two windows may autosave to one path), so the next write removes
+// those of processes that no longer exist: leftovers stay bounded however often a writer dies.
+void remove_stale_temporaries(const std::string& path) {
+  const std::string dir = parent_dir(path);
+  const auto slash = path.find_last_of('/');
+  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0 || name.size() == prefix.size()) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink((dir + "/" + name).c_str());
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {
+  remove_stale_temporaries(path);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail(path, "cannot create temporary file");
@@ -43,8 +66,13 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  // The data must be on disk before the rename makes it the file: else a power cut can leave the
+  // new name pointing at an empty or partial file.
+  int err = ::fsync(fd) == 0 ? 0 : errno;
+  if (::close(fd) != 0 && err == 0) err = errno;  // the descriptor is closed either way
+  if (err != 0) {
     ::unlink(tmp.c_str());
+    errno = err;
     fail(path, "flush failed");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {

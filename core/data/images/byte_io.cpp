@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -60,21 +61,23 @@ std::string read_file_capped(const std::string& path, uint64_t max_bytes) {
 }
 
 std::string read_maybe_gzip(const std::string& path, uint64_t max_bytes) {
-  regular_file_size(path);  // a clear message for missing files and folders
+  const uint64_t size = regular_file_size(path);  // a clear message for missing files and folders
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct Closer {
     gzFile f;
     ~Closer() { gzclose(f); }
   } closer{f};
-  gzbuffer(f, 1 << 17);
+  // Buffers and chunks start small and grow with the data: small files (tests, the fuzzer)
+  // then cost no megabyte of zeroed pages, large ones still read in 1 MiB chunks.
+  gzbuffer(f, unsigned(std::clamp<uint64_t>(size, 1 << 13, 1 << 17)));
   std::string out;
-  constexpr size_t kChunk = 1 << 20;
   for (;;) {
     if (out.size() > max_bytes) throw Error(too_large(path, "decompresses to", max_bytes));
     const size_t old = out.size();
-    out.resize(old + kChunk);  // grows with real data only: amortised doubling by std::string
-    const int got = gzread(f, out.data() + old, unsigned(kChunk));
+    const size_t chunk = std::clamp<size_t>(old, 1 << 13, 1 << 20);
+    out.resize(old + chunk);  // grows with real data only: amortised doubling by std::string
+    const int got = gzread(f, out.data() + old, unsigned(chunk));
     if (got < 0) {
       int err = 0;
       throw Error(path + ": corrupt gzip data (zlib: " + zlib_message(f, path, &err) + ")");

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (tests/fuzz) with clang into build-fuzz/, writes their seed
+# corpora and runs each harness with the given libFuzzer flags (default: 20 s each, as in CI).
+#   scripts/fuzz.sh [LIBFUZZER_FLAGS...]     e.g. -max_total_time=600, or -runs=1000000
+#   FUZZERS="idx config" scripts/fuzz.sh     only those harnesses (names without fuzz_)
+# Corpora grow in build-fuzz/corpus/NAME; a finding is saved in build-fuzz/crashes/ and the
+# script fails with the harness's report. Reproduce: build-fuzz/tests/fuzz/fuzz_NAME FILE
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flags=("$@")
+[ ${#flags[@]} -eq 0 ] && flags=(-max_total_time=20)
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_FUZZ=ON \
+  -DJEMLAB_BUILD_APP=OFF -DJEMLAB_BUILD_TESTS=OFF >/dev/null
+cmake --build build-fuzz
+B=build-fuzz
+"$B/tests/fuzz/fuzz_seeds" "$B/seeds" >/dev/null
+"$B/tests/fuzz/fuzz_checkpoint_seeds" "$B/seeds"
+mkdir -p "$B/crashes" "$B/logs"
+for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset checkpoint}; do
+  extra=()
+  case $h in config | preset) extra=(-dict="$B/seeds/json.dict") ;; esac
+  mkdir -p "$B/corpus/$h"
+  log="$B/logs/$h.log"
+  if ! "$B/tests/fuzz/fuzz_$h" "${flags[@]}" "${extra[@]}" -print_final_stats=1 \
+      -artifact_prefix="$B/crashes/$h-" "$B/corpus/$h" "$B/seeds/$h" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz_$h: FINDING (input saved in $B/crashes/, full log $log)"
+    exit 1
+  fi
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  echo "fuzz_$h: $runs inputs, $speed/s, no finding"
+done
