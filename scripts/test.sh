@@ -18,7 +18,10 @@ OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/test_engine --gtest_filter='Runner.*:MetricsHistory.*'
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer: unit suites"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_SANITIZE=address >/dev/null
+# With clang where present: it builds the torch sources under ASan in a third of GCC's time.
+asan_cc=()
+command -v clang++ >/dev/null && asan_cc=(env CC=clang CXX=clang++)
+"${asan_cc[@]}" cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_SANITIZE=address >/dev/null
 cmake --build build-asan --target test_params test_images test_engine test_window_logic
 # The training-quality tests (each minutes under ASan) only repeat code the others cover.
 ASAN_SLOW='DivergenceGuard.TwentySeededUnstableRunsAreAllCaughtAndResume:EightGaussians.*'

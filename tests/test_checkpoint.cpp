@@ -1,10 +1,13 @@
 // Checkpoints: exact resume, atomic writes, and refusal of damaged or foreign files.
+#include <caffe2/serialize/inline_container.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
+#include "core/io/archive_check.h"
 #include "core/io/checkpoint.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
@@ -140,4 +143,60 @@ TEST(Checkpoint, PeekReadsStepAndKnobsWithoutBuildingTheModel) {
   write_file_atomically(p, bytes.substr(0, bytes.size() - 10));
   EXPECT_THROW(peek_checkpoint(p), Error);
   std::remove(p.c_str());
+}
+
+// Every model and optimiser this build writes passes the archive check before LibTorch imports it.
+TEST(Checkpoint, EveryModelAndOptimiserPassesTheArchiveCheck) {
+  Settings s;
+  s.dataset = "shapes", s.n_train = 64, s.n_test = 16, s.batch_size = 8, s.width = 8, s.n_steps = 1;
+  s.buffer_size = 16, s.threads = 1, s.eval_every = 0;
+  for (const char* model : {"cnn", "wrn-10-2"})
+    for (const char* norm : {"none", "batch", "group"})
+      for (const char* opt : {"adam", "sgd"}) {
+        Settings v = s;
+        v.model = model, v.norm = norm, v.optimizer = opt, v.momentum = 0.9, v.uncond = v.optimizer == "sgd";
+        Trainer t(v);
+        t.step();
+        const std::string payload = t.serialize();
+        EXPECT_NO_THROW(check_torch_archive(payload, "x")) << model << " " << norm << " " << opt;
+        EXPECT_EQ(load_checkpoint_bytes(frame_payload(payload), "x")->iteration(), 1) << model << " " << norm << " " << opt;
+      }
+}
+
+// LibTorch compiles the TorchScript in an archive's code/ records and crashes on crafted source:
+// anything but the class declarations our writer emits is refused first.
+TEST(Checkpoint, ForeignTorchScriptInTheArchiveIsRefusedBeforeImport) {
+  Settings s;
+  s.n_train = 64, s.buffer_size = 16, s.batch_size = 8, s.n_steps = 1, s.threads = 1;
+  Trainer t(s);
+  const std::string payload = t.serialize();
+  auto rewrite = [&](const std::string& record, const std::string& text) {
+    std::istringstream stream(payload);
+    caffe2::serialize::PyTorchStreamReader in(&stream);
+    std::string out;
+    caffe2::serialize::PyTorchStreamWriter w([&](const void* p, size_t n) {
+      out.append(static_cast<const char*>(p), n);
+      return n;
+    });
+    for (const std::string& name : in.getAllRecords()) {
+      if (name == "version") continue;  // the writer adds its own
+      auto [data, size] = in.getRecord(name);
+      std::string bytes(static_cast<const char*>(data.get()), size);
+      if (name == record) bytes += text;
+      w.writeRecord(name, bytes.data(), bytes.size());
+    }
+    w.writeEndOfFile();
+    return out;
+  };
+  EXPECT_NO_THROW(check_torch_archive(rewrite("code/__torch__.py", ""), "x"));
+  for (const char* line : {"  x : Final[int] = 3\n", "  def forward(self):\n    return 1\n",
+                           "  __constants__ = [\"x\", ]\n", "  loop : __torch__.Module\n"}) {
+    try {
+      load_checkpoint_bytes(frame_payload(rewrite("code/__torch__.py", line)), "x.ckpt");
+      ADD_FAILURE() << "accepted: " << line;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("x.ckpt: not a training state this build writes"), std::string::npos)
+          << e.what();
+    }
+  }
 }

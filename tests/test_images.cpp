@@ -359,7 +359,9 @@ TEST(ImagesRobustness, CorruptBytesNeverCrash) {
        [](const std::string& b) { parse_svhn_mat(b, "s"); }},
   };
   std::mt19937 rng(1);
-  for (auto& [good, parse] : cases) {
+  for (auto& c : cases) {  // not a structured binding: clang 14 cannot capture those
+    const std::string& good = c.first;
+    const auto& parse = c.second;
     ASSERT_NO_THROW(parse(good));
     auto survive = [&](const std::string& b) {
       try {

@@ -208,7 +208,10 @@ TEST(Timeline, RewindInTheRunnerRepeatsTheRunExactlyAndPublishesIndicators) {
   };
   auto snap = wait_for([](const Snapshot& x) { return x.step >= 110 && x.stability; });
   r.send(cmd::Pause{});
-  snap = wait_for([](const Snapshot& x) { return x.state == RunState::Paused; });
+  // A paused runner publishes indicators of the step it stopped at.
+  snap = wait_for([](const Snapshot& x) {
+    return x.state == RunState::Paused && x.stability && x.stability->step == x.step;
+  });
   ASSERT_GE(snap->timeline.size(), 3u);
   EXPECT_EQ(snap->timeline[0], 0);
   EXPECT_EQ(snap->timeline[1], 50);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/io/archive_check.h"
 #include "core/jem/trainer.h"
 #include "core/params/config_file.h"
 #include "core/util/atomic_file.h"
@@ -81,6 +82,7 @@ CheckpointInfo peek_checkpoint(const std::string& path) {
   const std::string payload = unframe_payload(read_file(path), path);
   CheckpointInfo info;
   try {
+    check_torch_archive(payload, path);
     torch::serialize::InputArchive ar;
     ar.load_from(payload.data(), payload.size(), at::kCPU);
     c10::IValue step, settings;
@@ -90,8 +92,11 @@ CheckpointInfo peek_checkpoint(const std::string& path) {
     const Settings s = settings_from_json(settings.toStringRef(), Settings{}, path + " (settings)");
     info.dataset = s.dataset;
     info.model = s.model;
-  } catch (const c10::Error& e) {
-    throw Error(path + ": not a readable training state (" + std::string(e.what_without_backtrace()) + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // LibTorch's unpickler also throws std::out_of_range etc.
+    const auto* c = dynamic_cast<const c10::Error*>(&e);
+    throw Error(path + ": not a readable training state (" + (c ? c->what_without_backtrace() : e.what()) + ")");
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) info.saved_at = st.st_mtime;

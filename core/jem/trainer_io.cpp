@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "core/io/archive_check.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/params/config_file.h"
@@ -41,19 +42,33 @@ std::string Trainer::serialize() const {
 
 namespace {
 
+// On damaged bytes LibTorch's readers throw c10::Error, but its unpickler also std::out_of_range
+// and others (found by fuzzing): each one becomes an Error naming the file.
+std::string torch_message(const std::exception& e) {
+  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+  return e.what();
+}
+
 torch::serialize::InputArchive open_archive(const std::string& bytes, const std::string& origin) {
+  check_torch_archive(bytes, origin);
   torch::serialize::InputArchive ar;
   try {
     ar.load_from(bytes.data(), bytes.size(), at::kCPU);
-  } catch (const c10::Error& e) {
-    throw Error(origin + ": not a readable training state (" + std::string(e.what_without_backtrace()) + ")");
+  } catch (const std::exception& e) {
+    throw Error(origin + ": not a readable training state (" + torch_message(e) + ")");
   }
   return ar;
 }
 
 c10::IValue read_value(torch::serialize::InputArchive& ar, const char* key, const std::string& origin) {
   c10::IValue v;
-  if (!ar.try_read(key, v)) throw Error(origin + ": training state lacks '" + std::string(key) + "'");
+  bool found = false;
+  try {
+    found = ar.try_read(key, v);
+  } catch (const std::exception& e) {
+    throw Error(origin + ": training state has an unreadable '" + key + "' (" + torch_message(e) + ")");
+  }
+  if (!found) throw Error(origin + ": training state lacks '" + std::string(key) + "'");
   return v;
 }
 
@@ -99,12 +114,15 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     at::Tensor rng;
     ar.read("rng", rng);
     t.rng->set_state(rng);
-  } catch (const c10::Error& e) {
-    throw Error(origin + ": training state does not match its settings (" +
-                std::string(e.what_without_backtrace()) + ")");
+    const c10::IValue step = read_value(ar, "step", origin), wall = read_value(ar, "wall", origin);
+    if (!step.isInt() || !wall.isDouble()) throw Error(origin + ": training state has a malformed step or time");
+    t.step = step.toInt();
+    t.wall_offset = wall.toDouble();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(origin + ": training state does not match its settings (" + torch_message(e) + ")");
   }
-  t.step = read_value(ar, "step", origin).toInt();
-  t.wall_offset = read_value(ar, "wall", origin).toDouble();
   t.started = std::chrono::steady_clock::now();
   t.guard_snapshot = bytes;
   t.guard_snapshot_step = t.step;

@@ -333,7 +333,10 @@ void Runner::publish(bool field_due) {
     Trajectories tr = trainer_->last_trajectories();
     if (tr.n_chains > 0) next_.chains = std::make_shared<const Trajectories>(std::move(tr));
   }
-  if (std::chrono::duration<double>(now - last_stability_).count() >= 1.0) {
+  // Once a second while training; at once when paused, so a paused lab shows its current state.
+  const bool stale_while_paused =
+      state_ != RunState::Running && (!next_.stability || next_.stability->step != trainer_->iteration());
+  if (stale_while_paused || std::chrono::duration<double>(now - last_stability_).count() >= 1.0) {
     publish_stability();
     last_stability_ = now;
   }
