@@ -61,6 +61,84 @@ TEST(Histogram, SharedBinsCoverAllSamples) {
   EXPECT_EQ(h.counts[1], (std::vector<int64_t>{0, 0, 1, 2}));  // 4 is in the last bin; NaN left out
 }
 
+TEST(Histogram, ClippedBinsSpanTheInnerQuantilesAndClampTheRest) {
+  // 10 pooled values; q = 0.1: ranks round(0.9) = 1 and round(8.1) = 8, so the bins span [2, 9],
+  // 7 bins of width 1. 1 falls below (bin 0), 9 is the top edge and 1000 beyond (both bin 6).
+  SharedHistograms h = clipped_shared_histograms({"a", "b"}, {{1, 2, 3, 4, 5}, {6, 7, 8, 9, 1000, INFINITY}}, 7, 0.1);
+  EXPECT_DOUBLE_EQ(h.lo, 2);
+  EXPECT_DOUBLE_EQ(h.hi, 9);
+  EXPECT_EQ(h.counts[0], (std::vector<int64_t>{2, 1, 1, 1, 0, 0, 0}));
+  EXPECT_EQ(h.counts[1], (std::vector<int64_t>{0, 0, 0, 0, 1, 1, 3}));  // inf left out
+  // q = 0 is the plain shared histogram.
+  SharedHistograms p = clipped_shared_histograms({"a", "b"}, {{0, 1, 2}, {2, 3, 4, NAN}}, 4, 0);
+  EXPECT_DOUBLE_EQ(p.hi, 4);
+  EXPECT_EQ(p.counts[1], (std::vector<int64_t>{0, 0, 1, 2}));
+}
+
+TEST(Histogram, SymlogAndWhenToUseIt) {
+  EXPECT_DOUBLE_EQ(symlog(0), 0);
+  EXPECT_DOUBLE_EQ(symlog(99), 2);
+  EXPECT_DOUBLE_EQ(symlog(-9), -1);
+  // 0..10 (width 10) beside 0..5000: the pooled range is 500 times the narrower one.
+  EXPECT_TRUE(needs_symlog({{0, 5, 10}, {0, 2500, 5000}}, 0, 50));
+  EXPECT_FALSE(needs_symlog({{0, 5, 10}, {5, 12, 20}}, 0, 50));  // 20 vs 10
+  // q = 0.25 drops each sample's extremes: {0,1,2,3,1e6} spans 1..3, the pool 1..3 too.
+  EXPECT_FALSE(needs_symlog({{0, 1, 2, 3, 1e6}}, 0.25, 50));
+  EXPECT_FALSE(needs_symlog({{1, 1}, {NAN}}, 0, 50));  // no spread anywhere: nothing to compare
+}
+
+TEST(Histogram, IntegerBinsHaveAWholeWidth) {
+  // 0..10 in at most 4 bins: 11 values need width 3 -> [0,3) [3,6) [6,9) [9,12).
+  IntHistogram h = integer_histogram({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0, 4);
+  EXPECT_EQ(h.width, 3);
+  EXPECT_EQ(h.counts, (std::vector<int64_t>{3, 3, 3, 2}));
+  EXPECT_EQ(h.total(), 11);
+  // Ages 20 steps apart (n_steps = 20): 6 places in at most 4 bins -> 2 places (40 steps) a bin,
+  // no empty bins between the ages.
+  IntHistogram q = integer_histogram({0, 20, 40, 60, 80, 100, 100}, 0, 4);
+  EXPECT_EQ(q.width, 40);
+  EXPECT_EQ(q.counts, (std::vector<int64_t>{2, 2, 3}));
+  // -2 is below lo; the others are 5 apart: room for one place per bin.
+  IntHistogram b = integer_histogram({-2, 0, 0, 5}, 0, 10);
+  EXPECT_EQ(b.width, 5);
+  EXPECT_EQ(b.counts, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(b.below, 1);
+  EXPECT_EQ(b.total(), 3);
+  IntHistogram e = integer_histogram({}, 0, 8);
+  EXPECT_EQ(e.counts, (std::vector<int64_t>{0}));
+  EXPECT_EQ(e.total(), 0);
+}
+
+TEST(Stability, CompareReplayIsBitForBit) {
+  ChainTrace a;
+  a.n_chains = 2, a.n_steps = 1, a.dim = 2;
+  a.x = {0, 1, 2, 3, 4, 5, 6, 7};
+  a.energy = {1.5f, NAN};  // a diverged chain: NaN must compare equal to itself
+  a.grad_norm = {2, INFINITY};
+  a.noise_norm = {0.25f, 0.25f};
+  ReplayCheck same = compare_replay(a, a);
+  EXPECT_TRUE(same.identical());
+  EXPECT_EQ(same.max_abs_diff, 0);
+  EXPECT_EQ(same.n_chains, 2);
+  EXPECT_EQ(same.n_steps, 1);
+  ChainTrace b = a;
+  b.energy[0] = 2.0f;
+  ReplayCheck off = compare_replay(a, b);
+  EXPECT_FALSE(off.identical());
+  EXPECT_FALSE(off.energies);
+  EXPECT_TRUE(off.positions && off.grad_norms && off.noise_norms);
+  EXPECT_DOUBLE_EQ(off.max_abs_diff, 0.5);
+  b = a;
+  b.x[0] = -0.0f;  // a.x[0] is +0: equal as numbers, not as bits
+  ReplayCheck zero = compare_replay(a, b);
+  EXPECT_FALSE(zero.positions);
+  EXPECT_EQ(zero.max_abs_diff, 0);
+  b = a;
+  b.n_steps = 2;
+  EXPECT_FALSE(compare_replay(a, b).positions);
+  EXPECT_TRUE(std::isinf(compare_replay(a, b).max_abs_diff));
+}
+
 TEST(Stability, SlopeAndAutocorrelationByHand) {
   EXPECT_DOUBLE_EQ(slope({0, 1, 2, 3}, {1, 3, 5, 7}), 2.0);
   EXPECT_DOUBLE_EQ(slope({0, 1, NAN, 3}, {1, 3, 100, 7}), 2.0);  // the NaN point is left out

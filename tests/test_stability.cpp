@@ -232,3 +232,113 @@ TEST(Timeline, RewindInTheRunnerRepeatsTheRunExactlyAndPublishesIndicators) {
   ASSERT_EQ(snap->history.size(), 60u);
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(snap->history[50 + i].loss, original[i]) << "step " << 51 + i;
 }
+
+TEST(Timeline, OverBudgetItThinsOutDenseOldStatesAndKeepsTheStartAndTheNewest) {
+  // Hand-computed: gap left behind / age. {0,50,100,150,200} at 200: 100/150, 100/100, 100/50.
+  EXPECT_EQ(timeline_victim({0, 50, 100, 150, 200}, 200), 1u);
+  // {0,100,150,200,250} at 250: 150/150 = 100/100 = 1, 100/50: a tie goes to the older state.
+  EXPECT_EQ(timeline_victim({0, 100, 150, 200, 250}, 250), 1u);
+  // {0,10,200,210,220} at 220: 200/210, 200/20, 20/10: the newest's neighbour is not dense enough.
+  EXPECT_EQ(timeline_victim({0, 10, 200, 210, 220}, 220), 1u);
+  // A long run kept every 50 iterations within 64 states: the start and the present stay, and
+  // the spacing never widens toward the present.
+  std::vector<int64_t> kept;
+  for (int64_t step = 0; step <= 100000; step += 50) {
+    kept.push_back(step);
+    while (kept.size() > 64) kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(timeline_victim(kept, step)));
+    for (size_t i = 2; i < kept.size(); ++i)
+      ASSERT_LE(kept[i] - kept[i - 1], kept[i - 1] - kept[i - 2]) << "at step " << step << ", index " << i;
+  }
+  EXPECT_EQ(kept.front(), 0);
+  EXPECT_EQ(kept.back(), 100000);
+  EXPECT_EQ(kept[kept.size() - 2], 99950);
+  EXPECT_GE(kept[1], 5000);  // the old part is sparse
+}
+
+TEST(DivergenceGuard, KnobsChangedAfterTheSnapshotSurviveTheRollback) {
+  // A knob changed after the last good snapshot stays changed when the guard rolls back: the
+  // guard's advice (halve sgld_lr) must outlive a trip before the next snapshot, or a run that
+  // keeps diverging is rolled back to the old knobs each time and trips forever.
+  Settings s = small_moons();
+  s.guard_every = 100000;  // the only snapshot is the one at step 0
+  Trainer t(s);
+  for (int i = 0; i < 5; ++i) t.step();
+  Settings changed = t.settings();
+  changed.sgld_lr = 100;  // lesson 1's step: diverges within a few hundred iterations
+  EXPECT_FALSE(t.apply(changed));
+  std::optional<GuardEvent> guard;
+  for (int i = 0; i < 600 && !guard; ++i) t.step(&guard);
+  ASSERT_TRUE(guard.has_value()) << "sgld_lr 100 did not diverge";
+  EXPECT_EQ(guard->rolled_back_to, 0);
+  EXPECT_EQ(t.iteration(), 0);
+  EXPECT_EQ(t.settings().sgld_lr, 100);
+  EXPECT_TRUE(state_is_finite(t));
+}
+
+TEST(FlightRecorder, ReplayFromTheRunnerIsBitIdenticalAndLeavesTrainingAlone) {
+  Settings s = small_moons();
+  s.threads = 1;
+  s.flight_recorder = 2;
+  RunnerOptions paused;
+  paused.start_running = false;
+  Runner a(s, paused), b(s, paused);  // b never replays: the reference for "training unchanged"
+  auto wait_for = [](Runner& r, const std::function<bool(const Snapshot&)>& pred) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto snap = r.latest();
+    while (!pred(*snap) && std::chrono::steady_clock::now() < deadline) snap = r.wait_newer(snap->version, 0.2);
+    return snap;
+  };
+  a.send(cmd::Step{20});
+  b.send(cmd::Step{20});
+  auto snap = wait_for(a, [](const Snapshot& x) {
+    return x.step == 20 && x.state == RunState::Paused && x.stability && x.stability->step == 20;
+  });
+  ASSERT_EQ(snap->step, 20);
+  EXPECT_EQ(snap->stability->recorded, (std::vector<int64_t>{19, 20}));
+  // The histograms' samples: bounded, from the same forward passes as the means.
+  EXPECT_EQ(snap->stability->data_energies.size(), size_t(kEnergySamples));
+  EXPECT_EQ(snap->stability->noise_energies.size(), size_t(kEnergySamples));
+  EXPECT_EQ(snap->stability->buffer_energies.size(), size_t(kEnergySamples));
+  EXPECT_EQ(snap->stability->buffer_age.total(), s.buffer_size);
+  EXPECT_FALSE(snap->replay);
+
+  a.send(cmd::Replay{19});
+  snap = wait_for(a, [](const Snapshot& x) { return x.replay != nullptr; });
+  ASSERT_TRUE(snap->replay);
+  const ReplayView& r = *snap->replay;
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.iteration, 19);
+  EXPECT_TRUE(r.check.identical()) << "max difference " << r.check.max_abs_diff;
+  EXPECT_EQ(r.check.max_abs_diff, 0);
+  EXPECT_EQ(r.check.n_chains, s.batch_size);
+  EXPECT_EQ(r.check.n_steps, s.n_steps);
+  ASSERT_TRUE(r.trace);
+  EXPECT_EQ(r.trace->iteration, 19);
+  EXPECT_EQ(r.trace->energy.size(), size_t(s.n_steps) * s.batch_size);
+  EXPECT_EQ(snap->state, RunState::Paused);  // a replay does not start training
+  EXPECT_EQ(snap->step, 20);
+
+  // An iteration the recorder no longer holds: an error in the result and the event list.
+  a.send(cmd::Replay{3});
+  snap = wait_for(a, [](const Snapshot& x) { return x.replay && x.replay->iteration == 3; });
+  ASSERT_TRUE(snap->replay);
+  EXPECT_NE(snap->replay->error, "");
+  EXPECT_FALSE(snap->replay->check.identical());
+  EXPECT_FALSE(snap->replay->trace);
+  a.send(cmd::Replay{-1});  // the newest recorded
+  snap = wait_for(a, [](const Snapshot& x) { return x.replay && x.replay->iteration == 20; });
+  ASSERT_TRUE(snap->replay);
+  EXPECT_TRUE(snap->replay->check.identical());
+
+  // Training goes on exactly as in the runner that never replayed.
+  a.send(cmd::Step{10});
+  b.send(cmd::Step{10});
+  auto sa = wait_for(a, [](const Snapshot& x) { return x.step == 30 && x.state == RunState::Paused; });
+  auto sb = wait_for(b, [](const Snapshot& x) { return x.step == 30 && x.state == RunState::Paused; });
+  ASSERT_EQ(sa->history.size(), 30u);
+  ASSERT_EQ(sb->history.size(), 30u);
+  for (size_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(sa->history[i].loss, sb->history[i].loss) << "step " << i + 1;
+    EXPECT_EQ(sa->history[i].gap, sb->history[i].gap) << "step " << i + 1;
+  }
+}

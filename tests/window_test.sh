@@ -14,8 +14,10 @@ for f in "$PRESETS"/*.json; do
   name=$(basename "$f" .json)
   frames=240
   extra=()
+  lab=()
   case "$name" in
-    step_too_large) frames=900; extra=(--expect-guard) ;;  # the guard trips after ~130 iterations
+    # The guard trips after ~130 iterations; the stability tab replays the diverged iteration.
+    step_too_large) frames=900; extra=(--expect-guard --expect-histograms --expect-replay); lab=(--replay-latest) ;;
     pure_ebm) ;;                                           # no labels: no meaningful boundary
     shapes_images) frames=300; extra=(--expect-images) ;;  # image data: buffer grid, no landscape
     *) extra=(--expect-boundary) ;;
@@ -29,7 +31,7 @@ for f in "$PRESETS"/*.json; do
     step_too_large) tab=stability ;;
   esac
   echo "== $name (tab $tab)"
-  if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1; then
+  if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1 "${lab[@]}"; then
     echo "FAIL jemlab exited non-zero for $name"; fails=$((fails + 1)); continue
   fi
   "$PIXELS" "$OUT/$name.png" --expect-tab "$tab" "${extra[@]}" || fails=$((fails + 1))

@@ -19,7 +19,7 @@ bool usable(float v, bool log_y) { return std::isfinite(v) && (!log_y || v > 0);
 
 }  // namespace
 
-void line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt) {
+int line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt) {
   ImGui::PushID(id);
   Range xr, yr;
   for (const Series& s : series)
@@ -29,7 +29,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotOpti
   if (!xr.valid() || !yr.valid()) {
     empty_axes(opt.height, opt.title + ": no data yet");
     ImGui::PopID();
-    return;
+    return -1;
   }
   if (opt.x_max > opt.x_min) xr.lo = opt.x_min, xr.hi = opt.x_max;
   if (xr.hi <= xr.lo) xr.hi = xr.lo + 1;
@@ -81,6 +81,23 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotOpti
     for (const Series& s : series) legend.push_back({s.label, s.color});
   draw_legend(a, opt.title, legend);
 
+  // A click picks the series whose value at the step under the pointer is nearest to it.
+  int clicked = -1;
+  if (a.hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const double x = a.x_lo + (m.x - a.p0.x) / (a.p1.x - a.p0.x) * (a.x_hi - a.x_lo);
+    float best = 8 * a.scale;
+    for (size_t k = 0; k < series.size(); ++k) {
+      const Series& s = series[k];
+      const auto it = std::lower_bound(s.x.begin(), s.x.end(), float(x));
+      if (it == s.x.end() || size_t(it - s.x.begin()) >= s.y.size()) continue;
+      const float v = s.y[size_t(it - s.x.begin())];
+      if (!usable(v, opt.log_y)) continue;
+      const float d = std::fabs(a.sy(transform_y(v, opt.log_y)) - m.y);
+      if (d <= best) best = d, clicked = int(k);
+    }
+  }
+
   // Hover: a vertical rule and the value of each series at the nearest step.
   if (a.hovered) {
     const float mx = ImGui::GetIO().MousePos.x;
@@ -99,6 +116,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotOpti
     }
   }
   ImGui::PopID();
+  return clicked;
 }
 
 }  // namespace jem::plot

@@ -24,6 +24,8 @@ struct PlotOptions {
   float x_min = 0, x_max = -1;  // when x_max > x_min: this x range (align sparse series with dense ones)
 };
 
-void line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt);
+// Returns the series clicked this frame (the nearest to the pointer at the step under it, within
+// a few pixels), else -1.
+int line_plot(const char* id, const std::vector<Series>& series, const PlotOptions& opt);
 
 }  // namespace jem::plot

@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,14 +37,30 @@ struct LabContext {
   int launch_clicks = 0;                 // chains launched by clicking the landscape
   Box view;                              // the landscape's visible data box
   std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)
+  // The flight chain picked in the stability tab, by rank (0: the largest step, as numbered on
+  // the landscape); -1: none. The landscape overlay and the traces both highlight it.
+  int flight_pick = -1;
+  bool replay_latest = false;            // --replay-latest: replay each newest recorded iteration (tests)
   // Filled by panels for the capture's sidecar (tests locate what they check on the PNG).
   std::map<std::string, PanelRect> panel_rects;       // this frame's, cleared after each frame
   std::map<std::string, PanelRect> last_panel_rects;  // the previous frame's (the export combo lists them)
   std::map<std::string, PanelRect> widget_rects;      // buttons a test clicks (--report), this frame's
   std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
   std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen
+  std::map<std::string, std::string> facts;  // panels' state for the sidecar and report (e.g. sweep_rows)
 
-  void send(Command c) const { runner->send(std::move(c)); }
+  // The landscape's last SetView: the A/B panel sends run B the same box and resolution.
+  std::optional<cmd::SetView> view_sent;
+  int view_sends = 0;
+  // Run B of the A/B tab, for the capture's sidecar: its step (-1: no B), the difference map shown.
+  int64_t ab_step = -1;
+  bool ab_diff_shown = false;
+  std::string ab_summary;
+
+  void send(Command c) {
+    if (const auto* v = std::get_if<cmd::SetView>(&c)) view_sent = *v, ++view_sends;
+    runner->send(std::move(c));
+  }
 };
 
 }  // namespace jem::window

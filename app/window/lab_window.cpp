@@ -17,11 +17,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "app/cli/args.h"
+#include "app/window/ab_logic.h"
+#include "app/window/panel_ab.h"
 #include "app/window/panel_calibration.h"
 #include "app/window/panel_common.h"
 #include "app/window/panel_control.h"
@@ -32,6 +35,7 @@
 #include "app/window/panel_ood.h"
 #include "app/window/panel_presets.h"
 #include "app/window/panel_stability.h"
+#include "app/window/panel_sweep.h"
 #include "app/window/resource_paths.h"
 #include "app/window/restore_prompt.h"
 #include "app/window/screenshot.h"
@@ -48,7 +52,8 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"screenshot", "With --frames: write the last frame to this PNG (plus FILE.png.json for tests)", ""},
       {"fps", "Frame-rate cap (Xvfb and llvmpipe have no vsync; the trainer needs the cores)", "60"},
       {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
-      {"tab", "Analysis tab shown first: curves, calibration, ood or control", "curves"},
+      {"tab", "Analysis tab shown first: curves, calibration, ood, control, stability, sweep or ab", "curves"},
+      {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
       {"ui-scale", "Scale of fonts, widgets and window size (0: the monitor's content scale; X11: Xft.dpi / 96)", "0"},
       {"export-dir", "Folder for F12 screenshots and the export buttons (numbered files, never overwritten)", "exports"},
@@ -60,6 +65,8 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"restore-autosave", "ask, yes or no: offer the autosaved session at start (default: ask; no with --frames)", ""},
       {"screenshot-every", "With --screenshot: rewrite that PNG every N frames (a live view; each write is atomic)", "0"},
       {"metrics-csv", "Keep this CSV of the curves up to date (every --screenshot-every frames, else at exit)", ""},
+      {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
+      {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
   };
   return o;
 }
@@ -189,11 +196,16 @@ struct AnalysisTabs {
   OodPanel ood;
   ControlPanel control;
   StabilityPanel stability;
+  SweepPanel sweep;
+  AbPanel ab;
 
   static bool is_tab(const std::string& name) {
-    return name == "curves" || name == "calibration" || name == "ood" || name == "control" || name == "stability";
+    return name == "curves" || name == "calibration" || name == "ood" || name == "control" || name == "stability" ||
+           name == "sweep" || name == "ab";
   }
   void draw(LabContext& ctx, const PanelRect& rect) {
+    sweep.update(ctx);  // a sweep runs (and --sweep starts) whichever tab is shown
+    ab.update(ctx);     // run B follows A's view whichever tab is shown
     begin_panel("Analysis", "analysis", rect, ctx);
     if (ImGui::BeginTabBar("analysis_tabs")) {
       auto tab = [&](const char* label, const char* name, auto& panel) {
@@ -208,6 +220,8 @@ struct AnalysisTabs {
       tab("OOD", "ood", ood);
       tab("Control dataset", "control", control);
       tab("Stability", "stability", stability);
+      tab("Sweep", "sweep", sweep);
+      tab("A/B", "ab", ab);
       ImGui::EndTabBar();
     }
     ctx.tab_request.clear();
@@ -232,8 +246,11 @@ int run_lab(const std::vector<std::string>& args) {
   const std::string first_tab = a.get("tab");
   const std::string chain_gif = option_or_empty(a, "chain-gif");
   if (!AnalysisTabs::is_tab(first_tab))
-    throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control, stability");
+    throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control, stability, sweep, ab");
   const std::string screenshot = option_or_empty(a, "screenshot");
+  // --sweep is checked before the window opens: a typo exits 2 with the reason, naming the knob.
+  std::optional<SweepRequest> sweep_request;
+  if (a.has("sweep")) sweep_request = parse_sweep_option(a.get("sweep"));
   const double frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
   int win_w = 1600, win_h = 1000;
   std::sscanf(a.get("size").c_str(), "%dx%d", &win_w, &win_h);
@@ -262,6 +279,23 @@ int run_lab(const std::vector<std::string>& args) {
     ctx.preset_name = p->name;
   } else if (start == window_base_settings() && find_preset(ctx.presets, "jem_default")) {
     ctx.preset_name = "jem_default";
+  }
+  if (sweep_request) {
+    SweepPlan plan;
+    std::string why;
+    if (!make_sweep_plan(*sweep_request, start, plan, why)) throw std::runtime_error("--sweep: " + why);
+  }
+  // --ab: every difference is checked before the window opens (a bad knob exits 2 naming it).
+  std::vector<KnobDiff> ab_diffs;
+  if (a.has("ab")) {
+    try {
+      ab_diffs = parse_knob_diffs(a.get("ab"));
+      if (knob_diff_error("dataset", start.dataset) != "")
+        throw std::runtime_error("A/B compares 2D energy landscapes and A trains on '" + start.dataset + "'");
+      settings_for_b(start, ab_diffs);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("--ab: ") + e.what());
+    }
   }
 
   // Mesa's software rasteriser (llvmpipe: Xvfb, VMs without a GPU) starts one thread per core,
@@ -318,8 +352,12 @@ int run_lab(const std::vector<std::string>& args) {
     ImagesPanel images;                    // in the landscape's place for image data
     ControlsPanel controls;
     AnalysisTabs analysis;
+    analysis.ab.init(shader_dir);  // throws ShaderError like the landscape
+    if (!ab_diffs.empty()) analysis.ab.start_with(ab_diffs);
     PresetsPanel presets;
     ctx.tab_request = first_tab;
+    if (sweep_request) analysis.sweep.request(*sweep_request);
+    ctx.replay_latest = a.has("replay-latest");
     restore.start(ctx);  // after everything that can throw: a failed start never autosaves
 
     int frame = 0, active_frames = 3;
@@ -334,7 +372,8 @@ int run_lab(const std::vector<std::string>& args) {
       // Idle (paused, nothing moving, no input): block on events instead of drawing 60 frames a
       // second; a few frames after any wake-up let ImGui settle hover and release states.
       const bool busy = frames > 0 || ctx.snap->state == RunState::Running || landscape.animating() ||
-                        ImGui::IsAnyItemActive() || ctx.snap->version != seen_version;
+                        ImGui::IsAnyItemActive() || ctx.snap->version != seen_version ||
+                        analysis.sweep.busy() || analysis.ab.busy();
       seen_version = ctx.snap->version;
       if (busy || active_frames > 0) {
         glfwPollEvents();
@@ -394,7 +433,8 @@ int run_lab(const std::vector<std::string>& args) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
       ++frame;
-      const bool last_frame = frames > 0 && frame >= frames;
+      // A --sweep capture shows the finished sweep: the frames are a minimum then.
+      const bool last_frame = frames > 0 && frame >= frames && !analysis.sweep.busy();
       const float fb_scale = display.x > 0 ? fb_w / display.x : 1;
       if (last_frame && !screenshot.empty()) ctx.screenshot_request = screenshot;
       // --screenshot-every: a live view, rewritten in place (not an export: the list stays short).

@@ -257,7 +257,7 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   dl->PushClipRect(t.p0, ImVec2(t.p0.x + t.size.x, t.p0.y + t.size.y), true);
   trajectories_.draw(dl, t, ctx);
   // After a divergence: where the diverged iteration's chains went (the flight recorder).
-  if (s.guard && s.flight) draw_flight_paths(dl, t, *s.flight, ctx.ui_scale);
+  if (s.guard && s.flight) draw_flight_paths(dl, t, *s.flight, ctx.ui_scale, ctx.flight_pick);
 
   // Colour bar, right edge.
   const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);

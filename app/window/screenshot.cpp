@@ -67,10 +67,17 @@ nlohmann::json run_json(const LabContext& ctx) {
   j["eval_step"] = ctx.snap && ctx.snap->eval ? ctx.snap->eval->step : -1;
   j["control_iteration"] = ctx.snap && ctx.snap->control ? ctx.snap->control->iteration : -1;
   j["stability_step"] = ctx.snap && ctx.snap->stability ? ctx.snap->stability->step : -1;
+  const ReplayView* replay = ctx.snap ? ctx.snap->replay.get() : nullptr;  // cmd::Replay's last result
+  j["replay_iteration"] = replay ? replay->iteration : -1;
+  j["replay_identical"] = replay && replay->error.empty() && replay->check.identical();
   j["ui_scale"] = ctx.ui_scale;
   j["dataset"] = ctx.snap ? ctx.snap->settings.dataset : "";
   j["autosaved_step"] = ctx.snap ? ctx.snap->autosaved_step : -1;
   j["restore_prompt"] = ctx.restore_question;
+  j["ab_step"] = ctx.ab_step;  // run B of the A/B tab: -1 when there is none
+  j["ab_diff_shown"] = ctx.ab_diff_shown;
+  j["ab_summary"] = ctx.ab_summary;
+  for (const auto& [key, value] : ctx.facts) j[key] = value;  // panels' own state (the sweep's rows)
   return j;
 }
 

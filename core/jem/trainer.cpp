@@ -185,7 +185,12 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
 
   auto trip = [&](const char* what, double value) {
     GuardEvent ev{st.step, what, value, t.guard_snapshot_step};
+    // The rollback brings back the model, optimiser, buffer and RNG, not the knobs: a change made
+    // since the snapshot (the guard's advice after an earlier trip, say) must survive, or a run
+    // that trips again before the next snapshot undoes the advice and trips forever.
+    const Settings knobs = s;
     restore(t.guard_snapshot, "in-memory rollback snapshot");
+    if (t.s != knobs) apply(knobs);
     if (guard) *guard = ev;
     st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
     return st;

@@ -23,7 +23,8 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   // One iteration. If the divergence guard trips, the state is rolled back to the last good
-  // snapshot and the event is returned in `guard` (the stats then describe the failed step).
+  // snapshot (knobs changed since are kept) and the event is returned in `guard` (the stats then
+  // describe the failed step).
   StepStats step(std::optional<GuardEvent>* guard = nullptr);
 
   const Settings& settings() const;

@@ -247,22 +247,27 @@ StabilityInputs Trainer::stability_inputs() {
   StabilityInputs in;
   torch::NoGradGuard no_grad;
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(t.step) + 99);
-  auto mean_energy = [&](const at::Tensor& x) {
+  // The mean over all of x for the indicator; the first kEnergySamples (x is a random subset)
+  // for the histograms, from the same forward pass.
+  auto mean_energy = [&](const at::Tensor& x, std::vector<double>& some) {
     t.net->eval();
-    const double e = -t.net->forward_all(x).neg_energy.mean().item<double>();
+    const at::Tensor neg = t.net->forward_all(x).neg_energy;
     t.net->train();
-    return e;
+    some = to_vector<double>(-neg.narrow(0, 0, std::min<int64_t>(neg.size(0), kEnergySamples)).to(at::kDouble));
+    return -neg.mean().item<double>();
   };
   auto subsample = [&](const at::Tensor& x, int64_t n) {
     if (x.size(0) <= n) return x;
     return x.index_select(0, at::randint(x.size(0), {n}, g).to(x.device()));
   };
   const int64_t n = t.data.is_image() ? 128 : 1024;
-  in.data_energy = mean_energy(subsample(t.x_test, n));
-  in.noise_energy = mean_energy(t.init.lo() + (t.init.hi() - t.init.lo()) * at::rand({n, t.data.dim()}, g).to(t.device));
+  in.data_energy = mean_energy(subsample(t.x_test, n), in.data_energies);
+  in.noise_energy = mean_energy(t.init.lo() + (t.init.hi() - t.init.lo()) * at::rand({n, t.data.dim()}, g).to(t.device),
+                                in.noise_energies);
   if (t.buffer.size() > 0) {
     at::Tensor bx = subsample(t.buffer.x(), n);
-    in.buffer_energy = mean_energy(bx);
+    in.buffer_energy = mean_energy(bx, in.buffer_energies);
+    in.buffer_ages = to_vector<int64_t>(t.buffer.age().to(at::kLong));
     at::Tensor outside = ((t.buffer.x() < t.init.lo()) | (t.buffer.x() > t.init.hi())).any(1);
     in.outside_box = outside.to(at::kDouble).mean().item<double>();
     if (t.s.class_cond_p_x_sample) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace jem {
@@ -138,6 +139,45 @@ std::vector<int> chains_by_peak_drift(const ChainTrace& tr, int k) {
   std::vector<int> out;
   for (int i = 0; i < std::min<int>(k, int(peak.size())); ++i) out.push_back(peak[size_t(i)].second);
   return out;
+}
+
+}  // namespace jem
+
+namespace jem {
+namespace {
+
+// Bit for bit, so that NaN == NaN and -0 != 0: a replay either repeats the arithmetic or not.
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return INFINITY;
+  double m = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(float)) == 0) continue;
+    const double d = std::fabs(double(a[i]) - double(b[i]));
+    m = std::isfinite(d) ? std::max(m, d) : INFINITY;
+  }
+  return m;
+}
+
+}  // namespace
+
+ReplayCheck compare_replay(const ChainTrace& rec, const ChainTrace& rep) {
+  ReplayCheck c;
+  c.n_chains = rep.n_chains;
+  c.n_steps = rep.n_steps;
+  const bool same_shape = rec.n_chains == rep.n_chains && rec.n_steps == rep.n_steps && rec.dim == rep.dim;
+  c.positions = same_shape && same_bits(rec.x, rep.x);
+  c.energies = same_shape && same_bits(rec.energy, rep.energy);
+  c.grad_norms = same_shape && same_bits(rec.grad_norm, rep.grad_norm);
+  c.noise_norms = same_shape && same_bits(rec.noise_norm, rep.noise_norm);
+  c.max_abs_diff = same_shape ? std::max({max_abs_diff(rec.x, rep.x), max_abs_diff(rec.energy, rep.energy),
+                                          max_abs_diff(rec.grad_norm, rep.grad_norm),
+                                          max_abs_diff(rec.noise_norm, rep.noise_norm)})
+                              : INFINITY;
+  return c;
 }
 
 }  // namespace jem

@@ -27,7 +27,13 @@ struct StabilityInputs {
   // (class-conditional buffers only; empty otherwise).
   std::vector<double> slot_agreement;
   double buffer_energy = 0, data_energy = 0, noise_energy = 0;  // mean E(x) of each
+  // Some of the energies those means come from (at most kEnergySamples each, a random subset),
+  // for the histograms; and the age (SGLD steps since reinit) of every buffer slot.
+  std::vector<double> buffer_energies, data_energies, noise_energies;
+  std::vector<int64_t> buffer_ages;
 };
+
+constexpr int kEnergySamples = 512;
 
 enum class Level { Ok, Warn, Alarm, Unknown };
 
@@ -45,5 +51,15 @@ std::vector<Indicator> stability_indicators(const StabilityInputs& in);
 // one counts as infinite), largest first: the ones to highlight after a divergence.
 std::vector<int> chains_by_peak_drift(const ChainTrace& trace, int k);
 const char* level_name(Level l);
+
+// A flight record against its replay: whether each per-step quantity came out bit for bit the
+// same (NaN and inf included), and the largest absolute difference between them.
+struct ReplayCheck {
+  bool positions = false, energies = false, grad_norms = false, noise_norms = false;
+  double max_abs_diff = 0;  // inf when one side is finite and the other not, or the shapes differ
+  int n_chains = 0, n_steps = 0;
+  bool identical() const { return positions && energies && grad_norms && noise_norms; }
+};
+ReplayCheck compare_replay(const ChainTrace& recorded, const ChainTrace& replayed);
 
 }  // namespace jem

@@ -28,12 +28,15 @@ struct SetOod { std::string dataset = "uniform"; double temperature = 1.0; };  /
 struct Evaluate {};                              // calibration and OOD now
 struct Rewind { int64_t step = 0; };  // back to the newest timeline state at or before step, paused
 struct SampleClasses { int per_class = 8; int n_steps = 100; };  // image data: fresh chains of each class
+// Run a flight-recorded iteration's chains again and compare (iteration < 0: the newest one
+// recorded when the command runs; a window's view of the recorder lags a running trainer).
+struct Replay { int64_t iteration = -1; };
 struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p(0,1),p(1,0),p(1,1); restarts it
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
                              cmd::Reseed, cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
                              cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses, cmd::Rewind,
-                             cmd::Autosave>;
+                             cmd::Autosave, cmd::Replay>;
 
 }  // namespace jem

@@ -104,6 +104,7 @@ void Runner::rebuild_after_reset() {
   next_.class_samples.reset();
   next_.stability.reset();
   next_.flight.reset();
+  next_.replay.reset();
   timeline_.clear();
   timeline_.maybe_keep(*trainer_);  // step 0: the start is always a place to go back to
   // The OOD set must fit the data: noise images for image sets, uniform points for 2D.
@@ -283,6 +284,8 @@ void Runner::handle(Command& c) {
         }
       }
       next_.class_samples = std::move(grid);
+    } else if (auto* rp = std::get_if<cmd::Replay>(&c)) {
+      replay(rp->iteration);
     } else if (auto* lc = std::get_if<cmd::LaunchChain>(&c)) {
       next_.launched = std::make_shared<const Trajectories>(
           trainer_->run_chain(lc->x, lc->y, lc->label, std::clamp(lc->n_steps, 1, 100000)));
@@ -305,6 +308,10 @@ void Runner::publish_stability() {
     v->step = trainer_->iteration();
     v->indicators = stability_indicators(in);
     v->recorded = trainer_->recorded_iterations();
+    v->buffer_energies = std::move(in.buffer_energies);
+    v->data_energies = std::move(in.data_energies);
+    v->noise_energies = std::move(in.noise_energies);
+    v->buffer_age = integer_histogram(in.buffer_ages, 0, 24);
     // After a divergence the diverged iteration's record stays on show until training resumes.
     if (!v->recorded.empty() && !next_.guard)
       next_.flight = std::make_shared<const ChainTrace>(trainer_->flight_record(v->recorded.back()));
@@ -312,6 +319,28 @@ void Runner::publish_stability() {
   } catch (const std::exception& e) {
     event(std::string("stability indicators: ") + e.what(), true);
   }
+}
+
+// Runs a recorded iteration's chains again from the kept model, start points and generator
+// state (a copy of the model; training is not disturbed) and compares them with the record.
+void Runner::replay(int64_t iteration) {
+  auto v = std::make_shared<ReplayView>();
+  v->iteration = iteration;
+  try {
+    if (iteration < 0) {
+      const std::vector<int64_t> held = trainer_->recorded_iterations();
+      if (held.empty()) throw Error("the flight recorder is off (flight_recorder = 0)");
+      v->iteration = iteration = held.back();
+    }
+    const ChainTrace recorded = trainer_->flight_record(iteration);
+    auto replayed = std::make_shared<const ChainTrace>(trainer_->replay_chains(iteration));
+    v->check = compare_replay(recorded, *replayed);
+    v->trace = std::move(replayed);
+  } catch (const std::exception& e) {
+    v->error = e.what();
+    event(std::string("replay: ") + e.what(), true);
+  }
+  next_.replay = std::move(v);
 }
 
 void Runner::publish(bool field_due) {

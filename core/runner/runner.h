@@ -46,6 +46,7 @@ class Runner {
   void evaluate();
   void advance_control();
   void publish_stability();
+  void replay(int64_t iteration);
   void autosave();
 
   RunnerOptions opt_;

@@ -10,6 +10,7 @@
 #include "core/control/control.h"
 #include "core/eval/evaluate.h"
 #include "core/jem/views.h"
+#include "core/metrics/histogram.h"
 #include "core/metrics/stability.h"
 #include "core/params/settings.h"
 #include "core/runner/metrics_history.h"
@@ -46,6 +47,18 @@ struct StabilityView {
   int64_t step = 0;
   std::vector<Indicator> indicators;
   std::vector<int64_t> recorded;  // iterations the flight recorder holds
+  // E(x) of buffer samples, test data and fresh noise (at most kEnergySamples each), and the
+  // buffer's ages since reinit, binned (every slot counted).
+  std::vector<double> buffer_energies, data_energies, noise_energies;
+  IntHistogram buffer_age;
+};
+
+// cmd::Replay's outcome: the recorded iteration's chains run again and compared with the record.
+struct ReplayView {
+  int64_t iteration = 0;
+  std::string error;  // why it could not run ("" when it ran)
+  ReplayCheck check;
+  std::shared_ptr<const ChainTrace> trace;  // the replayed chains
 };
 
 struct Snapshot {
@@ -67,11 +80,12 @@ struct Snapshot {
   std::shared_ptr<const DataView> data;
   std::shared_ptr<const EvalView> eval;        // null until the first evaluation
   std::shared_ptr<const ControlView> control;
-  std::shared_ptr<const ImageGrid> class_samples;
+  std::shared_ptr<const ImageGrid> class_samples;  // image data: SampleClasses' result, one row per class
   std::shared_ptr<const StabilityView> stability;
   std::vector<int64_t> timeline;  // steps the runner can rewind to (cmd::Rewind)
   size_t timeline_bytes = 0;      // what the kept states take (bounded; the soak counts it as expected)
-  std::shared_ptr<const ChainTrace> flight;  // the flight recorder's newest record (the diverged one after a guard trip)  // image data: SampleClasses' result, one row per class
+  std::shared_ptr<const ChainTrace> flight;  // the flight recorder's newest record (the diverged one after a guard trip)
+  std::shared_ptr<const ReplayView> replay;  // the last cmd::Replay, null until one
 };
 
 }  // namespace jem

@@ -1,6 +1,9 @@
 // Rewind and branch: whole training states kept in memory every `every` iterations, bounded by
-// a byte budget (the oldest go first). Rewinding restores one exactly; changing knobs after it
-// and training on is a branch. Torch-free: states are Trainer::serialize() bytes.
+// a byte budget. Over budget, the timeline thins out rather than forgets: the start and the
+// newest state stay, and states go where they are densest relative to their age, so a long run
+// keeps places to go back to all along it, closer together near the present. Rewinding restores
+// one exactly; changing knobs after it and training on is a branch. Torch-free header: states
+// are Trainer::serialize() bytes.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -11,9 +14,13 @@ namespace jem {
 
 class Trainer;
 
+// Which kept step to drop when over budget: never the first or the last; among the others the
+// one whose neighbours are closest, relative to its age (`now` - step). Needs >= 3 steps.
+size_t timeline_victim(const std::vector<int64_t>& steps, int64_t now);
+
 class Timeline {
  public:
-  Timeline(int every = 50, size_t max_bytes = size_t(256) << 20) : every_(every), max_bytes_(max_bytes) {}
+  Timeline(int every = 50, size_t max_bytes = size_t(64) << 20) : every_(every), max_bytes_(max_bytes) {}
   // Keeps the trainer's state when its step is a multiple of `every` (and not kept yet).
   void maybe_keep(const Trainer& t);
   // Restores the newest kept state at or before `step`; returns its step, or -1 if none.
