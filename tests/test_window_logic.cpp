@@ -132,6 +132,18 @@ TEST(WindowControls, StatusLineAndGuardAdvice) {
   EXPECT_EQ(a->knob, "sgld_lr");
   EXPECT_DOUBLE_EQ(a->new_value, 50);
   EXPECT_NE(a->suggestion.find("step 100"), std::string::npos);
+  // A small SGLD step: the optimiser's learning rate is halved next, down to its range's floor.
+  s.settings.sgld_lr = 1e-3, s.settings.lr = 1e-4;
+  a = guard_advice(s);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->knob, "lr");
+  EXPECT_DOUBLE_EQ(a->new_value, 5e-5);
+  // At the floor no knob value is proposed (1e-7 / 2 is out of range): go back further instead.
+  s.settings.lr = find_param("lr")->min;
+  a = guard_advice(s);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->knob.empty());
+  EXPECT_NE(a->suggestion.find("Rewind"), std::string::npos);
 }
 
 TEST(WindowPresets, AllLoadWithTitlesAndDescriptions) {

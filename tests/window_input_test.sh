@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real window driven by real X input (xdotool under Xvfb; ctest runs inside xvfb-run): drag
 # to pan, wheel to zoom, click to launch an SGLD chain, the export buttons and F12, space to pause,
-# S to step, Ctrl+Q to quit. Each effect is read back from the window's --report JSON, which also
+# S to step, Ctrl+= / Ctrl+0 to change the UI scale, Ctrl+Q to quit. Each effect is read back from the window's --report JSON, which also
 # gives the panel and button rectangles to aim at. Files are kept in $JEMLAB_SHOTS/input.
 set -u
 JEMLAB=${1:?usage: window_input_test.sh path/to/jemlab path/to/window_pixels}
@@ -154,6 +154,22 @@ sleep 0.5; check "and stays paused" [ "$(get /step)" = $((S1 + 1)) ]
 xdo key space
 moving() { state_is running && [ "$(get /step)" -gt $((S1 + 10)) ]; }
 check "space resumes training" until_true 15 moving
+
+# UI scale changes while running (HiDPI: a monitor of another scale goes the same way): Ctrl+=
+# twice zooms by 1.25^2, fonts and columns follow (the side columns' minimum is 300 x scale, so
+# the controls column widens by more than 1.3x at 1280 wide),
+# Ctrl+0 returns to the monitor's scale.
+W0=$(get /panels/controls | awk '{ print $3 }')
+xdo key ctrl+equal; xdo key ctrl+equal
+scaled() { num "$(get /ui_scale) > 1.55 && $(get /ui_scale) < 1.57"; }
+check "Ctrl+= twice: UI scale 1.5625 (now $(get /ui_scale))" until_true 10 scaled
+wider() { num "$(get /panels/controls | awk '{ print $3 }') > $W0 * 1.3"; }
+check "the controls column grew with the scale ($W0 -> $(get /panels/controls | awk '{ print $3 }') px)" until_true 10 wider
+xdo key ctrl+0
+unscaled() { num "$(get /ui_scale) == 1"; }
+check "Ctrl+0: back to the monitor's scale" until_true 10 unscaled
+narrow_again() { num "$(get /panels/controls | awk '{ print $3 }') == $W0"; }
+check "the controls column is back to $W0 px" until_true 10 narrow_again
 
 # Ctrl+Q closes the window cleanly (exit code 0, a final report).
 xdo key ctrl+q

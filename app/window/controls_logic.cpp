@@ -115,12 +115,22 @@ std::optional<GuardAdvice> guard_advice(const Snapshot& s) {
                   "The SGLD step is probably too large: halve sgld_lr (%.3g -> %.3g) and resume from step %lld.",
                   st.sgld_lr, a.new_value, static_cast<long long>(s.guard->rolled_back_to));
     a.suggestion = buf;
-  } else {
+  } else if (st.lr / 2 >= find_param("lr")->min) {
     a.knob = "lr";
     a.new_value = st.lr / 2;
     char buf[200];
     std::snprintf(buf, sizeof buf, "Halve the learning rate (%.3g -> %.3g) and resume from step %lld.", st.lr,
                   a.new_value, static_cast<long long>(s.guard->rolled_back_to));
+    a.suggestion = buf;
+  } else {
+    // Never a value outside the knob's range. With both steps this small the state kept before
+    // the divergence is itself unstable: smaller steps cannot help, going back further can.
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "sgld_lr and lr are as small as they go: the state at step %lld is already unstable. Rewind to "
+                  "an earlier step on the Stability tab's timeline and change a knob there (a larger "
+                  "energy_reg_weight bounds the energies), or reset.",
+                  static_cast<long long>(s.guard->rolled_back_to));
     a.suggestion = buf;
   }
   return a;

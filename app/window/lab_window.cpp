@@ -37,6 +37,7 @@
 #include "app/window/panel_stability.h"
 #include "app/window/panel_sweep.h"
 #include "app/window/resource_paths.h"
+#include "app/window/ui_scale.h"
 #include "app/window/restore_prompt.h"
 #include "app/window/screenshot.h"
 
@@ -110,26 +111,6 @@ int glsl_version(std::string& text) {
   text = v ? v : "?";
   int major = 0, minor = 0;
   return v && std::sscanf(v, "%d.%d", &major, &minor) == 2 ? major * 100 + minor : 0;
-}
-
-void setup_imgui_style(float scale) {
-  ImGui::StyleColorsDark();
-  ImGuiStyle& st = ImGui::GetStyle();
-  st.WindowRounding = 0, st.FrameRounding = 3, st.GrabRounding = 3;
-  st.WindowBorderSize = 1, st.FramePadding = ImVec2(6, 3), st.ItemSpacing = ImVec2(7, 5);
-  st.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.09f, 0.11f, 1);
-  st.Colors[ImGuiCol_TitleBgActive] = st.Colors[ImGuiCol_TitleBg] = ImVec4(0.14f, 0.16f, 0.22f, 1);
-  st.ScaleAllSizes(scale);
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // the layout is computed from the window size every frame
-  const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  if (std::filesystem::exists(font)) {
-    io.Fonts->AddFontFromFileTTF(font, std::round(14.0f * scale));
-  } else {
-    ImFontConfig cfg;
-    cfg.SizePixels = std::round(13.0f * scale);
-    io.Fonts->AddFontDefault(&cfg);
-  }
 }
 
 // Fixed layout: controls left, landscape centre, presets and the analysis tabs right. The presets
@@ -332,12 +313,13 @@ int run_lab(const std::vector<std::string>& args) {
   glfwSwapInterval(1);  // vsync where there is one; the sleep below caps the rate where there is not
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
-  ctx.ui_scale = ui_scale_flag > 0 ? ui_scale_flag : std::max(1.0f, xscale);
+  ctx.ui_scale = ui_scale_flag > 0 ? ui_scale_flag : set_content_scale(xscale);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   setup_imgui_style(ctx.ui_scale);
   glfwSetKeyCallback(window, key_callback);  // before the backend, which chains to it
+  glfwSetWindowContentScaleCallback(window, content_scale_callback);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -401,6 +383,13 @@ int run_lab(const std::vector<std::string>& args) {
       ctx.chain_heads_px.clear();
       ctx.widget_rects.clear();
 
+      // A new scale is applied between frames: the font atlas is rebuilt and uploaded again.
+      if (const float scale = wanted_ui_scale(ctx.ui_scale, ui_scale_flag > 0, g_key_presses); scale > 0) {
+        ctx.ui_scale = scale;
+        setup_imgui_style(scale);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+      }
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       // Headless capture: Xvfb parks the pointer mid-screen; keep hover tooltips out of the image.

@@ -96,6 +96,9 @@ void ControlsPanel::draw_guard(LabContext& ctx) {
       ctx.send(cmd::Resume{});
     }
     ImGui::SameLine();
+  } else {
+    if (ImGui::Button("Open the timeline")) ctx.tab_request = "stability";  // rewind and branch live there
+    ImGui::SameLine();
   }
   if (ImGui::Button("Resume as is")) ctx.send(cmd::Resume{});
   ImGui::EndChild();
