@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "core/io/archive_check.h"
 #include "core/io/checkpoint.h"
+#include "core/io/pickle_scan.h"
+#include "core/io/zip_directory.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/util/atomic_file.h"
@@ -197,6 +202,176 @@ TEST(Checkpoint, ForeignTorchScriptInTheArchiveIsRefusedBeforeImport) {
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("x.ckpt: not a training state this build writes"), std::string::npos)
           << e.what();
+    }
+  }
+}
+
+namespace {
+
+// A zip of stored entries, as small as the format allows (no zip64, no padding).
+std::string tiny_zip(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto le = [](std::string& s, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) s.push_back(char(v >> (8 * i)));
+  };
+  std::string out, dir;
+  for (const auto& [name, data] : files) {
+    const uint32_t crc = uint32_t(crc32(0, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
+    const size_t at = out.size();
+    le(out, 0x04034b50, 4), le(out, 20, 2), le(out, 0, 2), le(out, 0, 2), le(out, 0, 4), le(out, crc, 4);
+    le(out, data.size(), 4), le(out, data.size(), 4), le(out, name.size(), 2), le(out, 0, 2);
+    out += name + data;
+    le(dir, 0x02014b50, 4), le(dir, 20, 2), le(dir, 20, 2), le(dir, 0, 2), le(dir, 0, 2), le(dir, 0, 4);
+    le(dir, crc, 4), le(dir, data.size(), 4), le(dir, data.size(), 4), le(dir, name.size(), 2);
+    le(dir, 0, 2), le(dir, 0, 2), le(dir, 0, 2), le(dir, 0, 2), le(dir, 0, 4), le(dir, at, 4);
+    dir += name;
+  }
+  const size_t dir_at = out.size();
+  out += dir;
+  le(out, 0x06054b50, 4), le(out, 0, 4), le(out, files.size(), 2), le(out, files.size(), 2);
+  le(out, dir.size(), 4), le(out, dir_at, 4), le(out, 0, 2);
+  return out;
+}
+
+std::string refusal(const std::string& payload) {
+  try {
+    check_torch_archive(payload, "x.ckpt");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+TEST(ZipDirectory, ListsWhatLibTorchListsInFileOrder) {
+  Settings s;
+  s.n_train = 64, s.buffer_size = 16, s.batch_size = 8, s.n_steps = 1, s.threads = 1;
+  const std::string payload = Trainer(s).serialize();
+  std::istringstream stream(payload);
+  caffe2::serialize::PyTorchStreamReader reader(&stream);
+  std::vector<std::string> ours;
+  for (const ZipEntry& e : read_zip_directory(payload, "x")) ours.push_back(e.name.substr(e.name.find('/') + 1));
+  std::vector<std::string> theirs = reader.getAllRecords();
+  std::sort(ours.begin(), ours.end()), std::sort(theirs.begin(), theirs.end());
+  EXPECT_EQ(ours, theirs);
+  const auto files = read_zip_directory(tiny_zip({{"a/b", "hello"}, {"a/c", ""}}), "x");
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(read_stored_entry(tiny_zip({{"a/b", "hello"}}), files[0], "x"), "hello");
+  EXPECT_EQ(files[1].name, "a/c");
+}
+
+// PyTorchStreamReader leaks miniz's state when its constructor throws after opening the zip,
+// so these are refused before one is built (the ASan stage of the suite would report the leak).
+TEST(Checkpoint, ArchivesTheStreamReaderWouldThrowOnAreRefusedBeforeIt) {
+  EXPECT_NE(refusal(tiny_zip({})).find("empty archive"), std::string::npos) << refusal(tiny_zip({}));
+  EXPECT_NE(refusal(tiny_zip({{"version", "3"}})).find("no archive folder"), std::string::npos);
+  EXPECT_NE(refusal(tiny_zip({{"a/data.pkl", "x"}})).find("no version record"), std::string::npos);
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "3x"}})).find("unsupported archive version"), std::string::npos);
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "99"}})).find("unsupported archive version"), std::string::npos);
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "0"}})).find("unsupported archive version"), std::string::npos);
+  // miniz finds names case-insensitively: a second 'VERSION' could be the one it reads.
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "3"}, {"a/VERSION", "99"}})).find("unsupported archive version"),
+            std::string::npos);
+  std::string bad_crc = tiny_zip({{"a/version", "3"}});
+  bad_crc[30 + 9] = '4';
+  EXPECT_NE(refusal(bad_crc).find("fails its CRC"), std::string::npos) << refusal(bad_crc);
+  // LibTorch allocates what a record claims before it reads it: claims beyond the file are refused.
+  std::string huge = tiny_zip({{"a/version", "3"}});
+  huge[30 + 9 + 1 + 24 + 3] = '\x7f';  // the directory's uncompressed size: ~2 GB for one byte
+  EXPECT_NE(refusal(huge).find("record 'a/version' claims 2130706433 bytes"), std::string::npos) << refusal(huge);
+  // Zips the reader opens, which the record whitelist then refuses.
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "3\n"}})).find("no code/__torch__.py"), std::string::npos);
+  EXPECT_NE(refusal(tiny_zip({{"a/version", "3"}})).find("no code/__torch__.py"), std::string::npos);
+  const std::string cut = tiny_zip({{"a/version", "3"}});
+  for (size_t n = 0; n < cut.size(); ++n)
+    EXPECT_NE(refusal(cut.substr(0, n)), "accepted") << n;
+}
+
+// LibTorch loads optimiser moments without comparing them with the parameters; its step()
+// then threw mid-training (found by fuzzing). A state whose moments do not fit is refused.
+TEST(Checkpoint, OptimiserMomentsShapedUnlikeTheirParametersAreRefused) {
+  Settings s;
+  s.n_train = 64, s.buffer_size = 0, s.batch_size = 8, s.n_steps = 1, s.threads = 1, s.width = 8;
+  Trainer a(s);
+  a.step();
+  Settings wide = s;
+  wide.width = 16;
+  Trainer b(wide);
+  b.step();
+  // a's whole state with b's optimiser (same parameter count, other shapes).
+  torch::serialize::InputArchive in;
+  const std::string payload = a.serialize();
+  in.load_from(payload.data(), payload.size());
+  torch::serialize::OutputArchive out, model, optim;
+  for (const char* key : {"format", "settings", "step", "wall", "has_buffer"}) {
+    c10::IValue v;
+    ASSERT_TRUE(in.try_read(key, v)) << key;
+    out.write(key, v);
+  }
+  a.state().net->save(model);
+  b.state().opt->save(optim);
+  out.write("model", model), out.write("optimizer", optim), out.write("rng", a.state().rng->state());
+  std::ostringstream bytes;
+  out.save_to(bytes);
+  try {
+    load_checkpoint_bytes(frame_payload(bytes.str()), "x.ckpt");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.ckpt: training state's optimiser first moment does not match"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_EQ(load_checkpoint_bytes(frame_payload(payload), "x.ckpt")->iteration(), 1);
+}
+
+// LibTorch's unpickler believed the sizes a pickle claims (a memo index of 2^31 asked for tens of
+// gigabytes): the archive check walks data.pkl first.
+TEST(PickleScan, RefusesClaimsBeyondThePickleAndUnknownOpcodes) {
+  auto refusal = [](const std::string& p) {
+    try {
+      check_pickle_bounds(p, "x.ckpt");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  using namespace std::string_literals;
+  EXPECT_EQ(refusal("\x80\x02K\x05q\x00."s), "accepted");
+  EXPECT_EQ(refusal("\x80\x02X\x02\x00\x00\x00" "abq\x01h\x01\x86."s), "accepted");
+  EXPECT_EQ(refusal("(I12\ncfoo\nbar\ntp0\n."s), "accepted");
+  EXPECT_NE(refusal("\x80\x02K\x05r\x00\x00\x00\x80."s).find("memo index beyond the pickle's size at byte 4"), std::string::npos);
+  EXPECT_NE(refusal("K\x05p99999\n."s).find("memo index"), std::string::npos);
+  EXPECT_NE(refusal("\x80\x02X\x00\xca\x9a\x3b\x61\x62."s).find("a length beyond the end at byte 2"), std::string::npos);
+  EXPECT_NE(refusal("\x80\x02\x8d\x00\x00\x00\x00\x00\x00\x00\x01."s).find("a length beyond the end"), std::string::npos);
+  EXPECT_NE(refusal("\x80\x02\xff."s).find("unknown opcode at byte 2"), std::string::npos);
+  EXPECT_NE(refusal("\x80\x02K\x05"s).find("no STOP"), std::string::npos);
+  EXPECT_NE(refusal("\x80\x02J\x01"s).find("truncated argument"), std::string::npos);
+  EXPECT_NE(refusal("ccopy_reg\n_rec"s).find("unterminated line"), std::string::npos);
+  // What our writer emits passes (every model and optimiser: EveryModelAndOptimiserPassesTheArchiveCheck).
+  Settings s;
+  s.n_train = 64, s.buffer_size = 16, s.batch_size = 8, s.n_steps = 1, s.threads = 1;
+  const std::string payload = Trainer(s).serialize();
+  std::istringstream stream(payload);
+  caffe2::serialize::PyTorchStreamReader reader(&stream);
+  auto [data, size] = reader.getRecord("data.pkl");
+  EXPECT_EQ(refusal(std::string(static_cast<const char*>(data.get()), size)), "accepted");
+}
+
+TEST(Checkpoint, FuzzerFindingsAreRefusedWithAClearMessage) {
+  const std::string dir = JEMLAB_SOURCE_DIR "/assets/fixtures/fuzz_checkpoint/";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"optimiser_moment_shape.payload", "training state's optimiser"},
+      {"pickle_memo_2e31.payload", "memo index beyond the pickle's size"},
+      {"tensor_outside_storage.payload", "lies outside its data"},
+  };
+  for (const auto& [file, expected] : cases) {
+    const std::string bytes = read_file(dir + file);
+    ASSERT_GT(bytes.size(), 1000u) << file;
+    try {
+      load_checkpoint_bytes(frame_payload(bytes), file);
+      ADD_FAILURE() << file << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(file + ": "), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
     }
   }
 }

@@ -2,14 +2,18 @@
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/serialize.h>
+#include <torch/version.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "core/io/pickle_scan.h"
+#include "core/io/zip_directory.h"
 #include "core/util/error.h"
 
 namespace jem {
@@ -90,10 +94,58 @@ bool declaration_ok(const std::string& text, int self, const std::set<int>& clas
   return !first;
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Refuses what PyTorchStreamReader's constructor would throw on after miniz opened the zip
+// (no files, no folder, a missing or bad version record): it then never frees miniz's state,
+// ~5 KB per refused file. miniz looks names up case-insensitively, so every entry it could
+// pick must do.
+void check_stream_reader_opens(const std::string& bytes, const std::string& origin) {
+  const std::vector<ZipEntry> entries = read_zip_directory(bytes, origin);
+  const std::string bad = origin + ": not a training state this build writes (";
+  if (entries.empty()) throw Error(bad + "empty archive)");
+  // LibTorch allocates the size a record claims before reading it (3.6 GB for a fuzzed 24 KB
+  // file): a stored record holds what it claims, and deflate shrinks by at most 1032:1.
+  for (const ZipEntry& e : entries)
+    if ((e.method == 0 && e.size != e.compressed_size) || e.compressed_size > bytes.size() ||
+        e.size > e.compressed_size * 1032 + 1024)
+      throw Error(bad + "record '" + e.name + "' claims " + std::to_string(e.size) + " bytes)");
+  const std::string& first = entries.front().name;
+  const size_t slash = first.find('/');
+  if (slash == std::string::npos || first.find('\0') < slash) throw Error(bad + "no archive folder)");
+  const std::string folder = lower(first.substr(0, slash + 1));
+  auto version_ok = [&](const std::string& record) {
+    bool any = false;
+    for (const ZipEntry& e : entries) {
+      if (lower(e.name) != folder + record) continue;
+      std::string v = read_stored_entry(bytes, e, origin);
+      if (!v.empty() && v.back() == '\n') v.pop_back();  // the writer ends it with a newline
+      const bool digits = !v.empty() && v.size() <= 3 && std::all_of(v.begin(), v.end(), ::isdigit);
+      if (!digits || std::stoull(v) < caffe2::serialize::kMinSupportedFileFormatVersion ||
+          std::stoull(v) > caffe2::serialize::kMaxSupportedFileFormatVersion)
+        throw Error(bad + "unsupported archive version)");
+      any = true;
+    }
+    return any;
+  };
+  const bool dot_data = version_ok(".data/version");  // LibTorch 2.x prefers this one
+  const bool plain = version_ok("version");
+#if TORCH_VERSION_MAJOR >= 2
+  if (!dot_data && !plain) throw Error(bad + "no version record)");
+#else
+  (void)dot_data;
+  if (!plain) throw Error(bad + "no version record)");
+#endif
+}
+
 }  // namespace
 
 void check_torch_archive(const std::string& bytes, const std::string& origin) {
   const std::string bad = origin + ": not a training state this build writes (";
+  check_stream_reader_opens(bytes, origin);
   try {
     caffe2::serialize::PyTorchStreamReader reader(std::make_shared<Bytes>(bytes));
     const std::vector<std::string> names = reader.getAllRecords();
@@ -112,7 +164,11 @@ void check_torch_archive(const std::string& bytes, const std::string& origin) {
       const bool debug = name.size() > 10 && name.compare(name.size() - 10, 10, ".debug_pkl") == 0;
       const std::string base = debug ? name.substr(0, name.size() - 10) : name;
       // LibTorch 2.x also writes .data/version, byteorder and .data/serialization_id.
-      if (name == "data.pkl" || name == "version" || name == ".data/version" || name == "byteorder" ||
+      if (name == "data.pkl") {
+        check_pickle_bounds(record(), origin);
+        continue;
+      }
+      if (name == "version" || name == ".data/version" || name == "byteorder" ||
           name == ".data/serialization_id" || std::regex_match(name, kDataName))
         continue;
       if (name == "constants.pkl" && record() == reference().constants) continue;

@@ -1,4 +1,5 @@
 // The complete training state as bytes (a torch archive): checkpoints, guard rollbacks, rewind.
+#include <torch/optim.h>
 #include <torch/serialize.h>
 
 #include <sstream>
@@ -81,6 +82,47 @@ Settings read_settings(torch::serialize::InputArchive& ar, const std::string& or
   return settings_from_json(js.toStringRef(), Settings{}, origin + " (settings)");
 }
 
+// LibTorch takes a saved tensor's offset and strides from the pickle without checking them
+// against its storage, so reading one could read past it (found by fuzzing): each tensor read
+// must be a plain strided tensor inside its storage.
+void check_in_bounds(const at::Tensor& x, const std::string& what, const std::string& origin) {
+  if (!x.defined()) return;
+  const auto bad = [&] { return Error(origin + ": training state's " + what + " lies outside its data"); };
+  if (x.layout() != at::kStrided || x.is_quantized() || x.storage_offset() < 0) throw bad();
+  if (x.numel() == 0) return;
+  int64_t last = x.storage_offset(), step = 0;
+  for (int64_t d = 0; d < x.dim(); ++d)
+    if (x.stride(d) < 0 || __builtin_mul_overflow(x.size(d) - 1, x.stride(d), &step) ||
+        __builtin_add_overflow(last, step, &last))
+      throw bad();
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(last + 1, int64_t(x.element_size()), &bytes) || uint64_t(bytes) > x.storage().nbytes())
+    throw bad();
+}
+
+// LibTorch loads an optimiser's moments without comparing them with the parameters, and its
+// step() then throws mid-training (found by fuzzing): each moment must be shaped like its
+// parameter. The step counts must be sane too (Adam's bias correction divides by 1 - beta^step).
+void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& origin) {
+  auto like = [&](const at::Tensor& moment, const at::Tensor& p, const char* what) {
+    check_in_bounds(moment, std::string("optimiser ") + what, origin);
+    if (moment.defined() && (moment.sizes() != p.sizes() || moment.scalar_type() != p.scalar_type()))
+      throw Error(origin + ": training state's optimiser " + what + " does not match its parameter");
+  };
+  for (auto& group : opt.param_groups())
+    for (const at::Tensor& p : group.params()) {
+      auto it = opt.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (it == opt.state().end()) continue;
+      if (const auto* a = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
+        like(a->exp_avg(), p, "first moment"), like(a->exp_avg_sq(), p, "second moment");
+        like(a->max_exp_avg_sq(), p, "max second moment");
+        if (a->step() < 0) throw Error(origin + ": training state's optimiser has a negative step count");
+      } else if (const auto* m = dynamic_cast<const torch::optim::SGDParamState*>(it->second.get())) {
+        like(m->momentum_buffer(), p, "momentum");
+      }
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<Trainer> Trainer::deserialize(const std::string& bytes, const std::string& origin) {
@@ -99,20 +141,46 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     torch::serialize::InputArchive model, optim;
     ar.read("model", model);
     ar.read("optimizer", optim);
+    // LibTorch's Module::load takes each saved tensor's shape as it comes (set_), and a wrong
+    // one only threw in the next forward pass (found by fuzzing): every shape must be the model's.
+    const auto tensors = [&] {
+      auto all = t.net->parameters();
+      for (const at::Tensor& b : t.net->buffers()) all.push_back(b);
+      return all;
+    };
+    std::vector<std::vector<int64_t>> shapes;
+    std::vector<at::ScalarType> types;
+    for (const at::Tensor& x : tensors()) shapes.push_back(x.sizes().vec()), types.push_back(x.scalar_type());
     t.net->load(model);
+    const auto loaded = tensors();
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      const std::string what = "model tensor " + std::to_string(i);
+      check_in_bounds(loaded[i], what, origin);
+      if (loaded[i].sizes().vec() != shapes[i] || loaded[i].scalar_type() != types[i])
+        throw Error(origin + ": training state's " + what + " does not match its settings");
+    }
     t.net->to(t.device);
     t.opt = make_optimizer(*t.net, t.s);
     t.opt->load(optim);
+    // The archive repeats the knobs' optimiser options (lr, betas, amsgrad...): the knobs win.
+    const auto fresh = make_optimizer(*t.net, t.s);
+    if (fresh->param_groups().size() != t.opt->param_groups().size())
+      throw Error(origin + ": training state's optimiser has other parameter groups than its model");
+    for (size_t i = 0; i < t.opt->param_groups().size(); ++i)
+      t.opt->param_groups()[i].set_options(fresh->param_groups()[i].options().clone());
+    check_optimizer_state(*t.opt, origin);
     if (read_value(ar, "has_buffer", origin).toBool()) {
       at::Tensor x, age;
       ar.read("buffer_x", x);
       ar.read("buffer_age", age);
+      check_in_bounds(x, "replay buffer", origin), check_in_bounds(age, "replay buffer ages", origin);
       t.buffer.restore(x.to(t.device), age.to(t.device), t.data.n_classes);
     } else {
       t.buffer.restore(at::Tensor(), at::Tensor(), t.data.n_classes);
     }
     at::Tensor rng;
     ar.read("rng", rng);
+    check_in_bounds(rng, "random state", origin);
     t.rng->set_state(rng);
     const c10::IValue step = read_value(ar, "step", origin), wall = read_value(ar, "wall", origin);
     if (!step.isInt() || !wall.isDouble()) throw Error(origin + ": training state has a malformed step or time");
@@ -124,8 +192,8 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     throw Error(origin + ": training state does not match its settings (" + torch_message(e) + ")");
   }
   t.started = std::chrono::steady_clock::now();
-  t.guard_snapshot = bytes;
-  t.guard_snapshot_step = t.step;
+  t.guard_history.assign(1, {t.step, bytes});
+  t.guard_last_trip = -1, t.guard_last_target = -1, t.guard_energy_scale = 0;
 }
 
 }  // namespace jem
