@@ -275,6 +275,61 @@ TEST(DivergenceGuard, KnobsChangedAfterTheSnapshotSurviveTheRollback) {
   EXPECT_TRUE(state_is_finite(t));
 }
 
+TEST(DivergenceGuard, TripsWithoutANewSnapshotInBetweenRollBackOneSnapshotFurther) {
+  // The soak's finding: a run drifted for 80 iterations before |loss| passed the threshold, so
+  // the newest snapshots were doomed and the guard rolled back onto them 4,591 times. Each trip
+  // again before the next snapshot now goes one snapshot further back.
+  Settings s = small_moons();
+  s.guard_every = 5;
+  Trainer t(s);
+  for (int i = 0; i < 20; ++i) t.step();
+  Settings doomed = t.settings();
+  doomed.guard_threshold = 1, doomed.p_y_given_x_weight = 100;  // |loss| > 1 at once: trips every step
+  t.apply(doomed);
+  std::vector<int64_t> rolled_back_to;
+  for (int i = 0; i < 6; ++i) {
+    std::optional<GuardEvent> guard;
+    t.step(&guard);
+    ASSERT_TRUE(guard.has_value()) << "trip " << i;
+    rolled_back_to.push_back(guard->rolled_back_to);
+    EXPECT_EQ(t.iteration(), guard->rolled_back_to);
+  }
+  EXPECT_EQ(rolled_back_to, (std::vector<int64_t>{20, 15, 10, 5, 0, 0}));  // the first state is the floor
+  // Healthy again: training goes on from there and snapshots anew, so a later trip starts over.
+  Settings healthy = t.settings();
+  healthy.guard_threshold = 1e8, healthy.p_y_given_x_weight = 1;
+  t.apply(healthy);
+  for (int i = 0; i < 12; ++i) t.step();
+  t.apply(doomed);
+  std::optional<GuardEvent> guard;
+  t.step(&guard);
+  ASSERT_TRUE(guard.has_value());
+  EXPECT_EQ(guard->rolled_back_to, 10);
+  EXPECT_TRUE(state_is_finite(t));
+}
+
+TEST(DivergenceGuard, AnEnergyJumpTripsBeforeTheLossThresholdAndACalmRunNever) {
+  // The soak's runaway: f(x_q) went from 0.7 to -132 in eight iterations, and |loss| passed
+  // guard_threshold 80 iterations later, when every snapshot kept was already doomed.
+  Settings s = load_settings_file(JEMLAB_SOURCE_DIR "/assets/presets/step_too_large.json", small_moons());
+  s.guard_threshold = 1e30;
+  Trainer t(s);
+  std::optional<GuardEvent> guard;
+  for (int i = 0; i < 600 && !guard; ++i) t.step(&guard);
+  ASSERT_TRUE(guard.has_value()) << "sgld_lr 100 did not diverge";
+  EXPECT_EQ(guard->quantity.rfind("energy scale", 0), 0u) << guard->message();
+  EXPECT_TRUE(std::isfinite(guard->value)) << guard->message();
+  EXPECT_GT(guard->value, 100);
+  std::printf("%s\n", guard->message().c_str());
+  // The default knobs for 600 iterations: energies drift slowly, never 100x in a jump (the soak's
+  // 46,800 iterations before its runaway did not trip either).
+  Trainer calm(small_moons());
+  for (int i = 0; i < 600; ++i) {
+    calm.step(&guard);
+    ASSERT_FALSE(guard.has_value()) << guard->message();
+  }
+}
+
 TEST(FlightRecorder, ReplayFromTheRunnerIsBitIdenticalAndLeavesTrainingAlone) {
   Settings s = small_moons();
   s.threads = 1;

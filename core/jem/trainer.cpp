@@ -116,8 +116,15 @@ bool Trainer::apply(const Settings& next) {
 }
 
 void Trainer::snapshot_for_guard() {
-  st_->guard_snapshot = serialize();
-  st_->guard_snapshot_step = st_->step;
+  TrainerState& t = *st_;
+  t.guard_history.push_back({t.step, serialize()});
+  size_t bytes = 0;
+  for (const auto& g : t.guard_history) bytes += g.bytes.size();
+  while (t.guard_history.size() > 1 &&
+         (t.guard_history.size() > TrainerState::kGuardHistoryMax || bytes > TrainerState::kGuardHistoryBytes)) {
+    bytes -= t.guard_history.front().bytes.size();
+    t.guard_history.pop_front();
+  }
 }
 
 namespace {
@@ -184,18 +191,35 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   st.gap = st.f_data - st.f_q;
 
   auto trip = [&](const char* what, double value) {
-    GuardEvent ev{st.step, what, value, t.guard_snapshot_step};
+    // Tripping again before getting clear of the last trip: the snapshot that retry started
+    // from is doomed too, and so is any it took since; go one further back (the first stays).
+    const bool again = t.guard_last_trip >= 0 && st.step <= t.guard_last_trip + s.guard_every;
+    while (again && t.guard_history.size() > 1 && t.guard_history.back().step >= t.guard_last_target)
+      t.guard_history.pop_back();
+    std::deque<TrainerState::GuardSnapshot> history = std::move(t.guard_history);
+    const double energy_scale = t.guard_energy_scale;
+    GuardEvent ev{st.step, what, value, history.back().step};
     // The rollback brings back the model, optimiser, buffer and RNG, not the knobs: a change made
     // since the snapshot (the guard's advice after an earlier trip, say) must survive, or a run
     // that trips again before the next snapshot undoes the advice and trips forever.
     const Settings knobs = s;
-    restore(t.guard_snapshot, "in-memory rollback snapshot");
+    restore(history.back().bytes, "in-memory rollback snapshot");
     if (t.s != knobs) apply(knobs);
+    t.guard_history = std::move(history);
+    t.guard_last_trip = st.step, t.guard_last_target = ev.rolled_back_to, t.guard_energy_scale = energy_scale;
     if (guard) *guard = ev;
     st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
     return st;
   };
   if (!std::isfinite(st.loss) || std::abs(st.loss) > s.guard_threshold) return trip("loss", st.loss);
+  const double scale = std::max(std::isfinite(st.f_data) ? std::abs(st.f_data) : 0.0,
+                                std::isfinite(st.f_q) ? std::abs(st.f_q) : 0.0);
+  if (t.guard_energy_scale > 0 && scale > TrainerState::kGuardJump * std::max(1.0, t.guard_energy_scale))
+    return trip("energy scale (100x its running average)", scale);
+  // A slow average whose rise is capped at 1% an iteration: energies growing exponentially (a
+  // sampler running away) soon stand 100x above it, while healthy training's drift is followed.
+  const double base = t.guard_energy_scale;
+  t.guard_energy_scale = base > 0 ? base + 0.01 * (std::min(scale, 2 * base) - base) : std::max(scale, 1e-3);
 
   t.opt->zero_grad();
   L.total.backward();

@@ -3,6 +3,7 @@
 #include <torch/optim.h>
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -30,8 +31,24 @@ struct TrainerState {
   double wall_offset = 0;             // seconds trained before this process (resumed runs)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  std::string guard_snapshot;         // serialized last good state
-  int64_t guard_snapshot_step = -1;
+  // The divergence guard's recent good states, oldest first (one every guard_every iterations,
+  // as many as fit in kGuardHistoryBytes, at least one). A run can drift for a while before it
+  // trips, its newest snapshots already doomed: a trip within guard_every iterations of the last
+  // one rolls back to the snapshot before the one that one used (the soak's finding: 4,591 trips onto
+  // the same doomed state).
+  struct GuardSnapshot {
+    int64_t step;
+    std::string bytes;
+  };
+  static constexpr size_t kGuardHistoryBytes = size_t(64) << 20, kGuardHistoryMax = 8;
+  std::deque<GuardSnapshot> guard_history;
+  int64_t guard_last_trip = -1;      // the step that tripped last
+  int64_t guard_last_target = -1;    // and the snapshot it rolled back to
+  // The energies' running scale (a slow average of max(|f_data|, |f_q|), rising at most 1% an
+  // iteration): energies 100x above it (and above 100) trip the guard long before |loss|
+  // reaches guard_threshold. Kept across rollbacks.
+  static constexpr double kGuardJump = 100;
+  double guard_energy_scale = 0;
 
   FlightRecorder recorder;            // not part of the saved state: survives rollbacks
   at::Tensor last_trajectory;         // [n_steps+1, R, D] from the last iteration
