@@ -1,35 +1,39 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (tests/fuzz) with clang into build-fuzz/, writes their seed
-# corpora and runs each harness with the given libFuzzer flags (default: 20 s each, as in CI).
+# corpora and runs each harness with the given libFuzzer flags (default: 20 s each).
 #   scripts/fuzz.sh [LIBFUZZER_FLAGS...]     e.g. -max_total_time=600, or -runs=1000000
 #   FUZZERS="idx config" scripts/fuzz.sh     only those harnesses (names without fuzz_)
+#   FUZZ_BUILD=build-asan scripts/fuzz.sh    in a clang build configured with -DJEMLAB_FUZZ=ON
+#                                            (scripts/test.sh shares its ASan build this way)
 # Corpora grow in build-fuzz/corpus/NAME; a finding is saved in build-fuzz/crashes/ and the
 # script fails with the harness's report. Reproduce: build-fuzz/tests/fuzz/fuzz_NAME FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flags=("$@")
 [ ${#flags[@]} -eq 0 ] && flags=(-max_total_time=20)
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_FUZZ=ON \
-  -DJEMLAB_BUILD_APP=OFF -DJEMLAB_BUILD_TESTS=OFF >/dev/null
-cmake --build build-fuzz
-B=build-fuzz
+B=${FUZZ_BUILD:-build-fuzz}
+if [ ! -f "$B/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_FUZZ=ON \
+    -DJEMLAB_BUILD_APP=OFF -DJEMLAB_BUILD_TESTS=OFF >/dev/null
+fi
+harnesses=()
+for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset checkpoint}; do harnesses+=("fuzz_$h"); done
+cmake --build "$B" --target fuzz_seeds fuzz_checkpoint_seeds "${harnesses[@]}"
 "$B/tests/fuzz/fuzz_seeds" "$B/seeds" >/dev/null
 "$B/tests/fuzz/fuzz_checkpoint_seeds" "$B/seeds"
 mkdir -p "$B/crashes" "$B/logs"
 for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset checkpoint}; do
-  extra=() asan=""
+  extra=()
   case $h in
     config | preset) extra=(-dict="$B/seeds/json.dict") ;;
-    # Slow unwinding through LibTorch, so that tests/sanitizers/lsan.supp can name its frames.
     # Fuzzed knobs may ask for a model or data set of gigabytes, as the schema allows: such
     # out-of-memory and slow inputs are skipped (fork mode), crashes and leaks still stop it.
     checkpoint)
-      asan=fast_unwind_on_malloc=0:malloc_context_size=5
-      extra=(-fork=1 -ignore_ooms=1 -ignore_timeouts=1 -rss_limit_mb=3072 -timeout=30) ;;
+      extra=(-fork=${FUZZ_JOBS:-1} -ignore_ooms=1 -ignore_timeouts=1 -rss_limit_mb=3072 -timeout=30) ;;
   esac
   mkdir -p "$B/corpus/$h"
   log="$B/logs/$h.log"
-  if ! ASAN_OPTIONS=$asan LSAN_OPTIONS=suppressions=tests/sanitizers/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+  if ! UBSAN_OPTIONS=print_stacktrace=1 \
       "$B/tests/fuzz/fuzz_$h" "${flags[@]}" "${extra[@]}" -print_final_stats=1 \
       -artifact_prefix="$B/crashes/$h-" "$B/corpus/$h" "$B/seeds/$h" >"$log" 2>&1; then
     tail -n 60 "$log"
