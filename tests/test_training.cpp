@@ -89,6 +89,24 @@ TEST(Guard, NonFiniteLossRollsBackToTheLastGoodSnapshot) {
   EXPECT_EQ(t.iteration(), 11);
 }
 
+TEST(Training, EveryLossWeightAtZeroKeepsTheModelAndGoesOn) {
+  // Each weight may be 0, so all of them may: nothing to learn, but no throw (found by fuzzing).
+  Settings s = fast("moons");
+  s.p_x_weight = 0, s.p_y_given_x_weight = 0, s.p_x_y_weight = 0, s.energy_reg_weight = 0;
+  Trainer t(s);
+  const at::Tensor before = t.state().net->parameters()[0].clone();
+  std::optional<GuardEvent> guard;
+  const StepStats st = t.step(&guard);
+  EXPECT_FALSE(guard.has_value());
+  EXPECT_EQ(t.iteration(), 1);
+  EXPECT_EQ(st.grad_norm, 0);
+  EXPECT_TRUE(at::equal(before, t.state().net->parameters()[0]));
+  Settings learn = t.settings();
+  learn.p_y_given_x_weight = 1;
+  t.apply(learn);
+  EXPECT_GT(t.step().grad_norm, 0);
+}
+
 TEST(Guard, ExplodingSamplerIsCaughtNotFatal) {
   Settings s = fast("moons");
   s.sgld_lr = 100;  // the "step size too large" lesson

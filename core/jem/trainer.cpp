@@ -221,11 +221,17 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   const double base = t.guard_energy_scale;
   t.guard_energy_scale = base > 0 ? base + 0.01 * (std::min(scale, 2 * base) - base) : std::max(scale, 1e-3);
 
-  t.opt->zero_grad();
-  L.total.backward();
-  st.grad_norm = grad_norm(*t.net);
-  if (!std::isfinite(st.grad_norm)) return trip("gradient norm", st.grad_norm);
-  t.opt->step();
+  // Every loss weight at 0 (each knob allows it) leaves nothing to learn: the iteration counts,
+  // the model stays (backward on a constant would throw; found by fuzzing).
+  if (L.total.requires_grad()) {
+    t.opt->zero_grad();
+    L.total.backward();
+    st.grad_norm = grad_norm(*t.net);
+    if (!std::isfinite(st.grad_norm)) return trip("gradient norm", st.grad_norm);
+    t.opt->step();
+  } else {
+    st.grad_norm = 0;
+  }
   t.step += 1;
 
   if (s.eval_every > 0 && t.step % s.eval_every == 0) {
