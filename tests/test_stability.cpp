@@ -26,6 +26,17 @@ Settings small_moons() {
   return s;
 }
 
+// Trains until the guard trips, at most 600 iterations; the trip, if any.
+std::optional<GuardEvent> run_step_too_large(Trainer& t) {
+  std::optional<GuardEvent> guard;
+  for (int i = 0; i < 600 && !guard; ++i) t.step(&guard);
+  return guard;
+}
+
+Settings step_too_large() {
+  return load_settings_file(JEMLAB_SOURCE_DIR "/assets/presets/step_too_large.json", small_moons());
+}
+
 bool all_finite(const std::vector<float>& v) {
   for (float x : v)
     if (!std::isfinite(x)) return false;
@@ -80,11 +91,10 @@ TEST(FlightRecorder, KeepsTheLastIterationsAndReplaysThemBitIdentically) {
 }
 
 TEST(FlightRecorder, RecordsTheChainsOfTheIterationThatDiverged) {
-  Settings s = load_settings_file(JEMLAB_SOURCE_DIR "/assets/presets/step_too_large.json", small_moons());
+  Settings s = step_too_large();
   s.flight_recorder = 2;
   Trainer t(s);
-  std::optional<GuardEvent> guard;
-  for (int i = 0; i < 600 && !guard; ++i) t.step(&guard);
+  const std::optional<GuardEvent> guard = run_step_too_large(t);
   ASSERT_TRUE(guard.has_value()) << "the unstable preset did not diverge";
   // The failed iteration's chains are the newest record, although training rolled back.
   ASSERT_FALSE(t.recorded_iterations().empty());
@@ -311,11 +321,10 @@ TEST(DivergenceGuard, TripsWithoutANewSnapshotInBetweenRollBackOneSnapshotFurthe
 TEST(DivergenceGuard, AnEnergyJumpTripsBeforeTheLossThresholdAndACalmRunNever) {
   // The soak's runaway: f(x_q) went from 0.7 to -132 in eight iterations, and |loss| passed
   // guard_threshold 80 iterations later, when every snapshot kept was already doomed.
-  Settings s = load_settings_file(JEMLAB_SOURCE_DIR "/assets/presets/step_too_large.json", small_moons());
+  Settings s = step_too_large();
   s.guard_threshold = 1e30;
   Trainer t(s);
-  std::optional<GuardEvent> guard;
-  for (int i = 0; i < 600 && !guard; ++i) t.step(&guard);
+  std::optional<GuardEvent> guard = run_step_too_large(t);
   ASSERT_TRUE(guard.has_value()) << "sgld_lr 100 did not diverge";
   EXPECT_EQ(guard->quantity.rfind("energy scale", 0), 0u) << guard->message();
   EXPECT_TRUE(std::isfinite(guard->value)) << guard->message();

@@ -161,13 +161,13 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     }
     t.net->to(t.device);
     t.opt = make_optimizer(*t.net, t.s);
-    t.opt->load(optim);
     // The archive repeats the knobs' optimiser options (lr, betas, amsgrad...): the knobs win.
-    const auto fresh = make_optimizer(*t.net, t.s);
-    if (fresh->param_groups().size() != t.opt->param_groups().size())
+    std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> knobs;
+    for (auto& group : t.opt->param_groups()) knobs.push_back(group.options().clone());
+    t.opt->load(optim);
+    if (knobs.size() != t.opt->param_groups().size())
       throw Error(origin + ": training state's optimiser has other parameter groups than its model");
-    for (size_t i = 0; i < t.opt->param_groups().size(); ++i)
-      t.opt->param_groups()[i].set_options(fresh->param_groups()[i].options().clone());
+    for (size_t i = 0; i < knobs.size(); ++i) t.opt->param_groups()[i].set_options(std::move(knobs[i]));
     check_optimizer_state(*t.opt, origin);
     if (read_value(ar, "has_buffer", origin).toBool()) {
       at::Tensor x, age;
