@@ -6,6 +6,7 @@
 #include "core/metrics/auroc.h"
 #include "core/metrics/calibration.h"
 #include "core/metrics/histogram.h"
+#include "core/metrics/sample_quality.h"
 #include "core/metrics/stability.h"
 
 using namespace jem;
@@ -186,4 +187,47 @@ TEST(Stability, ChainsByPeakDriftPutsTheWildestFirst) {
   EXPECT_EQ(chains_by_peak_drift(tr, 3), (std::vector<int>{2, 1, 0}));
   EXPECT_FLOAT_EQ(tr.drift_norm(0, 1), 5.0f);
   EXPECT_EQ(chains_by_peak_drift(tr, 1), (std::vector<int>{2}));
+}
+
+// Sample quality: MMD, mode shares, histogram KL (hand-computed cases).
+
+TEST(SampleQuality, MmdIsZeroForIdenticalSetsAndMatchesAHandComputation) {
+  const std::vector<float> a{0, 0, 0, 1, 3, 2, -1, 0.5f};
+  EXPECT_NEAR(jem::mmd2_gaussian(a, a), 0.0, 1e-12);
+  // One point each, h = 1: k(a,a) = k(b,b) = 1, k(a,b) = exp(-1/2).
+  EXPECT_NEAR(jem::mmd2_gaussian({0, 0}, {1, 0}, 1.0), 2 - 2 * std::exp(-0.5), 1e-12);
+  // a = {(0,0), (0,1)}, b = {(2,0)}, h = 1:
+  // mean k(a,a) = (2 + 2 e^{-1/2}) / 4, k(b,b) = 1, mean k(a,b) = (e^{-2} + e^{-5/2}) / 2.
+  const double want = (2 + 2 * std::exp(-0.5)) / 4 + 1 - (std::exp(-2.0) + std::exp(-2.5));
+  EXPECT_NEAR(jem::mmd2_gaussian({0, 0, 0, 1}, {2, 0}, 1.0), want, 1e-12);
+  // The median heuristic: pooled distances 1, 2 and sqrt(5) -> 2.
+  EXPECT_DOUBLE_EQ(jem::median_pairwise_distance({0, 0, 0, 1}, {2, 0}), 2.0);
+  EXPECT_NEAR(jem::mmd2_gaussian({0, 0, 0, 1}, {2, 0}), jem::mmd2_gaussian({0, 0, 0, 1}, {2, 0}, 2.0), 1e-15);
+}
+
+TEST(SampleQuality, ModeSharesCountTheNearestCentre) {
+  const std::vector<float> centres{1, 0, -1, 0};
+  const std::vector<double> s = jem::mode_shares({0.9f, 0.1f, 1.2f, -0.3f, -0.7f, 0, 5, 5}, centres);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_DOUBLE_EQ(s[0], 0.75);  // (5, 5) is nearer (1, 0)
+  EXPECT_DOUBLE_EQ(s[1], 0.25);
+}
+
+TEST(SampleQuality, HistogramKlAgainstCellMassesByHand) {
+  const jem::Box box{0, 2, 0, 2};
+  // 2 x 2 cells, y outer: points in cells 0, 0, 1, 3 and one outside.
+  int64_t outside = 0;
+  const std::vector<double> c =
+      jem::histogram_2d({0.5f, 0.5f, 0.2f, 0.9f, 1.5f, 0.5f, 1.5f, 1.5f, 3.0f, 0.0f}, box, 2, &outside);
+  EXPECT_EQ(c, (std::vector<double>{2, 1, 0, 1}));
+  EXPECT_EQ(outside, 1);
+  // p uniform over the 4 cells (any log offset): KL = sum q log(q / (1/4)), q = (1/2, 1/4, 0, 1/4).
+  const std::vector<double> uniform{7, 7, 7, 7};
+  EXPECT_NEAR(jem::histogram_kl(c, uniform), 0.5 * std::log(2.0), 1e-12);
+  EXPECT_NEAR(jem::histogram_kl({1, 2, 0, 1}, {std::log(1.0), std::log(2.0), std::log(0.5), std::log(0.5)}),
+              0.25 * std::log(0.25 / 0.25) + 0.5 * std::log(0.5 / 0.5) + 0.25 * std::log(0.25 / 0.125), 1e-12);
+  // An exact sampler's KL shrinks with the number of draws (about (cells - 1) / 2n).
+  const double small = jem::exact_sampler_kl(uniform, 100000, 1), large = jem::exact_sampler_kl(uniform, 100, 1);
+  EXPECT_LT(small, 1e-3);
+  EXPECT_GT(large, small);
 }

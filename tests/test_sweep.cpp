@@ -61,8 +61,8 @@ TEST(Sweep, CsvKeepsTheCliColumns) {
   SweepRow r;
   r.value = "0.1", r.seed = 2, r.accuracy = 0.5, r.ece = 0.25, r.loss = 1.5, r.divergences = 3;
   EXPECT_EQ(sweep_csv("p_x_weight", {r}),
-            "param,value,seed,accuracy,ece,auroc_px,test_nll,final_loss,divergences\n"
-            "p_x_weight,0.1,2,0.5,0.25,,,1.5,3\n");
+            "param,value,seed,accuracy,ece,auroc_px,test_nll,kl_true,kl_chains,mmd2,probe_kl,final_loss,divergences\n"
+            "p_x_weight,0.1,2,0.5,0.25,,,,,,,1.5,3\n");
 }
 
 TEST(SweepRunner, PublishesRowsAsRunsFinish) {

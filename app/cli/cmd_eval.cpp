@@ -11,6 +11,7 @@
 #include "app/cli/image_png.h"
 #include "core/eval/evaluate.h"
 #include "core/io/checkpoint.h"
+#include "core/jem/chain_temperature.h"
 #include "core/jem/trainer.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -71,6 +72,39 @@ int write_image_samples(Trainer& t, const Args& a, int n, int steps, int label, 
 }
 
 }  // namespace
+
+// The model's density exp(f) / Z and the one its chains sample, exp(beta f) / Z_beta, both exact
+// by quadrature; then how the buffer compares with the data and whether the chains converged.
+void eval_nll(Trainer& t, int res, nlohmann::ordered_json& j) {
+  const LikelihoodEval e = eval_likelihood(t, res);
+  std::printf("exact likelihood by quadrature on %dx%d cells over [%.2f, %.2f] x [%.2f, %.2f]\n", e.res, e.res,
+              e.box.x0, e.box.x1, e.box.y0, e.box.y1);
+  std::printf("%-34s %12s %12s\n", "", "exp(f)/Z", "exp(beta f)");
+  std::printf("%-34s %12.4f %12.4g\n", "log Z", e.log_z, e.log_z_chains);
+  std::printf("%-34s %12.4f %12.4g\n", "log Z error estimate", e.log_z_error, e.log_z_chains_error);
+  std::printf("%-34s %12.4f %12.4g\n", "test NLL (nats)", e.test_nll, e.test_nll_chains);
+  if (e.has_truth) std::printf("%-34s %12.4f %12.4g\n", "KL(p_true || density) (nats)", e.kl, e.kl_chains);
+  std::printf("beta = %g: %s\n", e.beta, chains_density_note(t.settings()).c_str());
+  j["res"] = e.res;
+  j["log_z"] = e.log_z, j["log_z_error"] = e.log_z_error, j["test_nll"] = e.test_nll;
+  j["beta"] = num(e.beta);
+  j["chains"] = {{"log_z", num(e.log_z_chains)}, {"log_z_error", num(e.log_z_chains_error)},
+                 {"test_nll", num(e.test_nll_chains)}};
+  if (e.has_truth) {
+    std::printf("true NLL      %.4f nats (the data's own density)\nH(p_true)     %.4f nats\n", e.true_nll,
+                e.entropy_true);
+    j["true_nll"] = e.true_nll, j["entropy_true"] = e.entropy_true, j["kl_true_model"] = e.kl;
+    j["chains"]["kl_true"] = num(e.kl_chains);
+  }
+  const SampleQualityEval q = eval_sample_quality(t, t.settings().probe_steps);
+  std::printf("buffer vs test data: MMD^2 %.5f", q.mmd2);
+  if (!q.mode_shares.empty()) std::printf(", mode shares %.3f..%.3f (uniform %.3f)", q.mode_share_min, q.mode_share_max,
+                                          1.0 / q.mode_shares.size());
+  std::printf("\nKL(histogram || exp(beta f)) on %dx%d cells: buffer %.4g, %d-step probe %.4g, exact sampler %.4g\n",
+              q.hist_res, q.hist_res, q.buffer_kl, q.probe_steps, q.probe_kl, q.probe_kl_floor);
+  j["samples"] = {{"mmd2", num(q.mmd2)}, {"mode_shares", q.mode_shares}, {"buffer_kl", num(q.buffer_kl)},
+                  {"probe_steps", q.probe_steps}, {"probe_kl", num(q.probe_kl)}, {"probe_kl_floor", num(q.probe_kl_floor)}};
+}
 
 int cmd_eval(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
@@ -144,21 +178,7 @@ int cmd_eval(const std::vector<std::string>& args) {
     }
     write_file_atomically(base + "_hist.csv", csv);
   } else if (mode == "nll") {
-    LikelihoodEval e = eval_likelihood(*t, a.get_int("res"));
-    std::printf("exact likelihood by quadrature on %dx%d cells over [%.2f, %.2f] x [%.2f, %.2f]\n", e.res, e.res,
-                e.box.x0, e.box.x1, e.box.y0, e.box.y1);
-    std::printf("log Z         %.4f  (+- %.4f)\ntest NLL      %.4f nats\n", e.log_z, e.log_z_error, e.test_nll);
-    j["log_z"] = e.log_z;
-    j["log_z_error"] = e.log_z_error;
-    j["test_nll"] = e.test_nll;
-    j["res"] = e.res;
-    if (e.has_truth) {
-      std::printf("true NLL      %.4f nats (the data's own density)\nH(p_true)     %.4f nats\n"
-                  "KL(true||model) %.4f nats\n", e.true_nll, e.entropy_true, e.kl);
-      j["true_nll"] = e.true_nll;
-      j["entropy_true"] = e.entropy_true;
-      j["kl_true_model"] = e.kl;
-    }
+    eval_nll(*t, a.get_int("res"), j);
   } else if (mode == "logp_hist") {
     std::vector<std::string> names{"test"};
     if (a.has("ood_dataset"))

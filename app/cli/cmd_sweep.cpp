@@ -44,16 +44,18 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
   std::vector<SweepRow> rows;
   std::vector<ChartPanel> panels = {{"test accuracy", {}}, {"ECE (calibration error)", {}},
-                                    {"OOD AUROC, px score", {}}, {"exact test NLL (nats, 2D)", {}}};
+                                    {"OOD AUROC, px score", {}}, {"exact test NLL (nats, 2D)", {}},
+                                    {"KL(p_true || p_model) (nats, analytic 2D)", {}}};
   for (auto& p : panels) p.values.assign(values.size(), {});
   for (size_t run = 0; run < plan.n_runs(); ++run) {
     const size_t i = plan.value_of_run(run);
     const SweepRow r = *run_sweep_one(plan, i, plan.seed_of_run(run));  // no callback: never cancelled
-    std::fprintf(stderr, "%s = %s, seed %d: accuracy %.4f  ECE %.4f  AUROC %.4f  NLL %s%s\n", param.c_str(),
+    std::fprintf(stderr, "%s = %s, seed %d: accuracy %.4f  ECE %.4f  AUROC %.4f  NLL %s  KL %s%s\n", param.c_str(),
                  values[i].c_str(), r.seed, r.accuracy, r.ece, r.auroc, sweep_number(r.nll).c_str(),
+                 sweep_number(r.kl).c_str(),
                  r.divergences ? ("  (" + std::to_string(r.divergences) + " divergences rolled back)").c_str() : "");
     rows.push_back(r);
-    const double metrics[] = {r.accuracy, r.ece, r.auroc, r.nll};
+    const double metrics[] = {r.accuracy, r.ece, r.auroc, r.nll, r.kl};
     for (size_t k = 0; k < panels.size(); ++k) panels[k].values[i].push_back(metrics[k]);
     write_file_atomically(out + "/sweep.csv", sweep_csv(param, rows));  // partial results survive an interruption
   }

@@ -143,6 +143,10 @@ Dataset make_toy2d(const Settings& s) {
   const double noise = s.data_noise;
   if (s.dataset == "8gaussians" && noise > 0)
     d.log_p_true = [noise](const Tensor& x) { return eight_gaussians_logp(x, noise); };
+  if (s.dataset == "8gaussians") {
+    Tensor c = eight_centres().contiguous();
+    d.modes.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
   if (s.dataset == "checkerboard")
     d.log_p_true = [noise](const Tensor& x) { return checkerboard_logp(x, noise); };
   return d;

@@ -160,32 +160,4 @@ OodEval eval_ood(Trainer& tr, const std::string& ood_dataset, double temperature
   return e;
 }
 
-Box likelihood_box(const Box& data_box) { return scaled(data_box, 1.5f); }
-
-LikelihoodEval eval_likelihood(Trainer& tr, int res) {
-  TrainerState& t = tr.state();
-  if (t.data.is_image()) throw Error("nll: the exact likelihood by quadrature needs 2D data (" + t.data.name + " has images)");
-  LikelihoodEval e;
-  e.box = likelihood_box(t.data.box);
-  e.res = res;
-  auto opt = at::TensorOptions().dtype(at::kFloat).device(t.device);
-  t.net->eval();
-  LogDensityFn g = [&](const at::Tensor& x) { return t.net->forward_all(x).neg_energy; };
-  LogPartition lz = log_partition(g, e.box, res, opt);
-  e.log_z = lz.log_z;
-  e.log_z_error = lz.error;
-  at::Tensor f_test = batched(t, t.x_test, g);
-  e.test_nll = lz.log_z - f_test.to(at::kDouble).mean().item<double>();
-  if (t.data.log_p_true) {
-    e.has_truth = true;
-    e.true_nll = -t.data.log_p_true(t.data.x_test).to(at::kDouble).mean().item<double>();
-    LogDensityFn truth = [&](const at::Tensor& x) { return t.data.log_p_true(x.to(at::kCPU)).to(x.device()); };
-    DensityComparison c = compare_densities(truth, g, lz.log_z, e.box, res, opt);
-    e.entropy_true = c.entropy_true;
-    e.kl = c.kl;
-  }
-  t.net->train();
-  return e;
-}
-
 }  // namespace jem

@@ -49,8 +49,27 @@ struct LikelihoodEval {
   bool has_truth = false;  // the dataset's density is analytic
   double true_nll = 0;     // -mean log p_true(x_test): the floor a perfect model reaches
   double entropy_true = 0, kl = 0;  // H(p_true), KL(p_true || p_model) by quadrature
+  // The same for the density the chains sample, exp(beta f) / Z_beta (chains_beta). NaN when
+  // beta is infinite (no noise: the chains sample no density).
+  double beta = 1;
+  double log_z_chains = 0, log_z_chains_error = 0, test_nll_chains = 0, kl_chains = 0;
 };
 LikelihoodEval eval_likelihood(Trainer& t, int res = 256);
 Box likelihood_box(const Box& data_box);
+
+// How the chains' samples compare (2D only). NaN where a figure does not apply.
+struct SampleQualityEval {
+  double mmd2 = 0;                      // squared MMD, buffer vs test data (median-heuristic Gaussian kernel)
+  std::vector<double> mode_shares;      // per mode of the data (8 Gaussians), empty otherwise
+  double mode_share_min = 0, mode_share_max = 0;
+  int probe_steps = 0, probe_chains = 0;
+  // KL(histogram || exp(beta f)) on a coarse grid over the likelihood box, of the buffer and of
+  // the probe (probe_steps more steps from the buffer, model frozen); the floor is an exact
+  // sampler's score with as many draws. Buffer and probe near the floor: the chains have converged.
+  double buffer_kl = 0, probe_kl = 0, probe_kl_floor = 0;
+  int hist_res = 16;
+};
+// Read-only: the buffer, the model and the training RNG are left as they were.
+SampleQualityEval eval_sample_quality(Trainer& t, int probe_steps, int max_points = 1024);
 
 }  // namespace jem

@@ -13,8 +13,6 @@ at::Tensor grid_centres(const Box& box, int res, const at::TensorOptions& opt) {
   return at::stack({xs.repeat({res}), ys.repeat_interleave(res)}, 1).to(opt.dtype());
 }
 
-namespace {
-
 // g on the grid in chunks (bounded memory at high resolution), as doubles.
 at::Tensor eval_on_grid(const LogDensityFn& g, const Box& box, int res, const at::TensorOptions& opt) {
   torch::NoGradGuard no_grad;
@@ -30,10 +28,12 @@ double log_cell_area(const Box& box, int res) {
   return std::log(double(box.width()) / res) + std::log(double(box.height()) / res);
 }
 
-}  // namespace
+double log_partition_of(const at::Tensor& values, const Box& box, int res) {
+  return at::logsumexp(values.to(at::kDouble), 0).item<double>() + log_cell_area(box, res);
+}
 
 double log_partition_at(const LogDensityFn& g, const Box& box, int res, const at::TensorOptions& opt) {
-  return at::logsumexp(eval_on_grid(g, box, res, opt), 0).item<double>() + log_cell_area(box, res);
+  return log_partition_of(eval_on_grid(g, box, res, opt), box, res);
 }
 
 LogPartition log_partition(const LogDensityFn& g, const Box& box, int res, const at::TensorOptions& opt) {
@@ -48,8 +48,22 @@ LogPartition log_partition(const LogDensityFn& g, const Box& box, int res, const
 
 DensityComparison compare_densities(const LogDensityFn& log_p_true, const LogDensityFn& g, double log_z,
                                     const Box& box, int res, const at::TensorOptions& opt) {
-  at::Tensor lt = eval_on_grid(log_p_true, box, res, opt);
-  at::Tensor lm = eval_on_grid(g, box, res, opt) - log_z;
+  return compare_on_grid(eval_on_grid(log_p_true, box, res, opt), eval_on_grid(g, box, res, opt) - log_z, box, res);
+}
+
+TemperedDensity tempered_density(double beta, const at::Tensor& f_grid, const at::Tensor& f_half,
+                                 const at::Tensor& log_true, const Box& box, int res) {
+  TemperedDensity r{NAN, NAN, NAN};
+  if (!std::isfinite(beta)) return r;
+  r.log_z = log_partition_of(beta * f_grid, box, res);
+  // The integrand is evaluated in float: below ~1e-6 the two sums differ by rounding only.
+  r.log_z_error = std::max(std::abs(r.log_z - log_partition_of(beta * f_half, box, std::max(1, res / 2))), 1e-6);
+  if (log_true.defined()) r.kl = compare_on_grid(log_true, beta * f_grid - r.log_z, box, res).kl;
+  return r;
+}
+
+DensityComparison compare_on_grid(const at::Tensor& log_true, const at::Tensor& log_model, const Box& box, int res) {
+  at::Tensor lt = log_true.to(at::kDouble), lm = log_model.to(at::kDouble);
   at::Tensor w = at::exp(lt + log_cell_area(box, res));  // p_true mass per cell
   // Cells where p_true underflows to zero contribute nothing (0 log 0 = 0).
   at::Tensor live = w > 0;

@@ -15,7 +15,10 @@ std::vector<std::pair<const char*, double>> fields(const StepStats& s) {
           {"f_data", s.f_data},   {"f_q", s.f_q},           {"gap", s.gap},
           {"grad_norm", s.grad_norm}, {"sgld_grad_norm", s.sgld_grad_norm}, {"lr", s.lr},
           {"wall_s", s.wall_s},   {"test_acc", s.test_acc}, {"test_nll", s.test_nll},
-          {"kl_true", s.kl_true}};
+          {"kl_true", s.kl_true}, {"test_nll_chains", s.test_nll_chains}, {"kl_chains", s.kl_chains},
+          {"accept_rate", s.accept_rate}, {"sampler_step", s.sampler_step}, {"mmd2", s.mmd2},
+          {"mode_share_min", s.mode_share_min}, {"mode_share_max", s.mode_share_max}, {"buffer_kl", s.buffer_kl},
+          {"probe_kl", s.probe_kl}, {"probe_kl_floor", s.probe_kl_floor}};
 }
 
 }  // namespace

@@ -7,6 +7,7 @@ JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s) {
   std::vector<at::Tensor> parts{b.x};
   if (b.x_q.defined()) parts.push_back(b.x_q);
   if (b.x_qy.defined()) parts.push_back(b.x_qy);
+  if (b.grid.defined()) parts.push_back(b.grid);
   NetOutput out = f.forward_all(at::cat(parts));
 
   at::Tensor logits_d = out.logits.narrow(0, 0, n);
@@ -39,9 +40,30 @@ JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s) {
     L.total = L.total + s.p_x_y_weight * l;
     L.l_pxy = l.detach();
   }
+  at::Tensor p_grid;  // softmax over the grid's cells: the model's exact density, per cell
+  if (b.grid.defined()) {
+    const int64_t cells = b.grid.size(0);
+    at::Tensor f_g = out.neg_energy.narrow(0, off, cells);
+    p_grid = at::softmax(f_g.detach(), 0);
+    if (s.p_x_weight > 0) {
+      at::Tensor l = -(f_d.mean() - (at::logsumexp(f_g, 0) + b.log_cell_area));
+      L.total = L.total + s.p_x_weight * l;
+      L.l_px = l.detach();
+      L.f_q = (p_grid * f_g.detach()).sum();
+    }
+    if (s.p_x_y_weight > 0) {
+      at::Tensor log_z_y = at::logsumexp(out.logits.narrow(0, off, cells), 0) + b.log_cell_area;  // [K]
+      at::Tensor fy_d = logits_d.gather(1, b.y.unsqueeze(1)).squeeze(1);
+      at::Tensor l = -(fy_d - log_z_y.index_select(0, b.y)).mean();
+      L.total = L.total + s.p_x_y_weight * l;
+      L.l_pxy = l.detach();
+    }
+    f_q = f_g;
+  }
   if (s.energy_reg_weight > 0) {
     at::Tensor reg = f_d.pow(2).mean();
-    if (f_q.defined()) reg = reg + f_q.pow(2).mean();
+    if (p_grid.defined()) reg = reg + (p_grid * f_q.pow(2)).sum();  // E_p[f^2], exactly
+    else if (f_q.defined()) reg = reg + f_q.pow(2).mean();
     L.total = L.total + s.energy_reg_weight * reg;
     L.l_reg = reg.detach();
   }

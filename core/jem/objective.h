@@ -13,6 +13,11 @@ struct JemBatch {
   at::Tensor x, y;   // labelled data
   at::Tensor x_q;    // p(x) samples (undefined when p_x_weight is 0)
   at::Tensor x_qy;   // p(x|y) samples for the labels y (undefined when p_x_y_weight is 0)
+  // p_x_estimator quadrature: cell centres of the grid (then x_q and x_qy are not used) and
+  // log(cell area). The negative phases become exact: log Z = logsumexp_cells f + log area, whose
+  // gradient is sum_cells softmax(f)_cell grad f(cell) = E_p[grad f] (likewise log Z_y with f[y]).
+  at::Tensor grid;
+  double log_cell_area = 0;
 };
 
 struct JemLoss {
@@ -21,7 +26,8 @@ struct JemLoss {
   at::Tensor l_px, l_pyx, l_pxy, l_reg, acc, f_data, f_q;
 };
 
-// One forward pass over data and samples together (the MLP has no batch statistics).
+// One forward pass over data and samples (or the grid) together (the MLP has no batch statistics).
+// With a grid, f_q reports the exact E_p[f] and l_px is the exact NLL of the batch.
 JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s);
 
 }  // namespace jem

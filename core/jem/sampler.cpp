@@ -1,5 +1,6 @@
 #include "core/jem/sampler.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/jem/trainer_state.h"
@@ -9,14 +10,21 @@
 namespace jem {
 
 double langevin_noise_std(const Settings& s) {
-  return s.proper_langevin ? std::sqrt(2.0 * s.sgld_lr) : s.sgld_std;
+  return s.proper_langevin || s.sampler == "mala" ? std::sqrt(2.0 * s.sgld_lr) : s.sgld_std;
+}
+
+double sampler_step(const TrainerState& t) {
+  const Settings& s = t.s;
+  const bool adapted = s.sampler == "mala" && s.mala_target_accept > 0 && t.mala_step > 0 && t.mala_step_from == s.sgld_lr;
+  return adapted ? t.mala_step : s.sgld_lr;
 }
 
 SgldParams sgld_params(const TrainerState& t, int record) {
   const Settings& s = t.s;
   SgldParams p;
-  p.step = s.sgld_lr;
-  p.noise_std = langevin_noise_std(s);
+  p.mala = s.sampler == "mala";
+  p.step = sampler_step(t);
+  p.noise_std = p.mala ? std::sqrt(2.0 * p.step) : langevin_noise_std(s);
   p.n_steps = s.n_steps;
   p.clip_grad = s.sgld_clip_grad;
   if (s.sgld_clamp) {
@@ -29,6 +37,16 @@ SgldParams sgld_params(const TrainerState& t, int record) {
 }
 
 namespace {
+
+// Between iterations (never inside a chain, which keeps each chain's MCMC exact): the log step
+// moves toward the target acceptance, within sgld_lr's range.
+void adapt_mala_step(TrainerState& t, double accept_rate) {
+  const Settings& s = t.s;
+  if (s.sampler != "mala" || !(s.mala_target_accept > 0) || !std::isfinite(accept_rate)) return;
+  const double step = sampler_step(t);
+  t.mala_step = std::clamp(step * std::exp(accept_rate - s.mala_target_accept), 1e-6, 100.0);
+  t.mala_step_from = s.sgld_lr;
+}
 
 // Models above this many parameters are not copied each iteration (a WRN-28-10 is 146 MB):
 // their chains are still traced, but cannot be replayed.
@@ -72,7 +90,8 @@ Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record
   }
   net.train();
   t.buffer.write_back(start, r.x, s.n_steps);
-  return Samples{r.x, r.trajectory, r.mean_grad_norm};
+  adapt_mala_step(t, r.accept_rate);
+  return Samples{r.x, r.trajectory, r.mean_grad_norm, r.accept_rate, p.step};
 }
 
 }  // namespace jem

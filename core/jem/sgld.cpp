@@ -42,6 +42,7 @@ double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noi
 
 SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
                     at::Generator& gen) {
+  if (p.mala) return run_mala(score, x0, y, p, gen);
   const int64_t B = x0.size(0);
   const int record = static_cast<int>(std::min<int64_t>(p.record, B));
   SgldResult r;

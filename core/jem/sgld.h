@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <functional>
+#include <limits>
 #include <utility>
 
 namespace jem {
@@ -27,6 +28,10 @@ struct SgldParams {
   at::Tensor lo, hi;        // defined: clamp chains to the box after every step
   int record = 0;           // rows [0, record) store every step's position
   bool split_chains = true; // CPU: one block of chains per thread (hand-written scores only)
+  // Metropolis-adjusted Langevin: propose x' = x + step g + sqrt(2 step) N(0, I), accept with the
+  // exact proposal ratio; noise_std is ignored and the target is exp(s). With lo/hi a proposal
+  // outside the box is rejected (the target restricted to the box) instead of clamped.
+  bool mala = false;
   SgldTrace* trace = nullptr;
 };
 
@@ -34,11 +39,15 @@ struct SgldResult {
   at::Tensor x;             // [B,D] final positions
   at::Tensor trajectory;    // [n_steps+1, record, D] when record > 0
   double mean_grad_norm = 0;  // mean over chains and steps of ||grad_x s||
+  double accept_rate = std::numeric_limits<double>::quiet_NaN();  // MALA: accepted / proposed
 };
 
 // Chains are independent, so on the CPU each thread advances its own block of chains through
 // every step (no synchronisation inside the loop); the noise is drawn up front from `gen`.
+// With p.mala the chains run MALA instead (same threading, noise drawn up front as well).
 SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
+                    at::Generator& gen);
+SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
                     at::Generator& gen);
 
 }  // namespace jem

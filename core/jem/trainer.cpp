@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/eval/evaluate.h"
+#include "core/eval/quadrature.h"
 #include "core/jem/objective.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
@@ -50,6 +51,13 @@ void set_optimizer_hyper(torch::optim::Optimizer& opt, const Settings& s, double
   }
 }
 
+// Knob combinations that only the data can rule out.
+void check_data_combination(const Settings& s, const Dataset& d) {
+  if (s.p_x_estimator == "quadrature" && d.is_image())
+    throw Error("p_x_estimator: quadrature needs 2D data (" + d.name +
+                " has images, whose normaliser no grid can sum); use sgld");
+}
+
 Trainer::Trainer(const Settings& s) : st_(std::make_unique<TrainerState>()) {
   validate(s);
   st_->s = s;
@@ -70,6 +78,7 @@ void Trainer::rebuild() {
   t.device = resolve_device(s.device);
   t.rng = std::make_unique<Rng>(static_cast<uint64_t>(s.seed), t.device);
   t.data = make_dataset(s);
+  check_data_combination(s, t.data);
   t.x_train = t.data.x_train.to(t.device);
   t.y_train = t.data.y_train.to(t.device);
   t.x_test = t.data.x_test.to(t.device);
@@ -86,6 +95,8 @@ void Trainer::rebuild() {
   t.started = std::chrono::steady_clock::now();
   t.last_trajectory = at::Tensor();
   t.last_trajectory_labels = at::Tensor();
+  t.mala_step = t.mala_step_from = 0;
+  t.quadrature_grid = at::Tensor();
   snapshot_for_guard();
 }
 
@@ -103,6 +114,7 @@ bool Trainer::apply(const Settings& next) {
       case Effect::Live: break;
     }
   }
+  if (!reset) check_data_combination(next, t.data);
   t.s = next;
   if (reset) {
     rebuild();
@@ -158,20 +170,35 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   StepStats st;
   st.step = t.step + 1;
   st.lr = lr;
+  const bool exact = s.p_x_estimator == "quadrature";
+  if (exact && (s.p_x_weight > 0 || s.p_x_y_weight > 0)) {
+    if (!t.quadrature_grid.defined() || t.quadrature_grid.size(0) != int64_t(s.quadrature_res) * s.quadrature_res) {
+      const Box box = likelihood_box(t.data.box);
+      t.quadrature_grid = grid_centres(box, s.quadrature_res, t.x_train.options());
+      t.quadrature_log_cell_area = std::log(double(box.width()) * box.height() / (double(s.quadrature_res) * s.quadrature_res));
+    }
+    b.grid = t.quadrature_grid;
+    b.log_cell_area = t.quadrature_log_cell_area;
+  }
   if (s.p_x_weight > 0) {
+    // With the quadrature estimator the chains still run, for the buffer and the views, but
+    // their samples stay out of the loss.
     at::Tensor y_q;
     if (s.class_cond_p_x_sample) y_q = at::randint(t.data.n_classes, {B}, gen, b.y.options());
     Samples q = sample_q(t, y_q, B, s.record_chains, /*flight=*/true);
-    b.x_q = q.x;
+    if (!exact) b.x_q = q.x;
     st.sgld_grad_norm = q.mean_grad_norm;
+    st.accept_rate = q.accept_rate;
+    st.sampler_step = q.step;
     t.last_trajectory = q.trajectory;
     t.last_trajectory_labels = y_q.defined() && q.trajectory.defined() ? y_q.narrow(0, 0, q.trajectory.size(1))
                                                                        : at::Tensor();
   }
-  if (s.p_x_y_weight > 0) {
+  if (s.p_x_y_weight > 0 && !exact) {
     Samples q = sample_q(t, b.y, B, 0);
     b.x_qy = q.x;
-    if (std::isnan(st.sgld_grad_norm)) st.sgld_grad_norm = q.mean_grad_norm;
+    if (std::isnan(st.sgld_grad_norm)) st.sgld_grad_norm = q.mean_grad_norm, st.sampler_step = q.step;
+    if (std::isnan(st.accept_rate)) st.accept_rate = q.accept_rate;
   }
 
   t.net->train();
@@ -237,10 +264,14 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   if (s.eval_every > 0 && t.step % s.eval_every == 0) {
     st.test_acc = test_accuracy();
     if (!t.data.is_image()) {
-      // Exact likelihood on a modest grid: ~36k forward passes, a few iterations' worth.
+      // Exact likelihood on a modest grid: ~20k forward passes, a few iterations' worth.
       LikelihoodEval e = eval_likelihood(*this, 128);
       st.test_nll = e.test_nll;
-      if (e.has_truth) st.kl_true = e.kl;
+      st.test_nll_chains = e.test_nll_chains;
+      if (e.has_truth) st.kl_true = e.kl, st.kl_chains = e.kl_chains;
+      const SampleQualityEval q = eval_sample_quality(*this, s.probe_steps);
+      st.mmd2 = q.mmd2, st.mode_share_min = q.mode_share_min, st.mode_share_max = q.mode_share_max;
+      st.buffer_kl = q.buffer_kl, st.probe_kl = q.probe_kl, st.probe_kl_floor = q.probe_kl_floor;
     }
   }
   if (t.step % s.guard_every == 0) snapshot_for_guard();

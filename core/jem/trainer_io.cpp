@@ -36,6 +36,10 @@ std::string Trainer::serialize() const {
     ar.write("buffer_age", t.buffer.age().to(at::kCPU));
   }
   ar.write("rng", t.rng->state());
+  if (t.mala_step > 0) {  // only runs that adapt MALA's step have one (older readers skip it)
+    ar.write("mala_step", c10::IValue(t.mala_step));
+    ar.write("mala_step_from", c10::IValue(t.mala_step_from));
+  }
   std::ostringstream out;
   ar.save_to(out);
   return out.str();
@@ -186,6 +190,14 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     if (!step.isInt() || !wall.isDouble()) throw Error(origin + ": training state has a malformed step or time");
     t.step = step.toInt();
     t.wall_offset = wall.toDouble();
+    t.mala_step = t.mala_step_from = 0;
+    c10::IValue mala_step, mala_from;
+    if (ar.try_read("mala_step", mala_step) && ar.try_read("mala_step_from", mala_from)) {
+      if (!mala_step.isDouble() || !mala_from.isDouble() || !(mala_step.toDouble() > 0) ||
+          !(mala_step.toDouble() <= 100))
+        throw Error(origin + ": training state has a malformed MALA step");
+      t.mala_step = mala_step.toDouble(), t.mala_step_from = mala_from.toDouble();
+    }
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

@@ -50,6 +50,13 @@ struct TrainerState {
   static constexpr double kGuardJump = 100;
   double guard_energy_scale = 0;
 
+  // MALA's adapted step (mala_target_accept > 0), and the sgld_lr it started from: a new
+  // sgld_lr starts the adaptation again. 0: not adapted, the step is sgld_lr. Saved with the state.
+  double mala_step = 0, mala_step_from = 0;
+
+  at::Tensor quadrature_grid;          // p_x_estimator quadrature: cell centres (cached per res)
+  double quadrature_log_cell_area = 0;
+
   FlightRecorder recorder;            // not part of the saved state: survives rollbacks
   at::Tensor last_trajectory;         // [n_steps+1, R, D] from the last iteration
   at::Tensor last_trajectory_labels;  // [R]

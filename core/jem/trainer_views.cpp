@@ -6,6 +6,7 @@
 #include "core/model/make_model.h"
 #include "core/model/precision.h"
 #include "core/jem/trainer.h"
+#include "core/jem/chain_temperature.h"
 #include "core/jem/trainer_state.h"
 #include "core/util/error.h"
 #include "core/util/tensor_copy.h"
@@ -67,6 +68,7 @@ FieldGrid Trainer::field(const Box& box, int res) {
   g.box = box;
   g.res = res;
   g.n_classes = t.data.n_classes;
+  g.beta = chains_beta(t.s);
   auto opt = at::TensorOptions().dtype(at::kFloat).device(t.device);
   // Cell centres, y outer and x inner.
   at::Tensor xs = box.x0 + (at::arange(res, opt) + 0.5) * (box.width() / res);

@@ -27,6 +27,16 @@ struct StepStats {
   double test_acc = kNaN;     // set on evaluation iterations
   double test_nll = kNaN;     // exact -log p(x_test) by quadrature (2D), evaluation iterations
   double kl_true = kNaN;      // KL(p_true || p_model) where the data density is analytic
+  // The density the chains sample, exp(beta f) / Z_beta (chains_beta), on evaluation iterations.
+  double test_nll_chains = kNaN, kl_chains = kNaN;
+  double accept_rate = kNaN;  // MALA: share of proposals accepted this iteration
+  double sampler_step = kNaN; // the step the chains took (sgld_lr, or MALA's adapted step)
+  // Sample quality on 2D evaluation iterations: squared MMD between buffer and test data; the
+  // smallest and largest share of a mode in the buffer (datasets with modes, 8 Gaussians); the
+  // buffer's and the long-run probe's histogram KL to exp(beta f), and what an exact sampler with
+  // as many draws scores (the floor: a converged sampler scores about that).
+  double mmd2 = kNaN, mode_share_min = kNaN, mode_share_max = kNaN;
+  double buffer_kl = kNaN, probe_kl = kNaN, probe_kl_floor = kNaN;
 };
 
 // The divergence guard tripped: training was rolled back to `rolled_back_to`.
@@ -43,6 +53,7 @@ struct FieldGrid {
   Box box;
   int res = 0;
   int n_classes = 0;
+  double beta = 1;                // the chains sample exp(beta f) (chains_beta; inf without noise)
   std::vector<float> neg_energy;  // -E(x) = log p(x) + log Z
   std::vector<float> logits;      // [res*res*K]
   std::vector<float> probs;       // p(y|x), [res*res*K]

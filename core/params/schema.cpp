@@ -45,11 +45,22 @@ std::vector<ParamSpec> build_schema() {
            "Weight of the class-conditional term -log p(x|y), sampled with f(x)[y]."),
       real("energy_reg_weight", &S::energy_reg_weight, 0, 10, false, L, "loss",
            "Weight of E(x)^2 on data and samples, keeping energies small (IGEBM-style regulariser)."),
+      choice("p_x_estimator", &S::p_x_estimator, {"sgld", "quadrature"}, L, "loss",
+             "Negative phase of the p(x) and p(x|y) terms: from SGLD samples (official), or exact by quadrature "
+             "over the NLL's box (2D only: JEM with a perfect sampler; the chains still run for the views)."),
+      integer("quadrature_res", &S::quadrature_res, 8, 512, true, L, "loss",
+              "Cells per side of the quadrature grid of p_x_estimator quadrature (cost grows with its square)."),
       // sampler
+      choice("sampler", &S::sampler, {"sgld", "mala"}, L, "sampler",
+             "sgld: the official update (samples exp(beta f), beta = 2 sgld_lr / sgld_std^2); mala: Metropolis-adjusted "
+             "Langevin with proper noise sqrt(2 sgld_lr), which targets exp(f) exactly (sgld_std is ignored)."),
+      real("mala_target_accept", &S::mala_target_accept, 0, 0.95, false, L, "sampler",
+           "MALA only: adapt the step between iterations toward this acceptance rate (0.57 is optimal in theory; 0: "
+           "off, the step stays sgld_lr)."),
       real("sgld_lr", &S::sgld_lr, 1e-6, 100, true, L, "sampler",
            "SGLD step size: x += sgld_lr * grad_x log p(x) (official CIFAR value 1.0)."),
       real("sgld_std", &S::sgld_std, 0, 10, false, L, "sampler",
-           "Std of the Gaussian noise added at each SGLD step (official 0.01); ignored with proper_langevin."),
+           "Std of the Gaussian noise added at each SGLD step (official 0.01); ignored with proper_langevin and mala."),
       flag("proper_langevin", &S::proper_langevin, L, "sampler",
            "Use noise std sqrt(2 * sgld_lr): true Langevin dynamics instead of the official step/noise pair."),
       integer("n_steps", &S::n_steps, 0, 1000, false, L, "sampler",
@@ -64,7 +75,9 @@ std::vector<ParamSpec> build_schema() {
            "Std of the noise added to data points when sgld_init is data_noise."),
       real("sgld_clip_grad", &S::sgld_clip_grad, 0, 1000, false, L, "sampler",
            "Clamp each SGLD gradient component to +-value (0: off; SADA-JEM uses 1)."),
-      flag("sgld_clamp", &S::sgld_clamp, L, "sampler", "Clamp chains to the data box after every SGLD step."),
+      flag("sgld_clamp", &S::sgld_clamp, L, "sampler",
+           "Clamp chains to the data box after every SGLD step; with mala, proposals leaving the box are rejected "
+           "(the target is then exp(f) on the box)."),
       flag("class_cond_p_x_sample", &S::class_cond_p_x_sample, L, "sampler",
            "Draw p(x) samples from p(y)p(x|y): class-conditional chains in per-class buffer slots."),
       integer("record_chains", &S::record_chains, 0, 256, false, L, "sampler",
@@ -135,6 +148,9 @@ std::vector<ParamSpec> build_schema() {
               "Iterations between the in-memory snapshots the divergence guard rolls back to."),
       integer("eval_every", &S::eval_every, 0, 1000000, false, L, "run",
               "Iterations between test-set evaluations (0: never)."),
+      integer("probe_steps", &S::probe_steps, 0, 10000, false, L, "run",
+              "2D evaluations: steps of a long-run probe from the buffer with the model frozen; the KL of its histogram "
+              "to exp(beta f) tells whether the chains have converged (0: off)."),
   };
 }
 

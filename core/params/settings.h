@@ -13,8 +13,14 @@ struct Settings {
   double p_y_given_x_weight = 1.0;
   double p_x_y_weight = 0.0;
   double energy_reg_weight = 0.0;
+  // The p(x) term's negative phase E_p[grad f]: from SGLD samples (official), or exact on the
+  // quadrature grid over the NLL's box (2D only): JEM with a perfect sampler.
+  std::string p_x_estimator = "sgld";  // sgld | quadrature
+  int quadrature_res = 64;             // cells per side of that grid
 
   // SGLD sampler and its persistent replay buffer.
+  std::string sampler = "sgld";  // sgld | mala (Metropolis-adjusted, proper noise, exact target exp(f))
+  double mala_target_accept = 0.0;  // > 0: adapt the MALA step toward this acceptance rate
   double sgld_lr = 0.1;
   double sgld_std = 0.01;
   bool proper_langevin = false;  // noise std = sqrt(2 * sgld_lr), ignoring sgld_std
@@ -67,6 +73,7 @@ struct Settings {
   double guard_threshold = 1e8;  // |loss| above this trips the divergence guard
   int guard_every = 50;          // iterations between in-memory rollback snapshots
   int eval_every = 100;          // iterations between test-set evaluations
+  int probe_steps = 100;         // 2D evaluations: steps of the frozen-model long-run probe (0: off)
 
   bool operator==(const Settings&) const;
   bool operator!=(const Settings& o) const { return !(*this == o); }

@@ -23,7 +23,13 @@ std::optional<SweepRow> run_sweep_one(const SweepPlan& plan, size_t value_index,
   r.ece = eval_calibration(t, 20).ece;
   for (const auto& sc : eval_ood(t, t.has_images() ? "noise" : "uniform").scores)
     if (sc.score == "px") r.auroc = sc.auroc;
-  if (!t.has_images()) r.nll = eval_likelihood(t, 128).test_nll;
+  if (!t.has_images()) {
+    const LikelihoodEval e = eval_likelihood(t, 128);
+    r.nll = e.test_nll;
+    if (e.has_truth) r.kl = e.kl, r.kl_chains = e.kl_chains;
+    const SampleQualityEval q = eval_sample_quality(t, t.settings().probe_steps);
+    r.mmd2 = q.mmd2, r.probe_kl = q.probe_kl;
+  }
   return r;
 }
 

@@ -44,11 +44,14 @@ std::string sweep_number(double v) {
   return b;
 }
 
-std::string sweep_csv_header() { return "param,value,seed,accuracy,ece,auroc_px,test_nll,final_loss,divergences"; }
+std::string sweep_csv_header() {
+  return "param,value,seed,accuracy,ece,auroc_px,test_nll,kl_true,kl_chains,mmd2,probe_kl,final_loss,divergences";
+}
 
 std::string sweep_csv_row(const std::string& param, const SweepRow& r) {
   return param + ',' + r.value + ',' + std::to_string(r.seed) + ',' + sweep_number(r.accuracy) + ',' +
-         sweep_number(r.ece) + ',' + sweep_number(r.auroc) + ',' + sweep_number(r.nll) + ',' + sweep_number(r.loss) +
+         sweep_number(r.ece) + ',' + sweep_number(r.auroc) + ',' + sweep_number(r.nll) + ',' + sweep_number(r.kl) + ',' +
+         sweep_number(r.kl_chains) + ',' + sweep_number(r.mmd2) + ',' + sweep_number(r.probe_kl) + ',' + sweep_number(r.loss) +
          ',' + std::to_string(r.divergences);
 }
 

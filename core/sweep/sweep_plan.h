@@ -32,6 +32,10 @@ struct SweepRow {
   double ece = std::numeric_limits<double>::quiet_NaN();
   double auroc = std::numeric_limits<double>::quiet_NaN();  // px score against the OOD set
   double nll = std::numeric_limits<double>::quiet_NaN();    // exact test NLL, 2D only
+  double kl = std::numeric_limits<double>::quiet_NaN();     // KL(p_true || p_model), analytic 2D sets
+  double kl_chains = std::numeric_limits<double>::quiet_NaN();  // the same for exp(beta f)
+  double mmd2 = std::numeric_limits<double>::quiet_NaN();   // buffer vs test data, 2D
+  double probe_kl = std::numeric_limits<double>::quiet_NaN();   // long-run probe vs exp(beta f), 2D
   double loss = std::numeric_limits<double>::quiet_NaN();   // the last loss not rolled back
   int divergences = 0;                                      // guard trips rolled back
 };
@@ -46,7 +50,7 @@ void check_sweep_plan(const SweepPlan& plan);
 // The settings of one run: base, the knob at values[value_index], the seed.
 Settings sweep_run_settings(const SweepPlan& plan, size_t value_index, int seed);
 
-std::string sweep_csv_header();  // "param,value,seed,accuracy,ece,auroc_px,test_nll,final_loss,divergences"
+std::string sweep_csv_header();  // "param,value,seed,accuracy,ece,auroc_px,test_nll,kl_true,...,divergences"
 std::string sweep_csv_row(const std::string& param, const SweepRow& r);
 std::string sweep_csv(const std::string& param, const std::vector<SweepRow>& rows);  // header + rows
 std::string sweep_number(double v);  // "%.6g", "" for NaN (an empty CSV cell)
