@@ -11,6 +11,7 @@
 
 #include "app/window/autosave_logic.h"
 #include "app/window/controls_logic.h"
+#include "app/window/density_truth.h"
 #include "app/window/export_logic.h"
 #include "app/window/field_scalar.h"
 #include "app/window/presets.h"
@@ -315,4 +316,49 @@ TEST(WindowResources, AFolderNamedByHandMustExist) {
     EXPECT_STREQ(e.what(), "the shaders folder /nonexistent (--shaders) does not exist");
   }
   EXPECT_EQ(find_resource_dir("shaders", "/tmp", "JEMLAB_SHADERS"), "/tmp");
+}
+
+TEST(DensityTruth, ChainDensityIsExpBetaFNormalisedOnTheGrid) {
+  FieldGrid g;
+  g.box = Box{0, 2, 0, 1};
+  g.res = 2;
+  g.n_classes = 1;
+  g.neg_energy = {0.0f, 1.0f, 0.5f, 0.0f};
+  g.beta = 3;
+  const ScalarField d = make_scalar_field(g, FieldMode::ChainDensity, false, 0);
+  // Cells of area 0.5: p_i = exp(3 f_i) / (0.5 * sum_j exp(3 f_j)).
+  const double z = 0.5 * (1 + std::exp(3.0) + std::exp(1.5) + 1);
+  EXPECT_NEAR(d.values[1], std::exp(3.0) / z, 1e-5);
+  EXPECT_NEAR(d.values[0], 1 / z, 1e-6);
+  EXPECT_NE(d.label.find("exp(3 f)"), std::string::npos) << d.label;
+  g.beta = INFINITY;  // no noise: all the mass on the best cell
+  const ScalarField point = make_scalar_field(g, FieldMode::ChainDensity, false, 0);
+  EXPECT_NEAR(point.values[1], 2.0, 1e-6);
+  EXPECT_EQ(point.values[0], 0.0f);
+  FieldMode m;
+  ASSERT_TRUE(field_mode_from_key("chains_density", m));
+  EXPECT_EQ(m, FieldMode::ChainDensity);
+  EXPECT_FALSE(field_mode_from_key("chain_density", m));
+}
+
+TEST(DensityTruth, StabilityLinesNameTheDensityAndJudgeConvergence) {
+  Settings s;  // official pair: exp(2000 f)
+  MetricsHistory h;
+  StepStats r;
+  r.step = 100, r.kl_true = 3.5, r.kl_chains = 3700, r.buffer_kl = 2.0, r.probe_kl = 1.5, r.probe_kl_floor = 0.05;
+  h.push(r);
+  std::vector<window::TruthLine> lines = window::density_truth_lines(s, h);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_NE(lines[0].text.find("exp(2000 f)"), std::string::npos) << lines[0].text;
+  EXPECT_EQ(lines[0].level, window::TruthLevel::Warn);
+  EXPECT_NE(lines[1].text.find("3.5"), std::string::npos) << lines[1].text;
+  EXPECT_NE(lines.back().text.find("not converged"), std::string::npos) << lines.back().text;
+  EXPECT_EQ(lines.back().level, window::TruthLevel::Warn);
+  s.sampler = "mala";
+  r.step = 200, r.accept_rate = 0.6, r.sampler_step = 0.01, r.buffer_kl = 0.1;
+  h.push(r);
+  lines = window::density_truth_lines(s, h);
+  EXPECT_EQ(lines[0].level, window::TruthLevel::Ok);
+  EXPECT_NE(lines[1].text.find("acceptance 0.60"), std::string::npos) << lines[1].text;
+  EXPECT_NE(lines.back().text.find("have converged"), std::string::npos) << lines.back().text;
 }

@@ -19,6 +19,7 @@ for f in "$PRESETS"/*.json; do
     # The guard trips after ~130 iterations; the stability tab replays the diverged iteration.
     step_too_large) frames=900; extra=(--expect-guard --expect-histograms --expect-replay); lab=(--replay-latest) ;;
     pure_ebm) ;;                                           # no labels: no meaningful boundary
+    convergent_langevin) ;;  # a slow learner (lr 1e-4): at 240 frames its boundary has not settled
     shapes_images) frames=300; extra=(--expect-images) ;;  # image data: buffer grid, no landscape
     *) extra=(--expect-boundary) ;;
   esac
@@ -29,6 +30,7 @@ for f in "$PRESETS"/*.json; do
     baseline_classifier) tab=ood ;;
     proper_langevin) tab=control ;;
     step_too_large) tab=stability ;;
+    lesson_density_truth) tab=ab; extra+=(--expect-ab) ;;  # the lesson starts its run B beside A
   esac
   echo "== $name (tab $tab)"
   if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1 "${lab[@]}"; then

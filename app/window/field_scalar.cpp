@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace jem::window {
 namespace {
@@ -34,21 +35,34 @@ const char* field_mode_name(FieldMode m) {
     case FieldMode::NegEnergy: return "-E(x) = log p(x) + log Z";
     case FieldMode::Energy: return "E(x)";
     case FieldMode::Density: return "p(x), normalised on the grid";
+    case FieldMode::ChainDensity: return "density the chains sample, exp(beta f)/Z";
     case FieldMode::ClassProb: return "p(y|x) of one class";
     case FieldMode::ClassLogit: return "logit f(x)[y] of one class";
   }
   return "?";
 }
 
-double log_partition_on_grid(const FieldGrid& g) {
-  if (g.neg_energy.empty() || g.res <= 0) return 0;
+const char* field_mode_key(FieldMode m) {
+  static const char* const keys[kFieldModeCount] = {"neg_energy", "energy", "density", "chains_density", "class_prob",
+                                                    "class_logit"};
+  return keys[static_cast<int>(m)];
+}
+
+bool field_mode_from_key(const std::string& key, FieldMode& mode) {
+  for (int m = 0; m < kFieldModeCount; ++m)
+    if (key == field_mode_key(FieldMode(m))) return mode = FieldMode(m), true;
+  return false;
+}
+
+double log_partition_on_grid(const FieldGrid& g, double beta) {
+  if (g.neg_energy.empty() || g.res <= 0 || !std::isfinite(beta)) return 0;
   double m = -INFINITY;
   for (float v : g.neg_energy)
-    if (std::isfinite(v)) m = std::max(m, double(v));
+    if (std::isfinite(v)) m = std::max(m, beta * v);
   if (!std::isfinite(m)) return 0;
   double sum = 0;
   for (float v : g.neg_energy)
-    if (std::isfinite(v)) sum += std::exp(double(v) - m);
+    if (std::isfinite(v)) sum += std::exp(beta * v - m);
   const double cell_area = double(g.box.width()) * g.box.height() / (double(g.res) * g.res);
   return m + std::log(sum) + std::log(cell_area);
 }
@@ -85,13 +99,28 @@ ScalarField make_scalar_field(const FieldGrid& g, FieldMode mode, bool log_scale
       if (log_scale) out.label = "symlog " + out.label;
       break;
     }
-    case FieldMode::Density: {
-      const double log_z = log_partition_on_grid(g);
+    case FieldMode::Density:
+    case FieldMode::ChainDensity: {
+      // Without noise (beta = inf) the chains sample no density: they climb to the modes of f,
+      // drawn with beta 1e6: a point mass at the grid's best cell (a larger beta would lose log Z's
+      // digits to the cancellation in beta f - log Z).
+      const bool chains = mode == FieldMode::ChainDensity;
+      const double beta = chains ? std::min(g.beta, 1e6) : 1.0;
+      const double log_z = log_partition_on_grid(g, beta);
       for (size_t i = 0; i < cells && i < g.neg_energy.size(); ++i) {
-        const double lp = g.neg_energy[i] - log_z;
+        const double lp = beta * g.neg_energy[i] - log_z;
         out.values[i] = log_scale ? static_cast<float>(std::max(lp, -30.0)) : static_cast<float>(std::exp(lp));
       }
-      out.label = log_scale ? "log p(x)" : "p(x)";
+      char name[64];
+      if (g.beta == 1) std::snprintf(name, sizeof name, "exp(f)/Z");
+      else std::snprintf(name, sizeof name, "exp(%.4g f)/Z", g.beta);
+      const std::string base = chains ? name : "p(x)";
+      out.label = log_scale ? "log " + base : base;
+      // A sharp exp(beta f) is a few bright cells: percentiles would clip exactly those away.
+      if (chains && !log_scale) {
+        fixed_range = true;
+        out.lo = 0, out.hi = std::max(*std::max_element(out.values.begin(), out.values.end()), 1e-30f);
+      }
       break;
     }
     case FieldMode::ClassProb: {

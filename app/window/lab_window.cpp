@@ -54,6 +54,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"fps", "Frame-rate cap (Xvfb and llvmpipe have no vsync; the trainer needs the cores)", "60"},
       {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
       {"tab", "Analysis tab shown first: curves, calibration, ood, control, stability, sweep or ab", "curves"},
+      {"field", "What the landscape shows first: neg_energy, energy, density, chains_density, class_prob or class_logit", "neg_energy"},
       {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
       {"ui-scale", "Scale of fonts, widgets and window size (0: the monitor's content scale; X11: Xft.dpi / 96)", "0"},
@@ -186,6 +187,7 @@ struct AnalysisTabs {
   }
   void draw(LabContext& ctx, const PanelRect& rect) {
     sweep.update(ctx);  // a sweep runs (and --sweep starts) whichever tab is shown
+    if (!ctx.ab_request.empty()) ab.start_with(parse_knob_diffs(ctx.ab_request)), ctx.ab_request.clear();
     ab.update(ctx);     // run B follows A's view whichever tab is shown
     begin_panel("Analysis", "analysis", rect, ctx);
     if (ImGui::BeginTabBar("analysis_tabs")) {
@@ -224,7 +226,11 @@ int run_lab(const std::vector<std::string>& args) {
   const std::string shader_dir = find_resource_dir("shaders", option_or_empty(a, "shaders"), "JEMLAB_SHADERS");
   const std::string assets_dir = find_resource_dir("assets", option_or_empty(a, "assets"), "JEMLAB_ASSETS");
   const int frames = a.get_int("frames");
-  const std::string first_tab = a.get("tab");
+  FieldMode first_field = FieldMode::NegEnergy;
+  if (!field_mode_from_key(a.get("field"), first_field))
+    throw std::runtime_error("--field: '" + a.get("field") +
+                             "' is not one of neg_energy, energy, density, chains_density, class_prob, class_logit");
+  std::string first_tab = a.get("tab");
   const std::string chain_gif = option_or_empty(a, "chain-gif");
   if (!AnalysisTabs::is_tab(first_tab))
     throw std::runtime_error("--tab: '" + first_tab + "' is not one of curves, calibration, ood, control, stability, sweep, ab");
@@ -267,10 +273,16 @@ int run_lab(const std::vector<std::string>& args) {
     if (!make_sweep_plan(*sweep_request, start, plan, why)) throw std::runtime_error("--sweep: " + why);
   }
   // --ab: every difference is checked before the window opens (a bad knob exits 2 naming it).
+  // A lesson preset with its own run B starts it too, on the A/B tab unless --tab names another.
+  std::string ab_text = option_or_empty(a, "ab");
+  if (const Preset* p = find_preset(ctx.presets, ctx.preset_name); ab_text.empty() && p && !p->ab.empty()) {
+    ab_text = p->ab;
+    if (first_tab == "curves") first_tab = "ab";
+  }
   std::vector<KnobDiff> ab_diffs;
-  if (a.has("ab")) {
+  if (!ab_text.empty()) {
     try {
-      ab_diffs = parse_knob_diffs(a.get("ab"));
+      ab_diffs = parse_knob_diffs(ab_text);
       if (knob_diff_error("dataset", start.dataset) != "")
         throw std::runtime_error("A/B compares 2D energy landscapes and A trains on '" + start.dataset + "'");
       settings_for_b(start, ab_diffs);
@@ -331,6 +343,7 @@ int run_lab(const std::vector<std::string>& args) {
     ctx.runner = &runner;
     ctx.snap = runner.latest();
     LandscapePanel landscape(shader_dir);  // throws ShaderError with the file and GLSL log
+    landscape.set_mode(first_field);
     ImagesPanel images;                    // in the landscape's place for image data
     ControlsPanel controls;
     AnalysisTabs analysis;

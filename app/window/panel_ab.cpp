@@ -9,6 +9,7 @@
 
 #include "app/plot/colormap.h"
 #include "app/window/controls_logic.h"
+#include "app/window/density_truth.h"
 #include "app/window/panel_common.h"
 #include "app/window/panel_curves.h"
 #include "core/params/schema.h"
@@ -346,6 +347,13 @@ void AbPanel::render_maps(const Snapshot& a, const Snapshot& b, int px_w, int px
   target_diff_.end();
 }
 
+// "A  step 1200  KL 0.081": the step and, where the data's density is known, the latest KL to it.
+static void map_title(char* out, size_t size, const char* run, const Snapshot& s) {
+  const double kl = latest_kl(s.history, 2 * size_t(std::max(s.settings.eval_every, 1)) + 64);
+  if (std::isfinite(kl)) std::snprintf(out, size, "%s  step %lld  KL %.3g", run, static_cast<long long>(s.step), kl);
+  else std::snprintf(out, size, "%s  step %lld", run, static_cast<long long>(s.step));
+}
+
 void AbPanel::draw_maps(LabContext& ctx, float height) {
   const Snapshot& a = *ctx.snap;
   const Snapshot& b = *snap_b_;
@@ -374,9 +382,9 @@ void AbPanel::draw_maps(LabContext& ctx, float height) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float x_b = p0.x + map_w + gap;
   char title[96];
-  std::snprintf(title, sizeof title, "A  step %lld", static_cast<long long>(a.step));
+  map_title(title, sizeof title, "A", a);
   map_image(dl, target_a_, have_maps_, p0, ImVec2(map_w, map_h), title, kColorA, "waiting for A's grid");
-  std::snprintf(title, sizeof title, "B  step %lld", static_cast<long long>(b.step));
+  map_title(title, sizeof title, "B", b);
   map_image(dl, target_b_, have_maps_, ImVec2(x_b, p0.y), ImVec2(map_w, map_h), title, kColorB, "waiting for B's grid");
   ctx.panel_rects["ab_map_a"] = PanelRect{p0.x, p0.y, map_w, map_h};
   ctx.panel_rects["ab_map_b"] = PanelRect{x_b, p0.y, map_w, map_h};

@@ -44,7 +44,18 @@ CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
       {&c.likelihood, "test NLL", IM_COL32(0, 158, 115, 255), [](const StepStats& s) { return s.test_nll; }},
       {&c.likelihood, "KL(p_true||p_model)", IM_COL32(204, 121, 167, 255),
        [](const StepStats& s) { return s.kl_true; }},
+      {&c.likelihood, "test NLL, exp(beta f)", IM_COL32(86, 180, 233, 255),
+       [](const StepStats& s) { return s.test_nll_chains != s.test_nll ? s.test_nll_chains : NAN; }},
+      {&c.likelihood, "KL, exp(beta f)", IM_COL32(213, 94, 0, 255),
+       [](const StepStats& s) { return s.kl_chains != s.kl_true ? s.kl_chains : NAN; }},
       {&c.lr, "lr", IM_COL32(200, 200, 200, 255), [](const StepStats& s) { return s.lr; }},
+      {&c.sampler, "MALA acceptance", IM_COL32(240, 228, 66, 255), [](const StepStats& s) { return s.accept_rate; }},
+      {&c.sampler, "smallest mode share", IM_COL32(213, 94, 0, 255), [](const StepStats& s) { return s.mode_share_min; }},
+      {&c.sampler, "largest mode share", IM_COL32(0, 158, 115, 255), [](const StepStats& s) { return s.mode_share_max; }},
+      {&c.samples, "buffer KL", IM_COL32(213, 94, 0, 255), [](const StepStats& s) { return s.buffer_kl; }},
+      {&c.samples, "probe KL", IM_COL32(230, 159, 0, 255), [](const StepStats& s) { return s.probe_kl; }},
+      {&c.samples, "exact sampler", IM_COL32(160, 160, 160, 255), [](const StepStats& s) { return s.probe_kl_floor; }},
+      {&c.samples, "MMD^2 to data", IM_COL32(86, 180, 233, 255), [](const StepStats& s) { return s.mmd2; }},
   };
   const size_t n = h.size();
   const size_t stride = std::max<size_t>(1, (n + max_points - 1) / std::max<size_t>(1, max_points));
@@ -87,14 +98,16 @@ void CurvesPanel::draw(LabContext& ctx) {
   ImGui::Checkbox("log grads", &log_grads_);
   ImGui::SameLine();
   ImGui::Checkbox("log lr", &log_lr_);
+  ImGui::SameLine();
+  ImGui::Checkbox("log exact", &log_exact_);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log scales skip values <= 0 (the p(x) loss is often negative).");
 
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float avail = ImGui::GetContentRegionAvail().y;
-  // Minimums in font units (HiDPI); small enough that all seven fit without scrolling at 1280x800.
+  // Minimums in font units (HiDPI); small enough that all nine fit without scrolling at 1280x800.
   const float em = ImGui::GetFontSize();
-  const float h_small = std::max(em * 3.4f, (avail - 7 * spacing) * 0.11f);
-  const float h_big = std::max(em * 4.3f, (avail - 7 * spacing - 2 * h_small) / 5);
+  const float h_small = std::max(em * 3.2f, (avail - 9 * spacing) * 0.09f);
+  const float h_big = std::max(em * 3.8f, (avail - 9 * spacing - 2 * h_small) / 7);
   plot::PlotOptions o;
   o.height = h_big, o.log_y = log_loss_, o.title = "loss";
   plot::line_plot("loss", curves_.losses, o);
@@ -109,10 +122,18 @@ void CurvesPanel::draw(LabContext& ctx) {
   // Evaluation iterations only: on the same step axis as the dense curves above.
   o = {}, o.height = h_big;
   if (!h.empty()) o.x_min = float(h[0].step), o.x_max = float(h.back().step);
+  const float x_min = o.x_min, x_max = o.x_max;
+  o.log_y = log_exact_;
   o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";
   const bool images = ctx.snap->data && !ctx.snap->data->image_shape.empty();
   if (images) o.title = "exact likelihood: 2D data only (no quadrature over images)";
   plot::line_plot("likelihood", curves_.likelihood, o);
+  o = {}, o.height = h_big, o.x_min = x_min, o.x_max = x_max, o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
+  o.title = "sampler: acceptance, mode shares";
+  plot::line_plot("sampler", curves_.sampler, o);
+  o = {}, o.height = h_big, o.x_min = x_min, o.x_max = x_max, o.log_y = true;
+  o.title = images ? "sample quality: 2D data only" : "samples vs exp(beta f): histogram KL, MMD^2";
+  plot::line_plot("samples", curves_.samples, o);
   o = {}, o.height = std::max(h_small, ImGui::GetContentRegionAvail().y - spacing), o.log_y = log_lr_,
   o.title = "learning rate";
   plot::line_plot("lr", curves_.lr, o);

@@ -1,5 +1,7 @@
 // Training curves from the snapshot's MetricsHistory: loss terms, accuracy, f(x_data), f(x_q) and
-// their gap, gradient norms, learning rate, exact test NLL and KL(p_true||p_model). Series are rebuilt only when the history grew.
+// their gap, gradient norms, learning rate, exact test NLL and KL(p_true||p_model) of exp(f) and of the
+// chains' exp(beta f), MALA's acceptance and the sample-quality figures. Series are rebuilt only when
+// the history grew.
 #pragma once
 #include <chrono>
 #include <vector>
@@ -12,6 +14,8 @@ namespace jem::window {
 // History rows -> plot series, decimated to at most `max_points` per series (unit-tested).
 struct CurveSet {
   std::vector<plot::Series> losses, accuracy, energies, gap, grads, lr, likelihood;
+  std::vector<plot::Series> sampler;  // MALA acceptance, the smallest and largest mode share
+  std::vector<plot::Series> samples;  // buffer and probe KL to exp(beta f), the exact floor, MMD^2
 };
 CurveSet build_curves(const MetricsHistory& h, size_t max_points);
 
@@ -25,7 +29,7 @@ class CurvesPanel {
   size_t built_rows_ = 0;
   int64_t built_last_step_ = -1;
   std::chrono::steady_clock::time_point built_at_;
-  bool log_loss_ = false, log_grads_ = true, log_lr_ = false;
+  bool log_loss_ = false, log_grads_ = true, log_lr_ = false, log_exact_ = true;
 };
 
 }  // namespace jem::window

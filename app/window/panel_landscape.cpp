@@ -53,7 +53,8 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
     ImGui::EndCombo();
   }
   help_marker("What the colours show. -E(x) is the unnormalised log density logsumexp f(x); p(x) is normalised "
-              "by quadrature over the visible grid; p(y|x) and f(x)[y] are for the class picked next to it.");
+              "by quadrature over the visible grid; exp(beta f)/Z is the density the chains sample, beta = 2 sgld_lr / "
+              "sgld_std^2 (1 for proper Langevin and MALA); p(y|x) and f(x)[y] are for the class picked next to it.");
   const int n_classes = s.field ? s.field->n_classes : 2;
   if (mode_ == FieldMode::ClassProb || mode_ == FieldMode::ClassLogit) {
     same_line_if_fits(labelled(em * 5, "class"));

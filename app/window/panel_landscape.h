@@ -19,6 +19,7 @@ class LandscapePanel {
   explicit LandscapePanel(const std::string& shader_dir) : renderer_(shader_dir) {}
   void draw(LabContext& ctx, const PanelRect& rect);
   bool animating() const { return dragging_ || trajectories_.animating(); }
+  void set_mode(FieldMode m) { mode_ = m; }
 
  private:
   void draw_toolbar(const Snapshot& s);

@@ -1,5 +1,6 @@
 #include "app/window/panel_stability.h"
 
+#include "app/window/density_truth.h"
 #include "app/window/flight_overlay.h"
 #include "app/window/panel_common.h"
 #include "app/window/stability_histograms.h"
@@ -23,6 +24,19 @@ ImVec4 level_colour(Level l) {
   return ImVec4(0.55f, 0.55f, 0.60f, 1);
 }
 
+ImVec4 truth_colour(TruthLevel l) {
+  return l == TruthLevel::Ok ? level_colour(Level::Ok) : l == TruthLevel::Warn ? level_colour(Level::Warn)
+                                                                               : ImVec4(0.75f, 0.78f, 0.85f, 1);
+}
+
+// Which density the chains sample, and whether they have converged to it.
+void draw_density_truth(const Snapshot& s) {
+  ImGui::PushTextWrapPos(0);
+  for (const TruthLine& line : density_truth_lines(s.settings, s.history))
+    ImGui::TextColored(truth_colour(line.level), "%s", line.text.c_str());
+  ImGui::PopTextWrapPos();
+}
+
 }  // namespace
 
 void StabilityPanel::draw(LabContext& ctx) {
@@ -42,6 +56,7 @@ void StabilityPanel::draw(LabContext& ctx) {
                                                 : "Sampler healthy");
   ImGui::SameLine();
   ImGui::TextDisabled("(step %lld)", static_cast<long long>(v.step));
+  draw_density_truth(s);
   ImGui::Spacing();
   const float em = ImGui::GetFontSize();
   for (const Indicator& ind : v.indicators) {

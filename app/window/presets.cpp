@@ -1,5 +1,7 @@
 #include "app/window/presets.h"
 
+#include "app/window/ab_logic.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +43,14 @@ Preset parse_preset(const std::string& text, const std::string& name, const Sett
   p.description = text_of("_description", "");
   p.look = text_of("_look", "");
   p.try_this = text_of("_try", "");
+  p.ab = text_of("_ab", "");
+  if (!p.ab.empty()) {
+    try {
+      parse_knob_diffs(p.ab);
+    } catch (const std::exception& e) {
+      throw Error(origin + ": _ab: " + e.what());
+    }
+  }
   return p;
 }
 

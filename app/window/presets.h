@@ -12,6 +12,7 @@ struct Preset {
   std::string name;  // file name without .json
   std::string title, description;
   std::string look, try_this;  // guided lessons: "_look" (what to watch) and "_try" (what to change)
+  std::string ab;              // "_ab": run B's knob differences ("k=v,k=v"), started beside A with the preset
   Settings settings;
 };
 
