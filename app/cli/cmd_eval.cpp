@@ -100,8 +100,9 @@ void eval_nll(Trainer& t, int res, nlohmann::ordered_json& j) {
   std::printf("buffer vs test data: MMD^2 %.5f", q.mmd2);
   if (!q.mode_shares.empty()) std::printf(", mode shares %.3f..%.3f (uniform %.3f)", q.mode_share_min, q.mode_share_max,
                                           1.0 / q.mode_shares.size());
-  std::printf("\nKL(histogram || exp(beta f)) on %dx%d cells: buffer %.4g, %d-step probe %.4g, exact sampler %.4g\n",
-              q.hist_res, q.hist_res, q.buffer_kl, q.probe_steps, q.probe_kl, q.probe_kl_floor);
+  std::printf("\nKL(histogram || exp(beta f)) on %dx%d cells, %d chains: buffer %.4g, %d-step probe %.4g, exact "
+              "sampler %.4g\n", q.hist_res, q.hist_res, q.probe_chains, q.buffer_kl, q.probe_steps, q.probe_kl,
+              q.probe_kl_floor);
   j["samples"] = {{"mmd2", num(q.mmd2)}, {"mode_shares", q.mode_shares}, {"buffer_kl", num(q.buffer_kl)},
                   {"probe_steps", q.probe_steps}, {"probe_kl", num(q.probe_kl)}, {"probe_kl_floor", num(q.probe_kl_floor)}};
 }

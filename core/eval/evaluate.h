@@ -69,7 +69,10 @@ struct SampleQualityEval {
   double buffer_kl = 0, probe_kl = 0, probe_kl_floor = 0;
   int hist_res = 16;
 };
-// Read-only: the buffer, the model and the training RNG are left as they were.
-SampleQualityEval eval_sample_quality(Trainer& t, int probe_steps, int max_points = 1024);
+// Read-only: the buffer, the model and the training RNG are left as they were. MMD uses up to
+// max_points of each set; the histogram KLs kl_points chains (buffer, probe and exact sampler
+// alike, so that they share one noise floor): the probe then costs kl_points * probe_steps chain
+// steps, about five training iterations at the defaults.
+SampleQualityEval eval_sample_quality(Trainer& t, int probe_steps, int max_points = 1024, int kl_points = 256);
 
 }  // namespace jem

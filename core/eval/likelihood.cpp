@@ -68,7 +68,7 @@ LikelihoodEval eval_likelihood(Trainer& tr, int res) {
   return e;
 }
 
-SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_points) {
+SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_points, int kl_points) {
   TrainerState& t = tr.state();
   require_points(t, "sample quality");
   SampleQualityEval q;
@@ -98,14 +98,14 @@ SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_poin
   at::Tensor cells = (beta * f).view({q.hist_res, sub, q.hist_res, sub}).permute({0, 2, 1, 3}).reshape({q.hist_res * q.hist_res, sub * sub});
   const std::vector<double> log_mass = to_vector<double>(at::logsumexp(cells, 1));
   auto kl_of = [&](const std::vector<float>& pts) { return histogram_kl(histogram_2d(pts, box, q.hist_res), log_mass); };
-  if (!buf.empty()) q.buffer_kl = kl_of(buf);
+  const std::vector<float> kl_buf = buffer.defined() ? thinned(buffer, kl_points) : std::vector<float>();
+  if (!kl_buf.empty()) q.buffer_kl = kl_of(kl_buf);
+  q.probe_chains = kl_buf.empty() ? kl_points : int(kl_buf.size() / 2);
   if (probe_steps > 0) {
     q.probe_steps = probe_steps;
-    q.probe_chains = std::min<int>(max_points, std::max<int64_t>(t.buffer.size(), 1));
     q.probe_kl = kl_of(tr.sample(q.probe_chains, probe_steps, -1, false, 0x9e3779b97f4a7c15ull ^ uint64_t(t.step)));
   }
-  const int64_t n = probe_steps > 0 ? q.probe_chains : int64_t(buf.size() / 2);
-  if (n > 0) q.probe_kl_floor = exact_sampler_kl(log_mass, n, 12345 + uint64_t(t.step));
+  q.probe_kl_floor = exact_sampler_kl(log_mass, q.probe_chains, 12345 + uint64_t(t.step));
   return q;
 }
 

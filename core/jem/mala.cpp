@@ -4,7 +4,6 @@
 //   log q(x'|x) = -|x' - x - a g(x)|^2 / (4a).
 // The chain's stationary density is exactly pi = exp(s) whatever the step; a clipped gradient is
 // just another proposal, so the ratio stays exact when it uses the clipped g at both ends.
-#include <ATen/Parallel.h>
 #include <torch/nn.h>
 
 #include <cmath>
@@ -31,21 +30,8 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     xi = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options());
     log_u = at::log(at::rand({p.n_steps, B}, gen, x0.options().dtype(at::kDouble)));
   }
-  if (record > 0) {
-    r.trajectory = at::empty({p.n_steps + 1, record, x0.size(1)}, x0.options());
-    r.trajectory[0].copy_(r.x.narrow(0, 0, record));
-  }
+  chain_loop::start_recording(r, p, record, xi.defined() ? xi.flatten(2).norm(2, 2) * sd : at::Tensor());
   SgldTrace* tr = p.trace;
-  if (tr) {
-    const auto fopt = x0.options().dtype(at::kFloat);
-    tr->energy = at::zeros({p.n_steps, B}, fopt);
-    tr->grad_norm = at::zeros({p.n_steps, B}, fopt);
-    tr->noise_norm = xi.defined() ? (xi.flatten(2).norm(2, 2) * sd).to(at::kFloat) : at::zeros({p.n_steps, B}, fopt);
-    if (tr->keep_x) {
-      tr->x = at::empty({p.n_steps + 1, B, x0.size(1)}, x0.options());
-      tr->x[0].copy_(r.x);
-    }
-  }
   double grad_norm_sum = 0, accepted = 0;
   std::mutex sum_mutex;
   auto clip = [&](at::Tensor g) { return p.clip_grad > 0 ? g.clamp(-p.clip_grad, p.clip_grad) : g; };
@@ -85,12 +71,7 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     accepted += acc;
   };
 
-  const int threads = at::get_num_threads();
-  if (p.split_chains && x0.is_cpu() && threads > 1 && B >= 64) {
-    at::parallel_for(0, B, (B + threads - 1) / threads, advance);
-  } else {
-    advance(0, B);
-  }
+  chain_loop::for_chain_blocks(p, x0, advance);
   if (p.n_steps > 0) {
     r.mean_grad_norm = grad_norm_sum / (double(B) * p.n_steps);
     r.accept_rate = accepted / (double(B) * p.n_steps);

@@ -40,6 +40,38 @@ double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noi
 
 }  // namespace
 
+namespace chain_loop {
+
+void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise_norm) {
+  const int64_t B = r.x.size(0);
+  if (record > 0) {
+    r.trajectory = at::empty({p.n_steps + 1, record, r.x.size(1)}, r.x.options());
+    r.trajectory[0].copy_(r.x.narrow(0, 0, record));
+  }
+  SgldTrace* tr = p.trace;
+  if (!tr) return;
+  const auto fopt = r.x.options().dtype(at::kFloat);
+  tr->energy = at::zeros({p.n_steps, B}, fopt);
+  tr->grad_norm = at::zeros({p.n_steps, B}, fopt);
+  tr->noise_norm = noise_norm.defined() ? noise_norm.to(at::kFloat) : at::zeros({p.n_steps, B}, fopt);
+  if (tr->keep_x) {
+    tr->x = at::empty({p.n_steps + 1, B, r.x.size(1)}, r.x.options());
+    tr->x[0].copy_(r.x);
+  }
+}
+
+void for_chain_blocks(const SgldParams& p, const at::Tensor& x0, const std::function<void(int64_t, int64_t)>& advance) {
+  const int64_t B = x0.size(0);
+  const int threads = at::get_num_threads();
+  if (p.split_chains && x0.is_cpu() && threads > 1 && B >= 64) {
+    at::parallel_for(0, B, (B + threads - 1) / threads, advance);
+  } else {
+    advance(0, B);
+  }
+}
+
+}  // namespace chain_loop
+
 SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
                     at::Generator& gen) {
   if (p.mala) return run_mala(score, x0, y, p, gen);
@@ -49,21 +81,8 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   r.x = x0.detach().clone();
   at::Tensor noise;
   if (p.noise_std > 0 && p.n_steps > 0) noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
-  if (record > 0) {
-    r.trajectory = at::empty({p.n_steps + 1, record, x0.size(1)}, x0.options());
-    r.trajectory[0].copy_(r.x.narrow(0, 0, record));
-  }
+  chain_loop::start_recording(r, p, record, noise.defined() ? noise.flatten(2).norm(2, 2) : at::Tensor());
   SgldTrace* tr = p.trace;
-  if (tr) {
-    const auto fopt = x0.options().dtype(at::kFloat);
-    tr->energy = at::zeros({p.n_steps, B}, fopt);
-    tr->grad_norm = at::zeros({p.n_steps, B}, fopt);
-    tr->noise_norm = noise.defined() ? noise.flatten(2).norm(2, 2).to(at::kFloat) : at::zeros({p.n_steps, B}, fopt);
-    if (tr->keep_x) {
-      tr->x = at::empty({p.n_steps + 1, B, x0.size(1)}, x0.options());
-      tr->x[0].copy_(r.x);
-    }
-  }
   double grad_norm_sum = 0;
   std::mutex sum_mutex;
 
@@ -90,12 +109,7 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     grad_norm_sum += norms;
   };
 
-  const int threads = at::get_num_threads();
-  if (p.split_chains && x0.is_cpu() && threads > 1 && B >= 64) {
-    at::parallel_for(0, B, (B + threads - 1) / threads, advance);
-  } else {
-    advance(0, B);
-  }
+  chain_loop::for_chain_blocks(p, x0, advance);
   if (p.n_steps > 0) r.mean_grad_norm = grad_norm_sum / (double(B) * p.n_steps);
   return r;
 }

@@ -50,4 +50,14 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
 SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor& y, const SgldParams& p,
                     at::Generator& gen);
 
+// What both samplers share: the recordings' step 0 (r.x set) and the split into blocks of chains.
+namespace chain_loop {
+// Allocates r.trajectory for the first `record` chains and p.trace's arrays (noise_norm [n_steps, B]
+// given, or zeros when undefined), with step 0 taken from r.x.
+void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise_norm);
+// advance(begin, end) over all B chains: on the CPU one block per thread (chains are independent,
+// so no step needs a barrier), else one call.
+void for_chain_blocks(const SgldParams& p, const at::Tensor& x0, const std::function<void(int64_t, int64_t)>& advance);
+}  // namespace chain_loop
+
 }  // namespace jem
