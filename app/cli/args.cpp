@@ -10,9 +10,7 @@
 namespace jem::cli {
 namespace {
 
-bool is_bool_word(const std::string& s) {
-  return s == "true" || s == "false" || s == "1" || s == "0" || s == "on" || s == "off" || s == "yes" || s == "no";
-}
+bool is_bool_word(const std::string& s) { return parse_bool_word(s).has_value(); }
 
 const OptionSpec* find_own(const std::vector<OptionSpec>& own, const std::string& name) {
   for (const auto& o : own)

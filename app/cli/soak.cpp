@@ -119,7 +119,7 @@ int run_soak(const Settings& s, const SoakOptions& o) {
         const auto advice = window::guard_advice(*snap);
         std::printf("soak: %s; %s\n", advice->what.c_str(), advice->suggestion.c_str());
         if (!advice->knob.empty())
-          runner.send(cmd::SetParam{advice->knob, window::knob_text(*find_param(advice->knob), advice->new_value)});
+          runner.send(window::knob_command(*find_param(advice->knob), advice->new_value));
         runner.send(cmd::Resume{});
         ++guard_trips;
         resuming = true;

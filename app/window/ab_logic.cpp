@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/data/dataset_names.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
 
 namespace jem::window {
 namespace {
-
-// The sets whose energy landscape the A/B maps can draw (the image sets have no 2D field).
-const std::vector<std::string>& datasets_2d() {
-  static const std::vector<std::string> v = {"moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"};
-  return v;
-}
 
 std::string trim(const std::string& s) {
   const size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
@@ -36,14 +31,13 @@ float robust_abs_limit(const std::vector<float>& v) {
 }  // namespace
 
 std::string knob_diff_error(const std::string& name, const std::string& value) {
-  if (name == "threads")
-    return "threads: the A/B split sets it (each run gets half of the training cores); it cannot differ";
-  if (name == "device") return "device: both runs share this machine's device; it cannot differ";
   try {
+    const ParamSpec& p = param_or_throw(name);
+    if (p.not_compared) return p.name + ": " + p.not_compared;
     Settings probe;
     set_param(probe, name, value);  // the schema's parse and range check, as the runner does
-    if (name == "dataset" && std::find(datasets_2d().begin(), datasets_2d().end(), probe.dataset) == datasets_2d().end())
-      return "dataset: A/B compares 2D energy landscapes and '" + probe.dataset + "' is an image set";
+    // The maps draw 2D energy landscapes: the image sets have none.
+    if (!is_toy2d(probe.dataset)) return "dataset: A/B compares 2D energy landscapes and '" + probe.dataset + "' is an image set";
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -94,7 +88,7 @@ int ab_threads(unsigned cores) { return std::max(1, (static_cast<int>(cores) - 1
 std::string ab_summary(const Settings& a, const Settings& b) {
   std::string out;
   for (const ParamSpec& p : schema()) {
-    if (p.name == "threads") continue;
+    if (p.not_compared) continue;  // threads: the A/B split sets it
     const std::string va = get_param(a, p.name), vb = get_param(b, p.name);
     if (va == vb) continue;
     out += (out.empty() ? "B: " : ", ") + p.name + " " + vb + " (A " + va + ")";

@@ -19,11 +19,18 @@ std::string knob_text(const ParamSpec& p, double value) {
   }
 }
 
-Command knob_command(const ParamSpec& p, double value) { return cmd::SetParam{p.name, knob_text(p, value)}; }
+Command knob_command(const ParamSpec& p, double value) {
+  const double v = std::clamp(value, p.min, p.max);
+  switch (p.type) {
+    case ParamType::Bool: return cmd::SetParam{p.name, KnobValue(value != 0)};
+    case ParamType::Int: return cmd::SetParam{p.name, KnobValue(static_cast<int>(std::lround(v)))};
+    default: return cmd::SetParam{p.name, KnobValue(v)};
+  }
+}
 
 Command choice_command(const ParamSpec& p, int index) {
   index = std::clamp(index, 0, static_cast<int>(p.choices.size()) - 1);
-  return cmd::SetParam{p.name, p.choices[static_cast<size_t>(index)]};
+  return cmd::SetParam{p.name, KnobValue(p.choices[static_cast<size_t>(index)])};
 }
 
 int choice_index(const ParamSpec& p, const Settings& s) {
@@ -34,8 +41,7 @@ int choice_index(const ParamSpec& p, const Settings& s) {
 
 std::vector<std::string> knob_groups() {
   std::vector<std::string> groups;
-  for (const ParamSpec& p : schema())
-    if (std::find(groups.begin(), groups.end(), p.group) == groups.end()) groups.push_back(p.group);
+  for (const ParamGroup& g : param_groups()) groups.push_back(g.key);
   return groups;
 }
 
@@ -47,12 +53,8 @@ std::vector<const ParamSpec*> knobs_in_group(const std::string& group) {
 }
 
 const char* group_title(const std::string& group) {
-  if (group == "loss") return "Loss weights";
-  if (group == "sampler") return "SGLD sampler & replay buffer";
-  if (group == "optimiser") return "Optimiser";
-  if (group == "data") return "Data (changes reset the run)";
-  if (group == "model") return "Model (changes reset the run)";
-  if (group == "run") return "Run & divergence guard";
+  for (const ParamGroup& g : param_groups())
+    if (g.key == group) return g.title.c_str();
   return group.c_str();
 }
 
@@ -85,8 +87,8 @@ Command transport_command(Transport t, const Snapshot& s) {
       return cmd::Resume{};
     case Transport::Step: return cmd::Step{1};
     case Transport::Reset: return cmd::Reset{};
-    case Transport::Reseed: return cmd::Reseed{s.settings.seed + 1};
-    case Transport::NewData: return cmd::SetParam{"data_seed", std::to_string(s.settings.data_seed + 1)};
+    case Transport::Reseed: return cmd::SetParam{"seed", KnobValue(s.settings.seed + 1)};  // restarts the run
+    case Transport::NewData: return cmd::SetParam{"data_seed", KnobValue(s.settings.data_seed + 1)};
   }
   return cmd::Publish{};
 }

@@ -38,6 +38,7 @@
 #include "app/window/panel_sweep.h"
 #include "app/window/resource_paths.h"
 #include "app/window/ui_scale.h"
+#include "core/data/dataset_names.h"
 #include "app/window/restore_prompt.h"
 #include "app/window/screenshot.h"
 
@@ -283,7 +284,7 @@ int run_lab(const std::vector<std::string>& args) {
   if (!ab_text.empty()) {
     try {
       ab_diffs = parse_knob_diffs(ab_text);
-      if (knob_diff_error("dataset", start.dataset) != "")
+      if (!is_toy2d(start.dataset))
         throw std::runtime_error("A/B compares 2D energy landscapes and A trains on '" + start.dataset + "'");
       settings_for_b(start, ab_diffs);
     } catch (const std::exception& e) {

@@ -26,7 +26,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 // Every knob B may change, in schema order (threads and device belong to the A/B split itself).
-bool editable(const ParamSpec& p) { return p.name != "threads" && p.name != "device"; }
+bool editable(const ParamSpec& p) { return !p.not_compared; }
 
 std::string tick_text(float v, float lo, float hi) {
   char buf[32];

@@ -92,7 +92,7 @@ void ControlsPanel::draw_guard(LabContext& ctx) {
   if (!advice->knob.empty()) {
     const std::string label = "Set " + advice->knob + " and resume";
     if (ImGui::Button(label.c_str())) {
-      ctx.send(cmd::SetParam{advice->knob, knob_text(*find_param(advice->knob), advice->new_value)});
+      ctx.send(knob_command(*find_param(advice->knob), advice->new_value));
       ctx.send(cmd::Resume{});
     }
     ImGui::SameLine();

@@ -79,7 +79,7 @@ bool make_sweep_plan(const SweepRequest& r, const Settings& base, SweepPlan& pla
 }
 
 bool sweepable(const ParamSpec& p) {
-  return p.name != "seed" && p.type != ParamType::Text && p.effect != Effect::Runtime;
+  return !p.not_compared && !p.set_per_sweep_run && p.type != ParamType::Text;
 }
 
 std::string suggest_sweep_values(const ParamSpec& p, const Settings& current) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/data/dataset.h"
+#include "core/data/dataset_names.h"
 #include "core/data/toy2d.h"
 #include "core/eval/quadrature.h"
 #include "core/jem/trainer.h"
@@ -120,7 +121,9 @@ Calibration eval_calibration(Trainer& tr, int n_bins) {
 
 std::vector<std::string> ood_dataset_names(bool images) {
   if (images) return {"noise", "constant", "interp", "svhn", "cifar10", "cifar100", "mnist", "fashion_mnist"};
-  return {"uniform", "shifted", "rotated", "moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel"};
+  std::vector<std::string> names = {"uniform", "shifted", "rotated"};
+  names.insert(names.end(), toy2d_names().begin(), toy2d_names().end());
+  return names;
 }
 
 std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const std::string& score, double temperature) {

@@ -105,14 +105,10 @@ bool Trainer::apply(const Settings& next) {
   TrainerState& t = *st_;
   bool reset = false, optimizer = false, buffer = false;
   for (const auto& p : schema()) {
-    if (get_param(t.s, p.name) == get_param(next, p.name)) continue;
-    switch (p.effect) {
-      case Effect::Reset: reset = true; break;
-      case Effect::Optimizer: optimizer = true; break;
-      case Effect::Buffer: buffer = true; break;
-      case Effect::Runtime: reset |= (p.name == "device" || p.name == "seed"); break;
-      case Effect::Live: break;
-    }
+    if (same_value(t.s, next, p)) continue;
+    reset |= p.resets_run;
+    optimizer |= p.effect == Effect::Optimizer;
+    buffer |= p.effect == Effect::Buffer;
   }
   if (!reset) check_data_combination(next, t.data);
   t.s = next;

@@ -6,29 +6,45 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/data/dataset_names.h"
 #include "core/util/error.h"
 
 namespace jem {
 namespace {
 
+ParamSpec spec(ParamSpec p) {
+  p.resets_run = p.effect == Effect::Reset;
+  return p;
+}
 ParamSpec real(const char* name, double Settings::*f, double lo, double hi, bool log, Effect e,
                const char* group, const char* help) {
-  return ParamSpec{name, ParamType::Real, group, help, lo, hi, log, {}, e, f};
+  return spec({name, ParamType::Real, group, help, lo, hi, log, {}, e, f});
 }
 ParamSpec integer(const char* name, int Settings::*f, double lo, double hi, bool log, Effect e,
                   const char* group, const char* help) {
-  return ParamSpec{name, ParamType::Int, group, help, lo, hi, log, {}, e, f};
+  return spec({name, ParamType::Int, group, help, lo, hi, log, {}, e, f});
 }
 ParamSpec flag(const char* name, bool Settings::*f, Effect e, const char* group, const char* help) {
-  return ParamSpec{name, ParamType::Bool, group, help, 0, 1, false, {}, e, f};
+  return spec({name, ParamType::Bool, group, help, 0, 1, false, {}, e, f});
 }
 ParamSpec choice(const char* name, std::string Settings::*f, std::vector<std::string> choices,
                  Effect e, const char* group, const char* help) {
-  return ParamSpec{name, ParamType::Choice, group, help, 0, 0, false, std::move(choices), e, f};
+  return spec({name, ParamType::Choice, group, help, 0, 0, false, std::move(choices), e, f});
 }
 
 ParamSpec text(const char* name, std::string Settings::*f, Effect e, const char* group, const char* help) {
-  return ParamSpec{name, ParamType::Text, group, help, 0, 0, false, {}, e, f};
+  return spec({name, ParamType::Text, group, help, 0, 0, false, {}, e, f});
+}
+
+// The runner's own knobs (Effect::Runtime) and what they mean for a run and for comparisons.
+ParamSpec restarts(ParamSpec p) { return p.resets_run = true, p; }
+ParamSpec per_sweep_run(ParamSpec p) { return p.set_per_sweep_run = true, p; }
+ParamSpec shared_by_comparisons(ParamSpec p, const char* why) { return p.not_compared = why, p; }
+
+std::vector<std::string> dataset_choices() {
+  std::vector<std::string> v = toy2d_names();
+  v.insert(v.end(), image_dataset_names().begin(), image_dataset_names().end());
+  return v;
 }
 
 constexpr auto L = Effect::Live;
@@ -97,10 +113,7 @@ std::vector<ParamSpec> build_schema() {
       real("sigma", &S::sigma, 0, 1, false, L, "optimiser",
            "Std of Gaussian noise added to training inputs (official 0.03 on CIFAR)."),
       // data
-      choice("dataset", &S::dataset,
-             {"moons", "circles", "8gaussians", "spirals", "checkerboard", "pinwheel", "shapes", "cifar10", "cifar100",
-              "svhn", "mnist", "fashion_mnist", "cifar_noise"},
-             Effect::Reset, "data",
+      choice("dataset", &S::dataset, dataset_choices(), Effect::Reset, "data",
              "2D toy sets and 'shapes' (small images) are generated from data_seed; the image sets are read from "
              "data_dir; cifar_noise is CIFAR-shaped noise for benchmarks."),
       text("data_dir", &S::data_dir, Effect::Reset, "data",
@@ -137,11 +150,13 @@ std::vector<ParamSpec> build_schema() {
       flag("uncond", &S::uncond, Effect::Reset, "model",
            "Unconditional variant: a separate scalar head gives -E(x) instead of logsumexp of the logits."),
       // run
-      integer("seed", &S::seed, 0, 2147483647, false, Effect::Runtime, "run",
-              "Seed of the model's initialisation, the sampler and the batches."),
-      integer("threads", &S::threads, 0, 256, false, Effect::Runtime, "run", "CPU threads (0: all cores)."),
-      choice("device", &S::device, {"auto", "cpu", "cuda"}, Effect::Runtime, "run",
-             "Where training runs: auto picks CUDA when a GPU is present."),
+      per_sweep_run(restarts(integer("seed", &S::seed, 0, 2147483647, false, Effect::Runtime, "run",
+                                     "Seed of the model's initialisation, the sampler and the batches."))),
+      shared_by_comparisons(integer("threads", &S::threads, 0, 256, false, Effect::Runtime, "run", "CPU threads (0: all cores)."),
+                            "the A/B split sets it (each run gets half of the training cores); it cannot differ"),
+      shared_by_comparisons(restarts(choice("device", &S::device, {"auto", "cpu", "cuda"}, Effect::Runtime, "run",
+                                            "Where training runs: auto picks CUDA when a GPU is present.")),
+                            "both runs share this machine's device; it cannot differ"),
       real("guard_threshold", &S::guard_threshold, 1, 1e30, true, L, "run",
            "|loss| above this, or any non-finite value, trips the divergence guard (official code aborts at 1e8)."),
       integer("guard_every", &S::guard_every, 1, 100000, true, L, "run",
@@ -186,6 +201,18 @@ void check_range(const ParamSpec& p, double v, std::string_view text) {
 }
 
 }  // namespace
+
+const std::vector<ParamGroup>& param_groups() {
+  static const std::vector<ParamGroup> groups = {
+      {"loss", "Loss weights"},
+      {"sampler", "SGLD sampler & replay buffer"},
+      {"optimiser", "Optimiser"},
+      {"data", "Data (changes reset the run)"},
+      {"model", "Model (changes reset the run)"},
+      {"run", "Run & divergence guard"},
+  };
+  return groups;
+}
 
 const std::vector<ParamSpec>& schema() {
   static const std::vector<ParamSpec> specs = build_schema();
@@ -261,11 +288,9 @@ void set_param(Settings& s, std::string_view name, std::string_view text) {
       break;
     }
     case ParamType::Bool: {
-      bool v;
-      if (t == "true" || t == "1" || t == "on" || t == "yes") v = true;
-      else if (t == "false" || t == "0" || t == "off" || t == "no") v = false;
-      else bad_value(p, text, "is not a bool");
-      s.*std::get<bool Settings::*>(p.field) = v;
+      const std::optional<bool> v = parse_bool_word(t);
+      if (!v) bad_value(p, text, "is not a bool");
+      s.*std::get<bool Settings::*>(p.field) = *v;
       break;
     }
     case ParamType::Choice: {
@@ -306,15 +331,54 @@ double get_number(const Settings& s, const ParamSpec& p) {
   throw Error(p.name + " is not numeric");
 }
 
+std::optional<bool> parse_bool_word(std::string_view t) {
+  if (t == "true" || t == "1" || t == "on" || t == "yes") return true;
+  if (t == "false" || t == "0" || t == "off" || t == "no") return false;
+  return std::nullopt;
+}
+
+void set_value(Settings& s, const ParamSpec& p, const KnobValue& v) {
+  if (const auto* text = std::get_if<std::string>(&v)) return set_param(s, p.name, *text);  // Choice, Text, typed-in text
+  const double x = std::holds_alternative<double>(v) ? std::get<double>(v)
+                   : std::holds_alternative<int>(v)  ? double(std::get<int>(v))
+                                                     : double(std::get<bool>(v));
+  const std::string shown = fmt_number(x);
+  switch (p.type) {
+    case ParamType::Real:
+      check_range(p, x, shown);
+      s.*std::get<double Settings::*>(p.field) = x;
+      return;
+    case ParamType::Int:
+      if (x != std::floor(x)) bad_value(p, shown, "is not an integer");
+      check_range(p, x, shown);
+      s.*std::get<int Settings::*>(p.field) = static_cast<int>(x);
+      return;
+    case ParamType::Bool:
+      if (!std::holds_alternative<bool>(v)) bad_value(p, shown, "is not a bool");
+      s.*std::get<bool Settings::*>(p.field) = std::get<bool>(v);
+      return;
+    case ParamType::Choice:
+    case ParamType::Text: bad_value(p, shown, "is not text");
+  }
+}
+
+KnobValue get_value(const Settings& s, const ParamSpec& p) {
+  return std::visit([&](auto field) -> KnobValue { return s.*field; }, p.field);
+}
+
+bool same_value(const Settings& a, const Settings& b, const ParamSpec& p) {
+  return std::visit([&](auto field) { return a.*field == b.*field; }, p.field);
+}
+
 void validate(const Settings& s) {
-  // Re-setting each value through its own text runs every parse and range check.
+  // Each value through its typed setter: every range and choice check, no text round trip.
   Settings copy = s;
-  for (const auto& p : schema()) set_param(copy, p.name, get_param(s, p.name));
+  for (const auto& p : schema()) set_value(copy, p, get_value(s, p));
 }
 
 bool Settings::operator==(const Settings& o) const {
   for (const auto& p : schema())
-    if (get_param(*this, p.name) != get_param(o, p.name)) return false;
+    if (!same_value(*this, o, p)) return false;
   return true;
 }
 

@@ -2,6 +2,7 @@
 // knob in Settings. It drives the CLI flags, JSON config files, presets and the window's widgets.
 #pragma once
 #include <string>
+#include <optional>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -31,7 +32,20 @@ struct ParamSpec {
   std::vector<std::string> choices;  // Choice (Text: any string without control characters)
   Effect effect = Effect::Live;
   std::variant<double Settings::*, int Settings::*, bool Settings::*, std::string Settings::*> field;
+  // Knob facts the trainer, A/B and sweeps act on, so that none of them compares a knob's name.
+  bool resets_run = false;             // a change starts the run again (data, model, seed, device)
+  const char* not_compared = nullptr;  // why A/B and sweeps cannot vary it (null: they can)
+  bool set_per_sweep_run = false;      // a sweep's seed loop sets it (seeds=N), so it is not swept
 };
+
+struct ParamGroup {
+  std::string key;    // "loss", "sampler", ...: ParamSpec::group
+  std::string title;  // what the window's section says
+};
+const std::vector<ParamGroup>& param_groups();  // in schema order
+
+// A knob's value as its type: what the window's widgets send (no text round trip).
+using KnobValue = std::variant<double, int, bool, std::string>;
 
 const std::vector<ParamSpec>& schema();
 const ParamSpec* find_param(std::string_view name);
@@ -41,6 +55,14 @@ const ParamSpec& param_or_throw(std::string_view name);
 // Parses and range-checks `text`, then stores it. Throws Error naming the knob and its range.
 void set_param(Settings& s, std::string_view name, std::string_view text);
 std::string get_param(const Settings& s, std::string_view name);
+// Typed: range-checks and stores v (an int or double for Real and Int knobs, a whole number for
+// Int; bool; a string for Choice and Text, or text to parse for the others). Throws Error naming
+// the knob and its range.
+void set_value(Settings& s, const ParamSpec& p, const KnobValue& v);
+KnobValue get_value(const Settings& s, const ParamSpec& p);
+bool same_value(const Settings& a, const Settings& b, const ParamSpec& p);
+// "true"/"1"/"on"/"yes" and their opposites: the words a bool knob takes, in flags and files.
+std::optional<bool> parse_bool_word(std::string_view word);
 double get_number(const Settings& s, const ParamSpec& p);  // Real, Int and Bool as a number
 
 // Checks every knob against its range and the cross-knob rules; throws Error on the first bad one.

@@ -4,18 +4,25 @@
 #include <variant>
 
 #include "core/data/box.h"
+#include "core/params/schema.h"
 #include "core/params/settings.h"
 
 namespace jem {
 
 namespace cmd {
-struct SetParam { std::string name, value; };  // one knob, as text (validated by the schema)
+// One knob, as its typed value (the schema range-checks it); text only for choices, paths and
+// what a person typed.
+struct SetParam {
+  std::string name;
+  KnobValue value;
+  SetParam(std::string n, KnobValue v) : name(std::move(n)), value(std::move(v)) {}
+  SetParam(std::string n, const char* text) : name(std::move(n)), value(std::string(text)) {}  // never a bool
+};
 struct SetSettings { Settings settings; };     // many knobs at once (a preset)
 struct Pause {};
 struct Resume {};
 struct Step { int n = 1; };                     // n iterations, then pause
 struct Reset {};                                // start again from step 0
-struct Reseed { int seed = 1; };
 struct Save { std::string path; };
 struct Load { std::string path; };
 // Save the run to `path` every `every_s` seconds of wall time while it changes, and once more
@@ -35,7 +42,7 @@ struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
-                             cmd::Reseed, cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
+                             cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
                              cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses, cmd::Rewind,
                              cmd::Autosave, cmd::Replay>;
 

@@ -212,7 +212,7 @@ void Runner::handle(Command& c) {
   try {
     if (auto* p = std::get_if<cmd::SetParam>(&c)) {
       Settings next = trainer_->settings();
-      set_param(next, p->name, p->value);
+      set_value(next, param_or_throw(p->name), p->value);
       if (trainer_->apply(next)) rebuild_after_reset();
     } else if (auto* ps = std::get_if<cmd::SetSettings>(&c)) {
       if (trainer_->apply(ps->settings)) rebuild_after_reset();
@@ -228,11 +228,6 @@ void Runner::handle(Command& c) {
       next_.guard.reset();
     } else if (std::holds_alternative<cmd::Reset>(c)) {
       trainer_ = std::make_unique<Trainer>(trainer_->settings());
-      rebuild_after_reset();
-    } else if (auto* rs = std::get_if<cmd::Reseed>(&c)) {
-      Settings next = trainer_->settings();
-      next.seed = rs->seed;
-      trainer_ = std::make_unique<Trainer>(next);
       rebuild_after_reset();
     } else if (auto* sv = std::get_if<cmd::Save>(&c)) {
       save_checkpoint(*trainer_, sv->path);

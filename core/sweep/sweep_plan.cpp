@@ -21,9 +21,10 @@ std::vector<std::string> split_sweep_values(const std::string& text) {
 
 void check_sweep_plan(const SweepPlan& plan) {
   if (plan.param.empty()) throw Error("sweep: no knob to sweep (give --param NAME)");
-  param_or_throw(plan.param);  // "unknown knob 'x' (did you mean ...)"
+  const ParamSpec& spec = param_or_throw(plan.param);  // "unknown knob 'x' (did you mean ...)"
   // The seed loop sets the seed of every run: sweeping it as a knob would be silently overridden.
-  if (plan.param == "seed") throw Error("sweep: 'seed' is set per run by seeds=N; sweep another knob");
+  if (spec.set_per_sweep_run) throw Error("sweep: '" + spec.name + "' is set per run by seeds=N; sweep another knob");
+  if (spec.not_compared) throw Error("sweep: " + spec.name + ": " + spec.not_compared);
   if (plan.values.empty()) throw Error("sweep of " + plan.param + ": no values (give v1,v2,...)");
   if (plan.seeds < 1 || plan.seeds > 1000) throw Error("sweep of " + plan.param + ": seeds must be 1..1000");
   if (plan.iters < 1 || plan.iters > 10000000) throw Error("sweep of " + plan.param + ": iterations must be 1..1e7");
