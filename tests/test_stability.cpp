@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 
+#include "core/jem/state_history.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/params/config_file.h"

@@ -2,6 +2,7 @@
 // presets, divergence advice, and the landscape's scalar fields.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -49,17 +50,31 @@ TEST(WindowControls, KnobTextMatchesTheSchema) {
   EXPECT_EQ(knob_text(*find_param("proper_langevin"), 1), "true");
   EXPECT_EQ(knob_text(*find_param("sgld_lr"), 0.05), "0.05");
   EXPECT_EQ(knob_text(*find_param("sgld_lr"), 1e9), "100");  // clamped to the range
-  Settings s;
-  for (const ParamSpec& p : schema()) {  // every widget value round-trips through set_param
+  // Every numeric widget, at both ends of its range and inside it: the typed command stores
+  // exactly the value (rounded for integers, clamped to the range), and its text reads back to it.
+  for (const ParamSpec& p : schema()) {
     if (p.type == ParamType::Choice || p.type == ParamType::Text) continue;  // combo and text field
-    EXPECT_NO_THROW(set_param(s, p.name, knob_text(p, get_number(s, p)))) << p.name;
+    for (double v : {p.min, p.max, p.min + (p.max - p.min) * 0.37, p.max + 1}) {
+      const double want = p.type == ParamType::Bool ? double(v != 0)
+                          : p.type == ParamType::Int ? std::round(std::clamp(v, p.min, p.max))
+                                                     : std::clamp(v, p.min, p.max);
+      Settings s;
+      const Command c = knob_command(p, v);
+      set_value(s, p, std::get<cmd::SetParam>(c).value);
+      EXPECT_EQ(get_number(s, p), want) << p.name << " at " << v;
+      Settings t;
+      set_param(t, p.name, knob_text(p, v));
+      EXPECT_NEAR(get_number(t, p), want, 1e-8 * std::max(1.0, std::fabs(want))) << p.name << " text at " << v;
+    }
   }
 }
 
 TEST(WindowControls, GroupsCoverEveryKnob) {
+  // The sections are the schema's group list; a knob in a group without a section would vanish.
   size_t n = 0;
   for (const std::string& g : knob_groups()) n += knobs_in_group(g).size();
   EXPECT_EQ(n, schema().size());
+  for (const ParamSpec& p : schema()) EXPECT_STRNE(group_title(p.group), p.group.c_str()) << p.name << " has no section";
   EXPECT_TRUE(applies_on_release(*find_param("width")));
   EXPECT_FALSE(applies_on_release(*find_param("sgld_lr")));
   EXPECT_TRUE(wants_input_field(*find_param("seed")));
@@ -72,7 +87,8 @@ TEST(WindowControls, KnobChangeReachesTheTrainer) {
   r.send(knob_command(*find_param("sgld_lr"), 0.025));
   r.send(choice_command(*find_param("sgld_init"), 1));
   r.send(knob_command(*find_param("proper_langevin"), 1));
-  auto s = wait_for(r, [](const Snapshot& s) { return s.settings.sgld_lr == 0.025; });
+  // The runner may take the three in separate batches: wait until the last one has arrived.
+  auto s = wait_for(r, [](const Snapshot& s) { return s.settings.proper_langevin; });
   EXPECT_DOUBLE_EQ(s->settings.sgld_lr, 0.025);
   EXPECT_EQ(s->settings.sgld_init, "gaussian");
   EXPECT_TRUE(s->settings.proper_langevin);

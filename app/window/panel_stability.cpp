@@ -195,7 +195,8 @@ void StabilityPanel::draw_timeline(LabContext& ctx) {
   const std::vector<int64_t>& steps = ctx.snap->timeline;
   ImGui::Separator();
   if (steps.empty()) {
-    ImGui::TextDisabled("Timeline: no state kept yet (one every 50 iterations).");
+    ImGui::TextDisabled("Timeline: no state kept yet (one every guard_every = %d iterations).",
+                        ctx.snap->settings.guard_every);
     return;
   }
   const int last = static_cast<int>(steps.size()) - 1;

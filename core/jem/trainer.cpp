@@ -97,6 +97,9 @@ void Trainer::rebuild() {
   t.last_trajectory_labels = at::Tensor();
   t.mala_step = t.mala_step_from = 0;
   t.quadrature_grid = at::Tensor();
+  // A new run: the old run's states and trips mean nothing for it.
+  t.history.clear();
+  t.guard_last_trip = t.guard_last_target = -1, t.guard_energy_scale = 0;
   snapshot_for_guard();
 }
 
@@ -123,17 +126,19 @@ bool Trainer::apply(const Settings& next) {
   return false;
 }
 
-void Trainer::snapshot_for_guard() {
-  TrainerState& t = *st_;
-  t.guard_history.push_back({t.step, serialize()});
-  size_t bytes = 0;
-  for (const auto& g : t.guard_history) bytes += g.bytes.size();
-  while (t.guard_history.size() > 1 &&
-         (t.guard_history.size() > TrainerState::kGuardHistoryMax || bytes > TrainerState::kGuardHistoryBytes)) {
-    bytes -= t.guard_history.front().bytes.size();
-    t.guard_history.pop_front();
-  }
+void Trainer::snapshot_for_guard() { st_->history.keep(st_->step, serialize()); }
+
+int64_t Trainer::rewind(int64_t step) {
+  const StateHistory::Kept* k = st_->history.at_or_before(step);
+  if (!k) return -1;
+  const int64_t at = k->step;
+  const std::string bytes = k->state;  // restore() trims the history this lives in
+  restore(bytes, "kept state at step " + std::to_string(at));
+  return at;
 }
+
+std::vector<int64_t> Trainer::kept_steps() const { return st_->history.steps(); }
+size_t Trainer::kept_bytes() const { return st_->history.bytes(); }
 
 namespace {
 
@@ -217,18 +222,16 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     // Tripping again before getting clear of the last trip: the snapshot that retry started
     // from is doomed too, and so is any it took since; go one further back (the first stays).
     const bool again = t.guard_last_trip >= 0 && st.step <= t.guard_last_trip + s.guard_every;
-    while (again && t.guard_history.size() > 1 && t.guard_history.back().step >= t.guard_last_target)
-      t.guard_history.pop_back();
-    std::deque<TrainerState::GuardSnapshot> history = std::move(t.guard_history);
+    while (again && t.history.size() > 1 && t.history.newest().step >= t.guard_last_target) t.history.pop_newest();
     const double energy_scale = t.guard_energy_scale;
-    GuardEvent ev{st.step, what, value, history.back().step};
+    const std::string target = t.history.newest().state;  // restore() trims the history this lives in
+    GuardEvent ev{st.step, what, value, t.history.newest().step};
     // The rollback brings back the model, optimiser, buffer and RNG, not the knobs: a change made
     // since the snapshot (the guard's advice after an earlier trip, say) must survive, or a run
     // that trips again before the next snapshot undoes the advice and trips forever.
     const Settings knobs = s;
-    restore(history.back().bytes, "in-memory rollback snapshot");
+    restore(target, "in-memory rollback snapshot");
     if (t.s != knobs) apply(knobs);
-    t.guard_history = std::move(history);
     t.guard_last_trip = st.step, t.guard_last_target = ev.rolled_back_to, t.guard_energy_scale = energy_scale;
     if (guard) *guard = ev;
     st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();

@@ -61,7 +61,14 @@ class Trainer {
   // newest flight record's per-chain energies and drift/noise norms.
   StabilityInputs stability_inputs();
 
-  // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back.
+  // The kept states (every guard_every iterations; the guard rolls back to them): back to the
+  // newest at or before `step`, paused there; returns its step, or -1 when none is kept.
+  int64_t rewind(int64_t step);
+  std::vector<int64_t> kept_steps() const;
+  size_t kept_bytes() const;
+
+  // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back. A
+  // restored state drops the kept states after it and is kept itself.
   std::string serialize() const;
   static std::unique_ptr<Trainer> deserialize(const std::string& bytes, const std::string& origin);
   void restore(const std::string& bytes, const std::string& origin);

@@ -132,6 +132,7 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
 std::unique_ptr<Trainer> Trainer::deserialize(const std::string& bytes, const std::string& origin) {
   torch::serialize::InputArchive ar = open_archive(bytes, origin);
   auto trainer = std::make_unique<Trainer>(read_settings(ar, origin));
+  trainer->state().history.clear();  // its own start is not the loaded run's
   trainer->restore(bytes, origin);
   return trainer;
 }
@@ -204,7 +205,8 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     throw Error(origin + ": training state does not match its settings (" + torch_message(e) + ")");
   }
   t.started = std::chrono::steady_clock::now();
-  t.guard_history.assign(1, {t.step, bytes});
+  t.history.drop_after(t.step);
+  if (t.history.empty() || t.history.newest().step != t.step) t.history.keep(t.step, bytes);
   t.guard_last_trip = -1, t.guard_last_target = -1, t.guard_energy_scale = 0;
 }
 

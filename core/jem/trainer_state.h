@@ -12,6 +12,7 @@
 #include "core/jem/flight_recorder.h"
 #include "core/jem/replay_buffer.h"
 #include "core/jem/rng.h"
+#include "core/jem/state_history.h"
 #include "core/model/energy_net.h"
 #include "core/params/settings.h"
 
@@ -31,17 +32,12 @@ struct TrainerState {
   double wall_offset = 0;             // seconds trained before this process (resumed runs)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  // The divergence guard's recent good states, oldest first (one every guard_every iterations,
-  // as many as fit in kGuardHistoryBytes, at least one). A run can drift for a while before it
-  // trips, its newest snapshots already doomed: a trip within guard_every iterations of the last
-  // one rolls back to the snapshot before the one that one used (the soak's finding: 4,591 trips onto
-  // the same doomed state).
-  struct GuardSnapshot {
-    int64_t step;
-    std::string bytes;
-  };
-  static constexpr size_t kGuardHistoryBytes = size_t(64) << 20, kGuardHistoryMax = 8;
-  std::deque<GuardSnapshot> guard_history;
+  // The kept states (every guard_every iterations, 64 MB at most), for the divergence guard and
+  // the rewind timeline alike; cleared when the run starts again. A run can drift for a while
+  // before it trips, its newest states already doomed: a trip within guard_every iterations of the
+  // last one rolls back to the state before the one that one used (the soak's finding: 4,591 trips
+  // onto the same doomed state).
+  StateHistory history;
   int64_t guard_last_trip = -1;      // the step that tripped last
   int64_t guard_last_target = -1;    // and the snapshot it rolled back to
   // The energies' running scale (a slow average of max(|f_data|, |f_q|), rising at most 1% an

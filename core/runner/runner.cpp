@@ -105,8 +105,6 @@ void Runner::rebuild_after_reset() {
   next_.stability.reset();
   next_.flight.reset();
   next_.replay.reset();
-  timeline_.clear();
-  timeline_.maybe_keep(*trainer_);  // step 0: the start is always a place to go back to
   // The OOD set must fit the data: noise images for image sets, uniform points for 2D.
   const auto names = ood_dataset_names(trainer_->has_images());
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
@@ -185,7 +183,6 @@ void Runner::run_one_step() {
     StepStats st = trainer_->step(&guard);
     if (guard) {
       next_.history.truncate_after(guard->rolled_back_to);
-      timeline_.drop_after(guard->rolled_back_to);
       try {
         next_.flight = std::make_shared<const ChainTrace>(trainer_->flight_record(guard->step));
       } catch (const Error&) {
@@ -199,7 +196,6 @@ void Runner::run_one_step() {
       return;
     }
     next_.history.push(st);
-    timeline_.maybe_keep(*trainer_);
     if (steps_left_ > 0 && --steps_left_ == 0 && state_ != RunState::Running) state_ = RunState::Paused;
   } catch (const std::exception& e) {
     state_ = RunState::Failed;
@@ -255,9 +251,8 @@ void Runner::handle(Command& c) {
       control_ = std::make_unique<ControlTrainer>(joint_table(cj->p));  // throws Error on a bad table
       last_control_ = {};
     } else if (auto* rw = std::get_if<cmd::Rewind>(&c)) {
-      const int64_t at = timeline_.rewind(*trainer_, rw->step);
+      const int64_t at = trainer_->rewind(rw->step);
       if (at < 0) throw Error("rewind: no kept state at or before step " + std::to_string(rw->step));
-      timeline_.drop_after(at);
       next_.history.truncate_after(at);
       next_.guard.reset();
       state_ = RunState::Paused;
@@ -364,8 +359,8 @@ void Runner::publish(bool field_due) {
     publish_stability();
     last_stability_ = now;
   }
-  next_.timeline = timeline_.steps();
-  next_.timeline_bytes = timeline_.bytes();
+  next_.timeline = trainer_->kept_steps();
+  next_.timeline_bytes = trainer_->kept_bytes();
   next_.state = state_;
   next_.step = trainer_->iteration();
   next_.settings = trainer_->settings();

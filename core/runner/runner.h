@@ -11,7 +11,6 @@
 
 #include "core/runner/commands.h"
 #include "core/runner/snapshot.h"
-#include "core/runner/timeline.h"
 
 namespace jem {
 
@@ -66,7 +65,6 @@ class Runner {
   int64_t last_eval_step_ = -1;
   bool eval_requested_ = false;
   std::unique_ptr<ControlTrainer> control_;
-  Timeline timeline_;
   std::chrono::steady_clock::time_point last_control_{};
   std::string autosave_path_;
   double autosave_every_s_ = 0;
