@@ -128,8 +128,6 @@ std::vector<float> points_rgba(const DataView& d, bool by_class) {
 
 }  // namespace
 
-AbPanel::~AbPanel() { b_.reset(); }
-
 void AbPanel::init(const std::string& shader_dir) { renderer_ = std::make_unique<gl::FieldRenderer>(shader_dir); }
 
 void AbPanel::start_with(std::vector<KnobDiff> diffs) {
@@ -138,91 +136,31 @@ void AbPanel::start_with(std::vector<KnobDiff> diffs) {
 }
 
 void AbPanel::start(LabContext& ctx) {
-  start_error_.clear();
-  const Snapshot& a = *ctx.snap;
-  if (!a.data || !a.data->image_shape.empty()) {
-    start_error_ = "A/B compares 2D energy landscapes: pick a 2D dataset for A first";
-    return;
-  }
-  try {
-    Settings sa = a.settings;
-    if (!b_) a_threads_before_ = sa.threads;
-    sa.threads = ab_threads(std::thread::hardware_concurrency());
-    const Settings sb = settings_for_b(sa, diffs_);  // throws Error naming the bad knob
-    b_.reset();                                      // a restart replaces the running B
-    holding_a_ = holding_b_ = false;                 // A resumes below; the new B runs
-    b_ = std::make_unique<Runner>(sb);               // same seed as A: both start from the same draw
-    ctx.send(cmd::SetSettings{sa});
-    ctx.send(cmd::Reset{});
-    ctx.send(cmd::Resume{});
-    forwarded_sends_ = -1;  // B gets A's current view at once (update)
-    snap_b_ = b_->latest();
-    collapse_editor_ = true;
-  } catch (const std::exception& e) {
-    start_error_ = e.what();
-  }
+  ctx_ = &ctx;
+  start_error_ = session_.start(*ctx.snap, diffs_);
+  if (start_error_.empty()) snap_b_ = session_.b(), collapse_editor_ = true;
 }
 
 void AbPanel::stop(LabContext& ctx) {
-  release_holds(ctx);
-  b_.reset();  // joins B's thread
+  ctx_ = &ctx;
+  session_.stop(ctx.snap.get());
   snap_b_.reset();
   field_b_.reset(), data_b_.reset();
   have_maps_ = have_diff_ = false;
-  // A gets back the cores B had.
-  if (ctx.snap && ctx.snap->settings.threads != a_threads_before_)
-    ctx.send(cmd::SetParam{"threads", std::to_string(a_threads_before_)});
 }
 
 void AbPanel::update(LabContext& ctx) {
+  ctx_ = &ctx;
   if (start_queued_ && ctx.restore_question.empty() && ctx.snap && ctx.snap->data) {
     start_queued_ = false;
     start(ctx);
   }
   ctx.ab_step = -1;
-  if (!b_) return;
-  snap_b_ = b_->latest();
+  if (!session_.running()) return;
+  session_.update(*ctx.snap, ctx.view_sent, ctx.view_sends);
+  snap_b_ = session_.b();
   ctx.ab_step = snap_b_->step;
   ctx.ab_summary = ab_summary(ctx.snap->settings, snap_b_->settings);
-  if (in_step_) keep_in_step(ctx);
-  else release_holds(ctx);
-  // Linked views: every SetView A's landscape sends goes to B too; and again (throttled) while
-  // B's grid is not the one A asked for (B was just created, or reset itself).
-  if (ctx.view_sent) {
-    const cmd::SetView& v = *ctx.view_sent;
-    const bool b_matches = snap_b_->field && snap_b_->field->box == v.box && snap_b_->field->res == v.res;
-    if (ctx.view_sends != forwarded_sends_ || (!b_matches && seconds_since(forwarded_at_) > 0.5)) {
-      b_->send(v);
-      forwarded_sends_ = ctx.view_sends;
-      forwarded_at_ = Clock::now();
-    }
-  }
-}
-
-void AbPanel::keep_in_step(LabContext& ctx) {
-  // A few iterations of slack, so that neither run stops and starts at every frame.
-  constexpr int64_t kSlack = 20;
-  const int64_t ahead = ctx.snap->step - snap_b_->step;  // > 0: A is ahead
-  if (!holding_a_ && ahead > kSlack && ctx.snap->state == RunState::Running) {
-    ctx.send(cmd::Pause{});
-    holding_a_ = true;
-  } else if (holding_a_ && ahead <= 0) {
-    ctx.send(cmd::Resume{});
-    holding_a_ = false;
-  }
-  if (!holding_b_ && -ahead > kSlack && snap_b_->state == RunState::Running) {
-    b_->send(cmd::Pause{});
-    holding_b_ = true;
-  } else if (holding_b_ && ahead >= 0) {
-    b_->send(cmd::Resume{});
-    holding_b_ = false;
-  }
-}
-
-void AbPanel::release_holds(LabContext& ctx) {
-  if (holding_a_) ctx.send(cmd::Resume{});
-  if (holding_b_ && b_) b_->send(cmd::Resume{});
-  holding_a_ = holding_b_ = false;
 }
 
 void AbPanel::draw_editor(LabContext& ctx) {
@@ -458,30 +396,30 @@ void AbPanel::draw(LabContext& ctx) {
   const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
   ctx.panel_rects["ab"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
   const bool image_data = ctx.snap->data && !ctx.snap->data->image_shape.empty();
-  if (image_data && !b_) {
+  if (image_data && !session_.running()) {
     ImGui::TextWrapped("A/B compares 2D energy landscapes; this run trains on images. Pick a 2D preset first.");
     return;
   }
   if (collapse_editor_) ImGui::SetNextItemOpen(false), collapse_editor_ = false;
-  if (ImGui::CollapsingHeader("B's knob differences", b_ ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) draw_editor(ctx);
-  if (ImGui::Button(b_ ? "Restart A and B" : "Start A/B")) start(ctx);
+  if (ImGui::CollapsingHeader("B's knob differences", session_.running() ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) draw_editor(ctx);
+  if (ImGui::Button(session_.running() ? "Restart A and B" : "Start A/B")) start(ctx);
   note_widget(ctx, "ab_start");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A (the window's run) restarts from step 0 and B starts beside it with A's knobs plus the "
                       "differences, from the same seed. Each gets half of the training cores.");
   ImGui::SameLine();
-  ImGui::BeginDisabled(!b_);
+  ImGui::BeginDisabled(!session_.running());
   if (ImGui::Button("Stop B")) stop(ctx);
   ImGui::EndDisabled();
   note_widget(ctx, "ab_stop");
-  if (b_) {
+  if (session_.running()) {
     ImGui::SameLine();
-    ImGui::Checkbox("in step", &in_step_);
+    ImGui::Checkbox("in step", &session_.in_step);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The run ahead waits (paused) for the other, so both maps show the same training step.\n"
                         "Off: each trains at its own speed.");
     ImGui::SameLine();
-    const char* waiting = holding_a_ ? "; A waits for B" : holding_b_ ? "; B waits for A" : "";
+    const char* waiting = session_.holding_a() ? "; A waits for B" : session_.holding_b() ? "; B waits for A" : "";
     ImGui::TextDisabled("B %s, %.0f it/s; threads %d each%s", run_state_name(snap_b_->state), snap_b_->iters_per_s,
                         snap_b_->settings.threads, waiting);
   }
@@ -490,7 +428,7 @@ void AbPanel::draw(LabContext& ctx) {
     ImGui::TextColored(ImVec4(1, 0.5f, 0.45f, 1), "%s", start_error_.c_str());
     ImGui::PopTextWrapPos();
   }
-  if (!b_ || !snap_b_) {
+  if (!session_.running() || !snap_b_) {
     ImGui::TextWrapped("List the knobs B changes, then Start A/B: both runs restart from step 0 with the same seed, "
                        "the maps share one view and one colour range, and the third map shows E_A(x) - E_B(x).");
     return;

@@ -1,7 +1,6 @@
-// The A/B tab: a second Runner (B) from A's settings plus a few knob differences, same seed, both
-// from step 0. Linked views (B gets every SetView A's landscape sends), A's and B's -E(x) in one
-// colour range, the energy-difference map E_A - E_B, and A vs B curves. The window's other panels
-// keep showing A. The logic lives in ab_logic.h (unit-tested).
+// The A/B tab: draws an AbSession (run B, app/sessions/): the knob-difference editor, A's and B's
+// -E(x) in one colour range, the energy-difference map E_A - E_B, and A vs B curves. The window's
+// other panels keep showing A. The logic lives in ab_logic.h and ab_session.h (unit-tested).
 #pragma once
 #include <chrono>
 #include <memory>
@@ -11,6 +10,7 @@
 #include "app/gl/field_renderer.h"
 #include "app/gl/render_target.h"
 #include "app/plot/line_plot.h"
+#include "app/sessions/ab_session.h"
 #include "app/window/ab_logic.h"
 #include "app/window/lab_context.h"
 
@@ -19,7 +19,6 @@ namespace jem::window {
 class AbPanel {
  public:
   AbPanel() = default;
-  ~AbPanel();  // stops B (its destructor joins the trainer thread)
   // Compiles the shaders; needs the GL context. Throws gl::ShaderError like the landscape.
   void init(const std::string& shader_dir);
   // --ab: start with these differences at the first frame A has published its data.
@@ -27,7 +26,7 @@ class AbPanel {
   // Every frame, shown or not: a queued start, B's view following A's landscape, sidecar facts.
   void update(LabContext& ctx);
   void draw(LabContext& ctx);  // the tab's content
-  bool busy() const { return b_ != nullptr || start_queued_; }  // B trains: keep drawing frames
+  bool busy() const { return session_.running() || start_queued_; }  // B trains: keep drawing frames
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -37,9 +36,6 @@ class AbPanel {
   void draw_maps(LabContext& ctx, float height);
   void draw_curves(LabContext& ctx, float height);
   void render_maps(const Snapshot& a, const Snapshot& b, int px_w, int px_h, float point_px);
-  // In step: the run ahead pauses until the other catches up, so the maps compare equal steps.
-  void keep_in_step(LabContext& ctx);
-  void release_holds(LabContext& ctx);
 
   std::unique_ptr<gl::FieldRenderer> renderer_;
   gl::RenderTarget target_a_, target_b_, target_diff_;
@@ -50,13 +46,11 @@ class AbPanel {
   char value_[256] = "";
   std::string edit_error_, start_error_;
   bool start_queued_ = false, collapse_editor_ = false;
-  std::unique_ptr<Runner> b_;
-  std::shared_ptr<const Snapshot> snap_b_;
-  int a_threads_before_ = 0;  // A's threads before the split, restored when B stops
-  bool in_step_ = true;
-  bool holding_a_ = false, holding_b_ = false;  // paused by us (not by the user) to wait
-  int forwarded_sends_ = -1;  // ctx.view_sends last forwarded to B
-  Clock::time_point forwarded_at_;
+  LabContext* ctx_ = nullptr;  // this frame's, for the session's commands to A
+  AbSession session_{[this](Command c) {
+    if (ctx_) ctx_->send(std::move(c));
+  }};
+  std::shared_ptr<const Snapshot> snap_b_;  // the session's B, as of this frame
 
   // What the three images were rendered from (redrawn only on change, at most 5 times a second).
   DiffMode mode_ = DiffMode::Normalised;

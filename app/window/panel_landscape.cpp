@@ -151,12 +151,11 @@ void LandscapePanel::sync_view(LabContext& ctx, float aspect) {
   }
   const float half_w = half_h_ * aspect;
   view_ = Box{cx_ - half_w, cx_ + half_w, cy_ - half_h_, cy_ + half_h_};
-  // Re-send while the published grid is not the one we asked for (a reset restores the runner's
-  // default view), throttled so that a drag sends about 10 views a second.
+  // The window owns the view; the runner keeps the last one sent across resets. A drag sends
+  // about 10 views a second.
   const int res = dragging_ ? std::min(res_, 64) : res_;
-  const bool field_matches = s.field && s.field->box == view_ && s.field->res == res;
   const bool changed = !(sent_view_ == view_) || sent_res_ != res;
-  if ((changed && seconds_since(sent_at_) > 0.1) || (!field_matches && seconds_since(sent_at_) > 0.5)) {
+  if (changed && seconds_since(sent_at_) > 0.1) {
     ctx.send(cmd::SetView{view_, res});
     sent_view_ = view_, sent_res_ = res;
     sent_at_ = Clock::now();

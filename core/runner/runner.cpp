@@ -110,10 +110,13 @@ void Runner::rebuild_after_reset() {
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
   last_eval_step_ = -1;
   eval_requested_ = true;
-  const Box b = next_.data->box;
-  // A square view around the data box, so that circles look round.
-  const float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2, h = std::max(b.width(), b.height()) / 2;
-  view_ = Box{cx - h, cx + h, cy - h, cy + h};
+  // The view belongs to whoever sent one (the window); until then a square around the data box,
+  // so that circles look round. Either way the new model's grid is due.
+  if (!view_from_ui_) {
+    const Box b = next_.data->box;
+    const float cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2, h = std::max(b.width(), b.height()) / 2;
+    view_ = Box{cx - h, cx + h, cy - h, cy + h};
+  }
   view_dirty_ = true;
   rate_t0_ = Clock::now();
   rate_step0_ = trainer_->iteration();
@@ -239,6 +242,7 @@ void Runner::handle(Command& c) {
       event("loaded " + ld->path + " at step " + std::to_string(trainer_->iteration()), false);
     } else if (auto* v = std::get_if<cmd::SetView>(&c)) {
       if (!(v->box == view_) || v->res != view_res_) view_dirty_ = true;
+      view_from_ui_ = true;
       view_ = v->box;
       view_res_ = std::clamp(v->res, 8, 1024);
     } else if (auto* so = std::get_if<cmd::SetOod>(&c)) {

@@ -57,6 +57,7 @@ class Runner {
   Box view_;
   int view_res_ = 128;
   bool view_dirty_ = true;
+  bool view_from_ui_ = false;  // a SetView came: the view is the UI's, kept across resets
   double field_cost_s_ = 0;
   std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, last_stability_, rate_t0_;
   int64_t rate_step0_ = 0;
