@@ -1,0 +1,132 @@
+#include "app/window/lab_options.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "app/cli/args.h"
+#include "app/window/resource_paths.h"
+#include "core/data/dataset_names.h"
+
+namespace jem::window {
+namespace {
+
+const std::vector<cli::OptionSpec>& lab_options() {
+  static const std::vector<cli::OptionSpec> o = {
+      {"preset", "Start from assets/presets/NAME.json (knob flags apply on top)", ""},
+      {"frames", "Run this many frames, then exit (headless capture; 0: until closed)", "0"},
+      {"screenshot", "With --frames: write the last frame to this PNG (plus FILE.png.json for tests)", ""},
+      {"fps", "Frame-rate cap (Xvfb and llvmpipe have no vsync; the trainer needs the cores)", "60"},
+      {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
+      {"tab", "Analysis tab shown first: curves, calibration, ood, control, stability, sweep or ab", "curves"},
+      {"field", "What the landscape shows first: neg_energy, energy, density, chains_density, class_prob or class_logit", "neg_energy"},
+      {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
+      {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
+      {"ui-scale", "Scale of fonts, widgets and window size (0: the monitor's content scale; X11: Xft.dpi / 96)", "0"},
+      {"export-dir", "Folder for F12 screenshots and the export buttons (numbered files, never overwritten)", "exports"},
+      {"report", "Keep this JSON file up to date with the window's state (step, view, chains, exports, button rectangles) for input tests", ""},
+      {"shaders", "Folder of the GLSL shaders (default: $JEMLAB_SHADERS, else next to the executable)", ""},
+      {"assets", "Folder of presets/ (default: $JEMLAB_ASSETS, else next to the executable)", ""},
+      {"autosave", "Autosave the session to this file (default: $XDG_STATE_HOME/jemlab/autosave.ckpt, else ~/.local/state/jemlab/; none with --frames)", ""},
+      {"autosave-every", "Seconds between autosaves while the run changes (0: off); once more at exit", "300"},
+      {"restore-autosave", "ask, yes or no: offer the autosaved session at start (default: ask; no with --frames)", ""},
+      {"screenshot-every", "With --screenshot: rewrite that PNG every N frames (a live view; each write is atomic)", "0"},
+      {"metrics-csv", "Keep this CSV of the curves up to date (every --screenshot-every frames, else at exit)", ""},
+      {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
+      {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
+  };
+  return o;
+}
+
+std::string option_or_empty(const cli::Args& a, const std::string& name) { return a.has(name) ? a.get(name) : ""; }
+
+// The start knobs: a preset's (flags on top), and which preset that is.
+void pick_start(const cli::Args& a, const std::vector<std::string>& args, LabOptions& o) {
+  o.start = a.settings;
+  if (!option_or_empty(a, "preset").empty()) {
+    const Preset* p = find_preset(o.presets, option_or_empty(a, "preset"));
+    if (!p) throw std::runtime_error("unknown preset '" + option_or_empty(a, "preset") + "' (see " + o.assets_dir + "/presets)");
+    o.start = cli::parse_args(args, lab_options(), p->settings).settings;  // knob flags apply on top of it
+    o.preset_name = p->name;
+  } else if (o.start == window_base_settings() && find_preset(o.presets, "jem_default")) {
+    o.preset_name = "jem_default";
+  }
+}
+
+// --ab, or a lesson preset's own run B (on the A/B tab unless --tab names another): every
+// difference is checked before the window opens.
+void pick_ab(const cli::Args& a, LabOptions& o) {
+  std::string text = option_or_empty(a, "ab");
+  if (const Preset* p = find_preset(o.presets, o.preset_name); text.empty() && p && !p->ab.empty()) {
+    text = p->ab;
+    if (o.first_tab == "curves") o.first_tab = "ab";
+  }
+  if (text.empty()) return;
+  try {
+    o.ab_diffs = parse_knob_diffs(text);
+    if (!is_toy2d(o.start.dataset))
+      throw std::runtime_error("A/B compares 2D energy landscapes and A trains on '" + o.start.dataset + "'");
+    settings_for_b(o.start, o.ab_diffs);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("--ab: ") + e.what());
+  }
+}
+
+}  // namespace
+
+bool is_analysis_tab(const std::string& name) {
+  for (const char* t : {"curves", "calibration", "ood", "control", "stability", "sweep", "ab"})
+    if (name == t) return true;
+  return false;
+}
+
+std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args) {
+  cli::Args a = cli::parse_args(args, lab_options(), window_base_settings());
+  if (a.help) {
+    std::printf("%s", cli::usage("", "Opens the lab: live training of a JEM with its energy landscape, SGLD chains "
+                                     "and curves.\nShortcuts: space play/pause, S step, R reset, F12 screenshot, Ctrl+Q quit.",
+                                 lab_options())
+                          .c_str());
+    return std::nullopt;
+  }
+  LabOptions o;
+  o.shader_dir = find_resource_dir("shaders", option_or_empty(a, "shaders"), "JEMLAB_SHADERS");
+  o.assets_dir = find_resource_dir("assets", option_or_empty(a, "assets"), "JEMLAB_ASSETS");
+  o.frames = a.get_int("frames");
+  if (!field_mode_from_key(a.get("field"), o.first_field))
+    throw std::runtime_error("--field: '" + a.get("field") +
+                             "' is not one of neg_energy, energy, density, chains_density, class_prob, class_logit");
+  o.first_tab = a.get("tab");
+  if (!is_analysis_tab(o.first_tab))
+    throw std::runtime_error("--tab: '" + o.first_tab + "' is not one of curves, calibration, ood, control, stability, sweep, ab");
+  o.chain_gif = option_or_empty(a, "chain-gif");
+  o.screenshot = option_or_empty(a, "screenshot");
+  if (a.has("sweep")) o.sweep = parse_sweep_option(a.get("sweep"));
+  o.frame_s = 1.0 / std::max(1.0, a.get_double("fps"));
+  std::sscanf(a.get("size").c_str(), "%dx%d", &o.win_w, &o.win_h);
+  o.ui_scale = float(a.get_double("ui-scale"));
+  o.report = option_or_empty(a, "report");
+  o.screenshot_every = std::max(0, a.get_int("screenshot-every"));
+  o.metrics_csv = option_or_empty(a, "metrics-csv");
+  // Headless capture writes no autosave unless --autosave names a file (tests, docs).
+  o.autosave = option_or_empty(a, "autosave");
+  if (o.autosave.empty() && o.frames == 0) o.autosave = default_autosave_path(std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));
+  o.autosave_every_s = a.get_double("autosave-every");
+  o.restore = a.has("restore-autosave") ? parse_restore_choice(a.get("restore-autosave"))
+              : o.frames > 0            ? RestoreChoice::No
+                                        : RestoreChoice::Ask;
+  o.export_dir = a.get("export-dir");
+  o.replay_latest = a.has("replay-latest");
+  o.presets = load_presets(o.assets_dir + "/presets", window_base_settings());
+  pick_start(a, args, o);
+  // --sweep is checked before the window opens: a typo exits 2 with the reason, naming the knob.
+  if (o.sweep) {
+    SweepPlan plan;
+    std::string why;
+    if (!make_sweep_plan(*o.sweep, o.start, plan, why)) throw std::runtime_error("--sweep: " + why);
+  }
+  pick_ab(a, o);
+  return o;
+}
+
+}  // namespace jem::window

@@ -1,0 +1,44 @@
+// The window's command line, parsed and checked before a window opens: a typo exits 2 naming the
+// option or knob, with the window never shown. Torch- and GL-free.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/window/ab_logic.h"
+#include "app/window/autosave_logic.h"
+#include "app/window/field_scalar.h"
+#include "app/window/presets.h"
+#include "app/window/sweep_logic.h"
+#include "core/params/settings.h"
+
+namespace jem::window {
+
+struct LabOptions {
+  std::string shader_dir, assets_dir;
+  Settings start;                      // the knobs, a preset's with the flags on top
+  std::vector<Preset> presets;
+  std::string preset_name;             // the preset shown as applied ("" = custom knobs)
+  std::vector<KnobDiff> ab_diffs;      // --ab, or a lesson preset's run B
+  std::optional<SweepRequest> sweep;   // --sweep
+  FieldMode first_field = FieldMode::NegEnergy;
+  std::string first_tab = "curves";
+  int win_w = 1600, win_h = 1000;
+  float ui_scale = 0;                  // 0: the monitor's
+  double frame_s = 1.0 / 60;           // the frame-rate cap
+  std::string export_dir = "exports";
+  std::string autosave;                // "" = none
+  double autosave_every_s = 300;
+  RestoreChoice restore = RestoreChoice::Ask;
+  bool replay_latest = false;
+  // Headless capture and test hooks.
+  int frames = 0;                      // run this many, then exit (0: until closed)
+  std::string screenshot, chain_gif, report, metrics_csv;
+  int screenshot_every = 0;
+};
+
+bool is_analysis_tab(const std::string& name);
+// nullopt after printing --help; throws std::runtime_error (or Error) naming what is wrong.
+std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args);
+
+}  // namespace jem::window
