@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 #include "core/util/error.h"
 
 using namespace jem;

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "app/window/sweep_logic.h"
+#include "app/panels/sweep_logic.h"
 
 using namespace jem;
 using namespace jem::window;

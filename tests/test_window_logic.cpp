@@ -11,11 +11,11 @@
 #include <thread>
 
 #include "app/window/autosave_logic.h"
-#include "app/window/controls_logic.h"
-#include "app/window/density_truth.h"
+#include "app/panels/controls_logic.h"
+#include "app/panels/density_truth.h"
 #include "app/window/export_logic.h"
-#include "app/window/field_scalar.h"
-#include "app/window/presets.h"
+#include "app/panels/field_scalar.h"
+#include "app/panels/presets.h"
 #include "app/window/resource_paths.h"
 #include "core/io/metrics_io.h"
 #include "core/runner/runner.h"

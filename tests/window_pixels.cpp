@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
     check(s.colored > 3000, tab + " tab plots data (" + std::to_string(s.colored) + " coloured px)");
   }
   // The stability tab's histograms: buffer, data and noise energies overlaid (colours as in
-  // app/window/stability_histograms.h), and the buffer's ages.
+  // app/panels/stability_histograms.h), and the buffer's ages.
   if (expect_histograms) {
     struct Want {
       const char* rect;

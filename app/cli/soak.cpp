@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/window/controls_logic.h"
+#include "app/panels/controls_logic.h"
 #include "core/params/schema.h"
 #include "core/runner/runner.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 #include "core/runner/runner.h"
 
 namespace jem::window {

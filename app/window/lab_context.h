@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/window/presets.h"
+#include "app/panels/presets.h"
 #include "core/runner/runner.h"
 
 namespace jem::window {

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 #include "app/window/autosave_logic.h"
-#include "app/window/field_scalar.h"
-#include "app/window/presets.h"
-#include "app/window/sweep_logic.h"
+#include "app/panels/field_scalar.h"
+#include "app/panels/presets.h"
+#include "app/panels/sweep_logic.h"
 #include "core/params/settings.h"
 
 namespace jem::window {

@@ -24,19 +24,19 @@
 
 #include "app/cli/args.h"
 #include "app/window/lab_options.h"
-#include "app/window/ab_logic.h"
-#include "app/window/panel_ab.h"
-#include "app/window/panel_calibration.h"
-#include "app/window/panel_common.h"
-#include "app/window/panel_control.h"
-#include "app/window/panel_controls.h"
-#include "app/window/panel_curves.h"
-#include "app/window/panel_images.h"
-#include "app/window/panel_landscape.h"
-#include "app/window/panel_ood.h"
-#include "app/window/panel_presets.h"
-#include "app/window/panel_stability.h"
-#include "app/window/panel_sweep.h"
+#include "app/panels/ab_logic.h"
+#include "app/panels/panel_ab.h"
+#include "app/panels/panel_calibration.h"
+#include "app/widgets/widgets.h"
+#include "app/panels/panel_control_dataset.h"
+#include "app/panels/panel_knobs.h"
+#include "app/panels/panel_curves.h"
+#include "app/panels/panel_images.h"
+#include "app/panels/panel_landscape.h"
+#include "app/panels/panel_ood.h"
+#include "app/panels/panel_presets.h"
+#include "app/panels/panel_stability.h"
+#include "app/panels/panel_sweep.h"
 #include "app/window/resource_paths.h"
 #include "app/window/ui_scale.h"
 #include "core/data/dataset_names.h"
@@ -149,7 +149,7 @@ struct AnalysisTabs {
   CurvesPanel curves;
   CalibrationPanel calibration;
   OodPanel ood;
-  ControlPanel control;
+  ControlDatasetPanel control;
   StabilityPanel stability;
   SweepPanel sweep;
   AbPanel ab;
@@ -256,7 +256,7 @@ struct Panels {
   }
   LandscapePanel landscape;
   ImagesPanel images;  // in the landscape's place for image data
-  ControlsPanel controls;
+  KnobsPanel controls;
   AnalysisTabs analysis;
   PresetsPanel presets;
 };

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/window/panel_common.h"
+#include "app/widgets/widgets.h"
 
 namespace jem::window {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "app/window/presets.h"
+#include "app/panels/presets.h"
 #include "core/util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

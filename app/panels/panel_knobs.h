@@ -3,12 +3,12 @@
 #pragma once
 #include <string>
 
-#include "app/window/controls_logic.h"
+#include "app/panels/controls_logic.h"
 #include "app/window/lab_context.h"
 
 namespace jem::window {
 
-class ControlsPanel {
+class KnobsPanel {
  public:
   void draw(LabContext& ctx, const PanelRect& rect);
 

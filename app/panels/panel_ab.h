@@ -11,7 +11,7 @@
 #include "app/gl/render_target.h"
 #include "app/plot/line_plot.h"
 #include "app/sessions/ab_session.h"
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 #include "app/window/lab_context.h"
 
 namespace jem::window {

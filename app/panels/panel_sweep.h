@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/window/lab_context.h"
-#include "app/window/sweep_logic.h"
+#include "app/panels/sweep_logic.h"
 #include "core/sweep/sweep_runner.h"
 
 namespace jem::window {

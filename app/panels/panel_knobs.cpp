@@ -1,5 +1,5 @@
-#include "app/window/panel_controls.h"
-#include "app/window/panel_common.h"
+#include "app/panels/panel_knobs.h"
+#include "app/widgets/widgets.h"
 
 #include <imgui.h>
 
@@ -37,7 +37,7 @@ void tooltip(const ParamSpec& p) {
 
 }  // namespace
 
-void ControlsPanel::draw_status(LabContext& ctx) {
+void KnobsPanel::draw_status(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
   ImGui::TextColored(state_color(s.state), "%s", status_line(s, ctx.fps).c_str());
   // Five buttons on one row, each its label's width plus an equal share of the rest; where the
@@ -78,7 +78,7 @@ void ControlsPanel::draw_status(LabContext& ctx) {
   }
 }
 
-void ControlsPanel::draw_guard(LabContext& ctx) {
+void KnobsPanel::draw_guard(LabContext& ctx) {
   const auto advice = guard_advice(*ctx.snap);
   if (!advice) return;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1));
@@ -105,7 +105,7 @@ void ControlsPanel::draw_guard(LabContext& ctx) {
   ImGui::PopStyleColor();
 }
 
-void ControlsPanel::draw_checkpoint(LabContext& ctx) {
+void KnobsPanel::draw_checkpoint(LabContext& ctx) {
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 7.5f);
   ImGui::InputText("##ckpt", checkpoint_path_, sizeof checkpoint_path_);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Checkpoint file: model, optimiser, replay buffer, RNG and step.");
@@ -161,7 +161,7 @@ void ControlsPanel::draw_checkpoint(LabContext& ctx) {
   }
 }
 
-void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
+void KnobsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
   const Settings& published = ctx.snap->settings;
   ImGui::PushID(p.name.c_str());
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
@@ -226,7 +226,7 @@ void ControlsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
   ImGui::PopID();
 }
 
-void ControlsPanel::draw(LabContext& ctx, const PanelRect& rect) {
+void KnobsPanel::draw(LabContext& ctx, const PanelRect& rect) {
   begin_panel("Controls", "controls", rect, ctx);
   draw_status(ctx);
   draw_guard(ctx);

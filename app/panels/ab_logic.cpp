@@ -1,4 +1,4 @@
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "app/window/panel_images.h"
+#include "app/panels/panel_images.h"
 
 #include <imgui.h>
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app/plot/colormap.h"
-#include "app/window/panel_common.h"
+#include "app/widgets/widgets.h"
 
 namespace jem::window {
 namespace {

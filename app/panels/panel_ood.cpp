@@ -1,4 +1,4 @@
-#include "app/window/panel_ood.h"
+#include "app/panels/panel_ood.h"
 
 #include <imgui.h>
 

@@ -1,4 +1,4 @@
-#include "app/window/flight_overlay.h"
+#include "app/panels/flight_overlay.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,9 +1,9 @@
-#include "app/window/panel_stability.h"
+#include "app/panels/panel_stability.h"
 
-#include "app/window/density_truth.h"
-#include "app/window/flight_overlay.h"
-#include "app/window/panel_common.h"
-#include "app/window/stability_histograms.h"
+#include "app/panels/density_truth.h"
+#include "app/panels/flight_overlay.h"
+#include "app/widgets/widgets.h"
+#include "app/panels/stability_histograms.h"
 
 #include <imgui.h>
 

@@ -1,6 +1,6 @@
-#include "app/window/presets.h"
+#include "app/panels/presets.h"
 
-#include "app/window/ab_logic.h"
+#include "app/panels/ab_logic.h"
 
 #include <algorithm>
 #include <filesystem>

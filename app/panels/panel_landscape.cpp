@@ -1,7 +1,7 @@
-#include "app/window/panel_landscape.h"
+#include "app/panels/panel_landscape.h"
 
-#include "app/window/flight_overlay.h"
-#include "app/window/panel_common.h"
+#include "app/panels/flight_overlay.h"
+#include "app/widgets/widgets.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,16 +25,6 @@ void class_rgba(int k, float alpha, float lighten, float* out) {
   out[3] = alpha;
 }
 
-void help_marker(const char* text) {
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
-}
-
-// SameLine when the next item (`w` wide) still fits on the row, else a new row: the toolbar
-// wraps in a narrow window (1280x800) instead of clipping its last checkboxes.
-void same_line_if_fits(float w) {
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
-}
 // Width of a widget `item` wide with its label on the right (checkboxes: item = frame height).
 float labelled(float item, const char* label) {
   return item + (label[0] ? ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x : 0);
@@ -263,15 +253,9 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);
   const ImVec2 b1(t.p0.x + t.size.x - em * 0.8f, t.p0.y + em * 2.0f);
   const ImVec2 b0(b1.x - bar_w, b1.y);
-  const int segments = 48;
   dl->AddRectFilled(ImVec2(b0.x - em * 4.6f, b0.y - em * 1.8f), ImVec2(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f),
                     IM_COL32(20, 20, 24, 190), 4);
-  for (int i = 0; i < segments; ++i) {
-    const float y_top = b0.y + bar_h * i / segments, y_bot = b0.y + bar_h * (i + 1) / segments;
-    const ImU32 ct = plot::colormap_color(style_.colormap, 1 - float(i) / segments);
-    const ImU32 cb = plot::colormap_color(style_.colormap, 1 - float(i + 1) / segments);
-    dl->AddRectFilledMultiColor(ImVec2(b0.x, y_top), ImVec2(b0.x + bar_w, y_bot), ct, ct, cb, cb);
-  }
+  gradient_strip(dl, b0, ImVec2(bar_w, bar_h), style_.colormap, true);
   // The title sits a full line above the top value, which is centred on the bar's top edge.
   dl->AddText(ImVec2(b0.x - em * 4.4f, b0.y - em * 1.7f), IM_COL32(235, 235, 240, 255), scalar_.label.c_str());
   for (int i = 0; i <= 4; ++i) {

@@ -1,4 +1,4 @@
-#include "app/window/panel_calibration.h"
+#include "app/panels/panel_calibration.h"
 
 #include <imgui.h>
 

@@ -1,4 +1,4 @@
-#include "app/window/panel_sweep.h"
+#include "app/panels/panel_sweep.h"
 
 #include <imgui.h>
 
@@ -9,7 +9,7 @@
 #include <exception>
 
 #include "app/plot/axes.h"
-#include "app/window/panel_common.h"
+#include "app/widgets/widgets.h"
 #include "core/util/atomic_file.h"
 
 namespace jem::window {
@@ -141,21 +141,8 @@ void SweepPanel::draw_form(LabContext& ctx) {
   const float w = ImGui::GetContentRegionAvail().x, em = ImGui::GetFontSize();
   ImGui::BeginDisabled(running);
   ImGui::SetNextItemWidth(w * 0.45f);
-  if (ImGui::BeginCombo("knob", spec.name.c_str(), ImGuiComboFlags_HeightLarge)) {
-    std::string group;
-    for (size_t i = 0; i < specs.size(); ++i) {
-      if (!sweepable(specs[i])) continue;
-      if (specs[i].group != group) ImGui::TextDisabled("%s", (group = specs[i].group).c_str());
-      if (ImGui::Selectable(specs[i].name.c_str(), int(i) == param_)) {
-        param_ = int(i);
-        std::snprintf(values_, sizeof values_, "%s", suggest_sweep_values(specs[i], current).c_str());
-      }
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("%s\n%s %s", specs[i].help.c_str(), type_name(specs[i].type).c_str(),
-                          describe_range(specs[i]).c_str());
-    }
-    ImGui::EndCombo();
-  }
+  if (knob_picker("knob", param_, sweepable))
+    std::snprintf(values_, sizeof values_, "%s", suggest_sweep_values(specs[size_t(param_)], current).c_str());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s\n%s %s%s", spec.help.c_str(), type_name(spec.type).c_str(), describe_range(spec).c_str(),
                       spec.log_scale ? ", log scale (the plots' x axis too)" : "");

@@ -1,9 +1,14 @@
-// Every panel is a fixed ImGui window at a rectangle the frame loop computes.
+// The widgets every panel shares (in the spirit of Tracy's TracyImGui.hpp): the panel window, the
+// colour bar and its gradient, the help tooltip, the wrapping toolbar row and the error line.
 #pragma once
 #include <imgui.h>
 
 #include <exception>
+#include <functional>
+#include <string>
 
+#include "app/plot/colormap.h"
+#include "app/panels/controls_logic.h"
 #include "app/window/export_logic.h"
 #include "app/window/lab_context.h"
 
@@ -36,5 +41,20 @@ inline void note_widget(LabContext& ctx, const char* key) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ctx.widget_rects[key] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
+
+// A colormap's gradient over a rectangle: vertical (high at the top) or horizontal (high right).
+void gradient_strip(ImDrawList* dl, ImVec2 p0, ImVec2 size, plot::Colormap cmap, bool vertical);
+// The gradient with numbers (and, horizontal, a title above). Returns the right edge of what it
+// drew (the numbers of a vertical bar).
+float colour_bar(ImDrawList* dl, ImVec2 p0, ImVec2 size, plot::Colormap cmap, float lo, float hi, bool vertical,
+                 const char* title);
+void help_marker(const char* text);  // the previous item's tooltip
+// SameLine when the next item (`w` wide) still fits on the row, else a new row: a toolbar wraps
+// in a narrow window (1280x800) instead of clipping its last checkboxes.
+void same_line_if_fits(float w);
+void error_line(const std::string& text);  // a refused input, in red, wrapped
+// A combo of the schema's knobs that `allowed` admits, under their groups' titles, each with its
+// help and range as tooltip. `index` is into schema(); returns true when the pick changed.
+bool knob_picker(const char* id, int& index, const std::function<bool(const ParamSpec&)>& allowed);
 
 }  // namespace jem::window

@@ -1,4 +1,4 @@
-#include "app/window/sweep_logic.h"
+#include "app/panels/sweep_logic.h"
 
 #include <algorithm>
 #include <cmath>

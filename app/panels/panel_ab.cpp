@@ -1,4 +1,4 @@
-#include "app/window/panel_ab.h"
+#include "app/panels/panel_ab.h"
 
 #include <imgui.h>
 
@@ -8,10 +8,10 @@
 #include <thread>
 
 #include "app/plot/colormap.h"
-#include "app/window/controls_logic.h"
-#include "app/window/density_truth.h"
-#include "app/window/panel_common.h"
-#include "app/window/panel_curves.h"
+#include "app/panels/controls_logic.h"
+#include "app/panels/density_truth.h"
+#include "app/widgets/widgets.h"
+#include "app/panels/panel_curves.h"
 #include "core/params/schema.h"
 
 namespace jem::window {
@@ -28,58 +28,6 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 // Every knob B may change, in schema order (threads and device belong to the A/B split itself).
 bool editable(const ParamSpec& p) { return !p.not_compared; }
 
-std::string tick_text(float v, float lo, float hi) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", std::fabs(v) < 1e-6f * std::max(std::fabs(lo), std::fabs(hi)) ? 0.0f : v);
-  return buf;
-}
-
-// A colour bar with numbers: vertical (high at the top) or horizontal (high at the right).
-// Returns the right edge of what it drew (the numbers of a vertical bar).
-float colour_bar(ImDrawList* dl, ImVec2 p0, ImVec2 size, plot::Colormap cmap, float lo, float hi, bool vertical,
-                 const char* title) {
-  const int segments = 48;
-  for (int i = 0; i < segments; ++i) {
-    const float t0 = float(i) / segments, t1 = float(i + 1) / segments;
-    const ImU32 c0 = plot::colormap_color(cmap, vertical ? 1 - t0 : t0);
-    const ImU32 c1 = plot::colormap_color(cmap, vertical ? 1 - t1 : t1);
-    if (vertical)
-      dl->AddRectFilledMultiColor(ImVec2(p0.x, p0.y + size.y * t0), ImVec2(p0.x + size.x, p0.y + size.y * t1), c0, c0,
-                                  c1, c1);
-    else
-      dl->AddRectFilledMultiColor(ImVec2(p0.x + size.x * t0, p0.y), ImVec2(p0.x + size.x * t1, p0.y + size.y), c0, c1,
-                                  c1, c0);
-  }
-  const ImU32 text = IM_COL32(220, 220, 225, 255);
-  const float em = ImGui::GetFontSize();
-  // Five numbers where they fit side by side, else three (a narrow column, long numbers).
-  float widest = 0;
-  for (int i = 0; i <= 4; ++i) widest = std::max(widest, ImGui::CalcTextSize(tick_text(lo + (hi - lo) * i / 4, lo, hi).c_str()).x);
-  const int n = vertical || (widest + em) * 5 <= size.x ? 4 : 2;
-  float right = p0.x + size.x;
-  for (int i = 0; i <= n; ++i) {
-    const float v = vertical ? hi - (hi - lo) * i / n : lo + (hi - lo) * i / n;
-    const std::string txt = tick_text(v, lo, hi);
-    const char* buf = txt.c_str();
-    const ImVec2 ts = ImGui::CalcTextSize(buf);
-    if (vertical) {
-      const float y = p0.y + size.y * i / n;
-      // No tick mark here: beside a number it would read as a minus sign.
-      dl->AddText(ImVec2(p0.x + size.x + em * 0.35f, y - ts.y / 2), text, buf);
-      right = std::max(right, p0.x + size.x + em * 0.35f + ts.x);
-    } else {
-      const float x = p0.x + size.x * i / n;
-      const float tx = std::clamp(x - ts.x / 2, p0.x, p0.x + size.x - ts.x);
-      dl->AddLine(ImVec2(x, p0.y + size.y), ImVec2(x, p0.y + size.y + em * 0.25f), text);
-      dl->AddText(ImVec2(tx, p0.y + size.y + em * 0.25f), text, buf);
-    }
-  }
-  if (title && !vertical) {
-    const ImVec2 ts = ImGui::CalcTextSize(title);
-    dl->AddText(ImVec2(p0.x + (size.x - ts.x) / 2, p0.y - ts.y - em * 0.15f), text, title);
-  }
-  return right;
-}
 
 // One of the three images, or a line saying why it is not there yet.
 void map_image(ImDrawList* dl, const gl::RenderTarget& t, bool ready, ImVec2 p0, ImVec2 size, const char* title,
@@ -174,19 +122,9 @@ void AbPanel::draw_editor(LabContext& ctx) {
   const ParamSpec& p = specs[size_t(knob_)];
   const float em = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(em * 10);
-  if (ImGui::BeginCombo("##abknob", p.name.c_str(), ImGuiComboFlags_HeightLarge)) {
-    std::string group;
-    for (size_t i = 0; i < specs.size(); ++i) {
-      if (!editable(specs[i])) continue;
-      if (specs[i].group != group) ImGui::TextDisabled("%s", group_title(group = specs[i].group));
-      if (ImGui::Selectable(specs[i].name.c_str(), int(i) == knob_)) {
-        knob_ = int(i);
-        std::snprintf(value_, sizeof value_, "%s", get_param(a, specs[i].name).c_str());
-        edit_error_.clear();
-      }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", specs[i].help.c_str());
-    }
-    ImGui::EndCombo();
+  if (knob_picker("##abknob", knob_, editable)) {
+    std::snprintf(value_, sizeof value_, "%s", get_param(a, specs[size_t(knob_)].name).c_str());
+    edit_error_.clear();
   }
   ImGui::SameLine();
   bool add = false;
@@ -215,7 +153,7 @@ void AbPanel::draw_editor(LabContext& ctx) {
   }
   if (!edit_error_.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImVec4(1, 0.5f, 0.45f, 1), "%s", edit_error_.c_str());
+    error_line(edit_error_);
     ImGui::PopTextWrapPos();
   }
   for (size_t i = 0; i < diffs_.size(); ++i) {
@@ -425,7 +363,7 @@ void AbPanel::draw(LabContext& ctx) {
   }
   if (!start_error_.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImVec4(1, 0.5f, 0.45f, 1), "%s", start_error_.c_str());
+    error_line(start_error_);
     ImGui::PopTextWrapPos();
   }
   if (!session_.running() || !snap_b_) {

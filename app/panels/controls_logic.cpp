@@ -1,4 +1,4 @@
-#include "app/window/controls_logic.h"
+#include "app/panels/controls_logic.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "app/window/panel_curves.h"
+#include "app/panels/panel_curves.h"
 
 #include <imgui.h>
 

@@ -1,4 +1,4 @@
-#include "app/window/panel_control.h"
+#include "app/panels/panel_control_dataset.h"
 
 #include <imgui.h>
 
@@ -47,7 +47,7 @@ void triple_chart(const char* id, const char* what, const std::vector<std::strin
 
 }  // namespace
 
-void ControlPanel::draw(LabContext& ctx) {
+void ControlDatasetPanel::draw(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
   const ImVec2 top_left = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

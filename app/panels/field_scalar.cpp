@@ -1,4 +1,4 @@
-#include "app/window/field_scalar.h"
+#include "app/panels/field_scalar.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "app/window/density_truth.h"
+#include "app/panels/density_truth.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app/window/field_scalar.h"
+#include "app/panels/field_scalar.h"
 #include "core/params/settings.h"
 
 namespace jem::window {

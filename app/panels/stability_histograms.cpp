@@ -1,4 +1,4 @@
-#include "app/window/stability_histograms.h"
+#include "app/panels/stability_histograms.h"
 
 #include <imgui.h>
 

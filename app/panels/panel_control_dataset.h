@@ -6,7 +6,7 @@
 
 namespace jem::window {
 
-class ControlPanel {
+class ControlDatasetPanel {
  public:
   void draw(LabContext& ctx);
 

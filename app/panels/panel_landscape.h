@@ -7,9 +7,9 @@
 
 #include "app/gl/field_renderer.h"
 #include "app/gl/render_target.h"
-#include "app/window/field_scalar.h"
+#include "app/panels/field_scalar.h"
 #include "app/window/lab_context.h"
-#include "app/window/panel_trajectories.h"
+#include "app/panels/panel_trajectories.h"
 #include "app/window/view_transform.h"
 
 namespace jem::window {

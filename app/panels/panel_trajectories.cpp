@@ -1,4 +1,4 @@
-#include "app/window/panel_trajectories.h"
+#include "app/panels/panel_trajectories.h"
 
 #include <algorithm>
 #include <cmath>

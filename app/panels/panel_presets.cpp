@@ -1,5 +1,5 @@
-#include "app/window/panel_presets.h"
-#include "app/window/panel_common.h"
+#include "app/panels/panel_presets.h"
+#include "app/widgets/widgets.h"
 
 #include <imgui.h>
 
