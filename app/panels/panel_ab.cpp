@@ -115,8 +115,7 @@ void AbPanel::draw_editor(LabContext& ctx) {
   const Settings& a = ctx.snap->settings;
   const std::vector<ParamSpec>& specs = schema();
   if (knob_ < 0 || knob_ >= int(specs.size())) {
-    knob_ = int(std::find_if(specs.begin(), specs.end(), [](const ParamSpec& p) { return p.name == "sgld_lr"; }) -
-                specs.begin());
+    knob_ = schema_index("sgld_lr");  // the knob a first A/B most often varies
     std::snprintf(value_, sizeof value_, "%s", get_param(a, specs[size_t(knob_)].name).c_str());
   }
   const ParamSpec& p = specs[size_t(knob_)];

@@ -132,8 +132,7 @@ void SweepPanel::draw_form(LabContext& ctx) {
   const auto& specs = schema();
   const Settings& current = ctx.snap->settings;
   if (param_ < 0) {
-    for (size_t i = 0; i < specs.size(); ++i)
-      if (specs[i].name == "p_x_weight") param_ = int(i);
+    param_ = schema_index("p_x_weight");  // the lab's first question: how much generative weight
     std::snprintf(values_, sizeof values_, "%s", suggest_sweep_values(specs[size_t(param_)], current).c_str());
   }
   const ParamSpec& spec = specs[size_t(param_)];

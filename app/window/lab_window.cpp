@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/cli/args.h"
+#include "app/window/frame_hooks.h"
 #include "app/window/lab_options.h"
 #include "app/panels/ab_logic.h"
 #include "app/panels/panel_ab.h"
@@ -46,7 +47,6 @@
 namespace jem::window {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // CPU seconds of the calling thread: what a frame costs, independent of the machine's load.
 double thread_cpu_s() {
@@ -109,15 +109,6 @@ Layout compute_layout(float w, float h, float scale, const LabContext& ctx) {
   l.presets = {w - right, 0, right, presets_h};
   l.analysis = {w - right, presets_h, right, h - presets_h};
   return l;
-}
-
-// --metrics-csv: failures go to stderr (a full disk must not stop the lab).
-void write_metrics_csv(const std::string& path, const Snapshot& s) {
-  try {
-    write_history_csv(path, s.history);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "jemlab: %s\n", e.what());
-  }
 }
 
 // Key presses since the last frame, from GLFW's callback (ImGui's backend chains to it). ImGui
@@ -259,99 +250,6 @@ struct Panels {
   KnobsPanel controls;
   AnalysisTabs analysis;
   PresetsPanel presets;
-};
-
-// Idle (paused, nothing moving, no input): block on events instead of drawing 60 frames a second;
-// a few frames after any wake-up let ImGui settle hover and release states.
-class FramePacer {
- public:
-  explicit FramePacer(double frame_s) : frame_s_(frame_s) {}
-  void wait_for_events(bool busy) {
-    start_ = Clock::now();
-    if (busy || active_frames_ > 0) {
-      glfwPollEvents();
-      active_frames_ = std::max(0, active_frames_ - 1);
-    } else {
-      glfwWaitEventsTimeout(0.25);
-      if (Clock::now() - start_ < std::chrono::milliseconds(240)) active_frames_ = 3;
-    }
-  }
-  void wake() { active_frames_ = 3; }
-  double dt() {  // seconds since the previous frame
-    const auto now = Clock::now();
-    const double d = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return d;
-  }
-  void end_frame(LabContext& ctx) {  // the measured rate, then the cap
-    ++fps_frames_;
-    const double fps_dt = std::chrono::duration<double>(Clock::now() - fps_t0_).count();
-    if (fps_dt >= 0.5) ctx.fps = fps_frames_ / fps_dt, fps_frames_ = 0, fps_t0_ = Clock::now();
-    std::this_thread::sleep_until(start_ + std::chrono::duration<double>(frame_s_));
-  }
-
- private:
-  double frame_s_;
-  int active_frames_ = 3, fps_frames_ = 0;
-  Clock::time_point start_ = Clock::now(), last_ = start_, fps_t0_ = start_;
-};
-
-// The post-render hook: screenshots (F12, exports, --screenshot, --screenshot-every), the metrics
-// CSV and the --report for input tests. Returns false when the last frame's screenshot failed.
-class Capture {
- public:
-  explicit Capture(const LabOptions& o) : o_(o), report_at_(Clock::now()) {}
-  bool after_render(LabContext& ctx, int frame, bool last_frame, int fb_w, int fb_h, float fb_scale) {
-    bool ok = true;
-    if (last_frame && !o_.screenshot.empty()) ctx.screenshot_request = o_.screenshot;
-    // --screenshot-every: a live view, rewritten in place (not an export: the list stays short).
-    const bool live = o_.screenshot_every > 0 && frame % o_.screenshot_every == 0;
-    const bool live_png = live && !o_.screenshot.empty() && ctx.screenshot_request.empty();
-    if (live_png) ctx.screenshot_request = o_.screenshot;
-    if (live && !o_.metrics_csv.empty()) write_metrics_csv(o_.metrics_csv, *ctx.snap);
-    if (!ctx.screenshot_request.empty()) ok = write_requested_png(ctx, live_png, fb_w, fb_h, fb_scale) || !last_frame;
-    // Hidden tabs must not leave stale rectangles behind (the sidecar and the export list read them).
-    ctx.last_panel_rects = std::move(ctx.panel_rects);
-    ctx.panel_rects.clear();
-    if (!o_.report.empty() && std::chrono::duration<double>(Clock::now() - report_at_).count() > 0.1) {
-      write_report(o_.report, ctx, frame, false, report_last_);
-      report_at_ = Clock::now();
-    }
-    return ok;
-  }
-  void minimised(LabContext& ctx, int frame) {
-    if (!o_.report.empty()) write_report(o_.report, ctx, frame, false, report_last_);
-  }
-  void finish(LabContext& ctx, int frame) {
-    if (!o_.metrics_csv.empty()) write_metrics_csv(o_.metrics_csv, *ctx.snap);
-    if (!o_.report.empty()) write_report(o_.report, ctx, frame, true, report_last_);
-  }
-
- private:
-  bool write_requested_png(LabContext& ctx, bool live_png, int fb_w, int fb_h, float fb_scale) {
-    // One panel's PNG: its rectangle, in framebuffer pixels.
-    PanelRect crop;
-    const auto it = ctx.panel_rects.find(ctx.screenshot_panel);
-    if (it != ctx.panel_rects.end())
-      crop = {it->second.x * fb_scale, it->second.y * fb_scale, it->second.w * fb_scale, it->second.h * fb_scale};
-    const bool ok = write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h), crop);
-    if (ok) {
-      if (crop.w <= 0) write_sidecar(ctx.screenshot_request, ctx, fb_scale);
-      if (!live_png) {
-        std::fprintf(stderr, "jemlab: wrote %s\n", ctx.screenshot_request.c_str());
-        ctx.export_status = "wrote " + ctx.screenshot_request;
-        ctx.exported.push_back(ctx.screenshot_request);
-      }
-    } else {
-      ctx.export_status = "cannot write " + ctx.screenshot_request;
-    }
-    ctx.screenshot_request.clear();
-    ctx.screenshot_panel.clear();
-    return ok;
-  }
-  const LabOptions& o_;
-  std::string report_last_;
-  Clock::time_point report_at_;
 };
 
 // Headless capture's scripted input: a chain launched off the data (the GIF shows it descending).

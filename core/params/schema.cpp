@@ -225,6 +225,8 @@ const ParamSpec* find_param(std::string_view name) {
   return nullptr;
 }
 
+int schema_index(std::string_view name) { return static_cast<int>(&param_or_throw(name) - schema().data()); }
+
 const ParamSpec& param_or_throw(std::string_view name) {
   if (const ParamSpec* p = find_param(name)) return *p;
   const ParamSpec* best = nullptr;

@@ -49,6 +49,8 @@ using KnobValue = std::variant<double, int, bool, std::string>;
 
 const std::vector<ParamSpec>& schema();
 const ParamSpec* find_param(std::string_view name);
+// The knob's index in schema() (a widget's default pick); throws like param_or_throw.
+int schema_index(std::string_view name);
 // The spec or an Error naming the unknown knob (with the closest known name).
 const ParamSpec& param_or_throw(std::string_view name);
 

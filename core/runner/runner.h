@@ -37,7 +37,25 @@ class Runner {
 
  private:
   void loop();
-  void handle(Command& c);
+  void handle(Command& c);  // a std::visit over the command types: one `on` each
+  void on(cmd::SetParam& c);
+  void on(cmd::SetSettings& c);
+  void on(cmd::Pause& c);
+  void on(cmd::Resume& c);
+  void on(cmd::Step& c);
+  void on(cmd::Reset& c);
+  void on(cmd::Save& c);
+  void on(cmd::Load& c);
+  void on(cmd::Autosave& c);
+  void on(cmd::SetView& c);
+  void on(cmd::LaunchChain& c);
+  void on(cmd::Publish& c);
+  void on(cmd::SetOod& c);
+  void on(cmd::Evaluate& c);
+  void on(cmd::SetControlJoint& c);
+  void on(cmd::SampleClasses& c);
+  void on(cmd::Rewind& c);
+  void on(cmd::Replay& c);
   void run_one_step();
   void publish(bool field_due);
   void event(const std::string& text, bool is_error);
