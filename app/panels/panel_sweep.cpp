@@ -77,40 +77,35 @@ void metric_plot(const SweepChart& c, const SweepMetricPlot& m, float height, Pa
 SweepPanel::SweepPanel() = default;
 SweepPanel::~SweepPanel() = default;
 
-void SweepPanel::request(const SweepRequest& r) { pending_ = r; }
+void SweepPanel::request(const SweepRequest& r) { session_.request(r); }
 
-bool SweepPanel::busy() const { return pending_.has_value() || (snap_ && !snap_->finished()); }
+bool SweepPanel::busy() const { return session_.busy(); }
 
 void SweepPanel::update(LabContext& ctx) {
-  if (pending_ && ctx.snap) {
-    const SweepRequest r = *pending_;
-    pending_.reset();
-    start(ctx, r);
+  ctx_ = &ctx;
+  if (!ctx.snap) return;
+  if (session_.pending()) {  // --sweep: the form shows what starts now
+    adopt(*session_.pending());
+    form_error_ = session_.update(*ctx.snap);
+  } else {
+    session_.update(*ctx.snap);
   }
-  if (runner_) snap_ = runner_->latest();
-  // Paused, then running again: the user resumed the main training by hand; nothing to offer.
-  if (paused_main_ && ctx.snap && ctx.snap->state == RunState::Paused) main_seen_paused_ = true;
-  if (paused_main_ && main_seen_paused_ && ctx.snap && ctx.snap->state != RunState::Paused) paused_main_ = false;
+  snap_ = session_.snapshot();
   ctx.facts["sweep_state"] = snap_ ? sweep_state_name(snap_->state) : "none";
   ctx.facts["sweep_rows"] = std::to_string(snap_ ? snap_->rows.size() : 0);
 }
 
-void SweepPanel::start(LabContext& ctx, const SweepRequest& r) {
-  const auto& specs = schema();
-  for (size_t i = 0; i < specs.size(); ++i)
-    if (specs[i].name == r.param) param_ = int(i);
+void SweepPanel::adopt(const SweepRequest& r) {
+  if (find_param(r.param)) param_ = schema_index(r.param);
   std::snprintf(values_, sizeof values_, "%s", r.values.c_str());
   seeds_ = r.seeds, iters_ = r.iters;
-  SweepPlan plan;
-  if (!make_sweep_plan(r, ctx.snap->settings, plan, form_error_)) return;
-  // Both would share the cores: the main training waits, and the tab offers to resume it.
-  if (ctx.snap->state == RunState::Running) {
-    ctx.send(cmd::Pause{});
-    paused_main_ = true, main_seen_paused_ = false;
-  }
-  runner_.reset();  // the previous sweep has finished (Run is disabled while one runs)
-  runner_ = std::make_unique<SweepRunner>(std::move(plan));
-  snap_ = runner_->latest();
+}
+
+void SweepPanel::start(LabContext& ctx, const SweepRequest& r) {
+  ctx_ = &ctx;
+  adopt(r);
+  form_error_ = session_.start(r, *ctx.snap);
+  snap_ = session_.snapshot();
   save_status_.clear();
 }
 
@@ -172,8 +167,8 @@ void SweepPanel::draw_form(LabContext& ctx) {
     ImGui::SetTooltip("One fresh run per value and seed, from the current settings with %s set.\n"
                       "The main training pauses while the sweep runs.", spec.name.c_str());
   ImGui::SameLine();
-  ImGui::BeginDisabled(!runner_ || !snap_ || snap_->finished());
-  if (ImGui::Button("Cancel")) runner_->cancel();
+  ImGui::BeginDisabled(!snap_ || snap_->finished());
+  if (ImGui::Button("Cancel")) session_.cancel();
   ImGui::EndDisabled();
   note_widget(ctx, "sweep_cancel");
   if (!running && ok) {
@@ -219,17 +214,14 @@ void SweepPanel::draw_status(LabContext& ctx) {
     ImGui::TextColored(s.state == SweepState::Done ? kGood : kNote, "%s: %zu of %zu runs in %.0f s",
                        s.state == SweepState::Done ? "Sweep done" : "Sweep cancelled", s.rows.size(), n, s.elapsed_s);
   }
-  if (!s.finished() && !paused_main_ && ctx.snap->state == RunState::Running) {
+  if (!s.finished() && !session_.paused_main() && ctx.snap->state == RunState::Running) {
     ImGui::TextColored(kNote, "The main training runs too: both share the cores.");
-  } else if (paused_main_ && !s.finished()) {
+  } else if (session_.paused_main() && !s.finished()) {
     ImGui::TextColored(kNote, "Main training paused while the sweep runs.");
-  } else if (paused_main_) {
+  } else if (session_.paused_main()) {
     ImGui::TextColored(kNote, "Main training was paused for the sweep.");
     ImGui::SameLine();
-    if (ImGui::SmallButton("Resume main training")) {
-      ctx.send(cmd::Resume{});
-      paused_main_ = false;
-    }
+    if (ImGui::SmallButton("Resume main training")) session_.resume_main();
     note_widget(ctx, "sweep_resume_main");
   }
 }

@@ -1,6 +1,6 @@
-// The Sweep tab: one training run per value of a knob (and seed) from the window's current
-// settings, run by a SweepRunner on its own thread while the main training is paused. Rows and
-// plots (each metric against the value, seeds as points, the mean as a line) fill in live.
+// The Sweep tab: draws a SweepSession (app/sessions/): one training run per value of a knob (and
+// seed) from the window's current settings, while the main training is paused. Rows and plots
+// (each metric against the value, seeds as points, the mean as a line) fill in live.
 #pragma once
 #include <memory>
 #include <optional>
@@ -8,6 +8,7 @@
 
 #include "app/window/lab_context.h"
 #include "app/panels/sweep_logic.h"
+#include "app/sessions/sweep_session.h"
 #include "core/sweep/sweep_runner.h"
 
 namespace jem::window {
@@ -33,15 +34,16 @@ class SweepPanel {
   void draw_plots(LabContext& ctx, float plot_height);
   void draw_table(LabContext& ctx, float height);
 
-  std::unique_ptr<SweepRunner> runner_;
+  void adopt(const SweepRequest& r);  // the form shows what was started
+  LabContext* ctx_ = nullptr;  // this frame's, for the session's commands to the main run
+  SweepSession session_{[this](Command c) {
+    if (ctx_) ctx_->send(std::move(c));
+  }};
   std::shared_ptr<const SweepSnapshot> snap_;  // the one this frame draws
-  std::optional<SweepRequest> pending_;
   int param_ = -1;      // index into schema(); -1 until the first draw picks p_x_weight
   char values_[512] = {};
   int seeds_ = 1, iters_ = 200;
   std::string form_error_;      // why Run is disabled (bad values), naming the knob
-  bool paused_main_ = false;    // the sweep paused the main training: offer to resume it
-  bool main_seen_paused_ = false;  // the Pause has reached the runner (a later Running: resumed by hand)
   std::string save_status_;
 };
 
