@@ -1,4 +1,5 @@
 // The dataset knob's names, in one place: the 2D sets generated in-process, and the image sets.
+// (image_dataset_names() in core/data/images lists only the sets read from files.)
 // Torch-free: the schema, the window and the OOD sets all read these.
 #pragma once
 #include <algorithm>
@@ -12,7 +13,7 @@ inline const std::vector<std::string>& toy2d_names() {
   return v;
 }
 
-inline const std::vector<std::string>& image_dataset_names() {
+inline const std::vector<std::string>& image_dataset_choices() {
   static const std::vector<std::string> v = {"shapes", "cifar10", "cifar100", "svhn", "mnist", "fashion_mnist", "cifar_noise"};
   return v;
 }

@@ -43,7 +43,7 @@ ParamSpec shared_by_comparisons(ParamSpec p, const char* why) { return p.not_com
 
 std::vector<std::string> dataset_choices() {
   std::vector<std::string> v = toy2d_names();
-  v.insert(v.end(), image_dataset_names().begin(), image_dataset_names().end());
+  v.insert(v.end(), image_dataset_choices().begin(), image_dataset_choices().end());
   return v;
 }
 
