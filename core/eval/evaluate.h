@@ -75,4 +75,11 @@ struct SampleQualityEval {
 // steps, about five training iterations at the defaults.
 SampleQualityEval eval_sample_quality(Trainer& t, int probe_steps, int max_points = 1024, int kl_points = 256);
 
+// Both, evaluating f on the shared grid cells once (training's and the sweep's evaluations).
+struct DensityEval {
+  LikelihoodEval likelihood;
+  SampleQualityEval samples;
+};
+DensityEval eval_density(Trainer& t, int res, int probe_steps);
+
 }  // namespace jem

@@ -35,7 +35,10 @@ Box likelihood_box(const Box& b) {
   return Box{cx - hw, cx + hw, cy - hh, cy + hh};
 }
 
-LikelihoodEval eval_likelihood(Trainer& tr, int res) {
+namespace {
+
+// The likelihood, and f on its res/2 grid for a caller that needs those cells too.
+LikelihoodEval likelihood(Trainer& tr, int res, at::Tensor* f_half_out) {
   TrainerState& t = tr.state();
   require_points(t, "nll");
   torch::NoGradGuard no_grad;
@@ -65,10 +68,33 @@ LikelihoodEval eval_likelihood(Trainer& tr, int res) {
   e.log_z_chains = chains.log_z, e.log_z_chains_error = chains.log_z_error;
   e.test_nll_chains = chains.log_z - e.beta * mean_f_test;  // NaN for an infinite beta
   e.kl_chains = chains.kl;
+  if (f_half_out) *f_half_out = f_half;
   return e;
 }
 
+SampleQualityEval sample_quality(Trainer& tr, int probe_steps, int max_points, int kl_points, const at::Tensor* f_fine);
+
+}  // namespace
+
+LikelihoodEval eval_likelihood(Trainer& tr, int res) { return likelihood(tr, res, nullptr); }
+
 SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_points, int kl_points) {
+  return sample_quality(tr, probe_steps, max_points, kl_points, nullptr);
+}
+
+DensityEval eval_density(Trainer& tr, int res, int probe_steps) {
+  DensityEval d;
+  at::Tensor f_half;
+  d.likelihood = likelihood(tr, res, &f_half);
+  // The histogram's 16 x 16 cells of 4 x 4 points are the likelihood's res/2 grid when res is 128.
+  const bool shared = res / 2 == SampleQualityEval{}.hist_res * 4;
+  d.samples = sample_quality(tr, probe_steps, 1024, 256, shared ? &f_half : nullptr);
+  return d;
+}
+
+namespace {
+
+SampleQualityEval sample_quality(Trainer& tr, int probe_steps, int max_points, int kl_points, const at::Tensor* f_fine) {
   TrainerState& t = tr.state();
   require_points(t, "sample quality");
   SampleQualityEval q;
@@ -86,8 +112,8 @@ SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_poin
   if (!std::isfinite(beta)) return q;
   const Box box = likelihood_box(t.data.box);
   const int sub = 4, fine = q.hist_res * sub;
-  at::Tensor f;
-  {
+  at::Tensor f = f_fine ? *f_fine : at::Tensor();  // the same cells, already evaluated
+  if (!f.defined()) {
     torch::NoGradGuard no_grad;
     t.net->eval();
     f = eval_on_grid([&](const at::Tensor& x) { return t.net->forward_all(x).neg_energy; }, box, fine,
@@ -108,5 +134,7 @@ SampleQualityEval eval_sample_quality(Trainer& tr, int probe_steps, int max_poin
   q.probe_kl_floor = exact_sampler_kl(log_mass, q.probe_chains, 12345 + uint64_t(t.step));
   return q;
 }
+
+}  // namespace
 
 }  // namespace jem

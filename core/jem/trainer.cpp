@@ -264,11 +264,12 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     st.test_acc = test_accuracy();
     if (!t.data.is_image()) {
       // Exact likelihood on a modest grid: ~20k forward passes, a few iterations' worth.
-      LikelihoodEval e = eval_likelihood(*this, 128);
+      const DensityEval d = eval_density(*this, 128, s.probe_steps);
+      const LikelihoodEval& e = d.likelihood;
       st.test_nll = e.test_nll;
       st.test_nll_chains = e.test_nll_chains;
       if (e.has_truth) st.kl_true = e.kl, st.kl_chains = e.kl_chains;
-      const SampleQualityEval q = eval_sample_quality(*this, s.probe_steps);
+      const SampleQualityEval& q = d.samples;
       st.mmd2 = q.mmd2, st.mode_share_min = q.mode_share_min, st.mode_share_max = q.mode_share_max;
       st.buffer_kl = q.buffer_kl, st.probe_kl = q.probe_kl, st.probe_kl_floor = q.probe_kl_floor;
     }

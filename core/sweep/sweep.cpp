@@ -24,10 +24,11 @@ std::optional<SweepRow> run_sweep_one(const SweepPlan& plan, size_t value_index,
   for (const auto& sc : eval_ood(t, t.has_images() ? "noise" : "uniform").scores)
     if (sc.score == "px") r.auroc = sc.auroc;
   if (!t.has_images()) {
-    const LikelihoodEval e = eval_likelihood(t, 128);
+    const DensityEval d = eval_density(t, 128, t.settings().probe_steps);
+    const LikelihoodEval& e = d.likelihood;
     r.nll = e.test_nll;
     if (e.has_truth) r.kl = e.kl, r.kl_chains = e.kl_chains;
-    const SampleQualityEval q = eval_sample_quality(t, t.settings().probe_steps);
+    const SampleQualityEval& q = d.samples;
     r.mmd2 = q.mmd2, r.probe_kl = q.probe_kl;
   }
   return r;
