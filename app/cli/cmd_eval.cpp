@@ -107,6 +107,67 @@ void eval_nll(Trainer& t, int res, nlohmann::ordered_json& j) {
                   {"probe_steps", q.probe_steps}, {"probe_kl", num(q.probe_kl)}, {"probe_kl_floor", num(q.probe_kl_floor)}};
 }
 
+namespace {
+
+void eval_calibration_report(Trainer& t, const Args& a, const std::string& base, nlohmann::ordered_json& j) {
+  Calibration c = eval_calibration(t, a.get_int("n_bins"));
+  std::ostringstream csv;
+  csv << "bin_lo,bin_hi,count,confidence,accuracy\n";
+  std::printf("confidence bin   count  mean conf  accuracy\n");
+  for (const auto& b : c.bins) {
+    if (b.count) std::printf("[%.2f, %.2f)  %7lld     %.4f    %.4f\n", b.lo, b.hi, static_cast<long long>(b.count),
+                             b.confidence, b.accuracy);
+    csv << b.lo << ',' << b.hi << ',' << b.count << ',';
+    if (b.count) csv << b.confidence << ',' << b.accuracy;
+    else csv << ',';
+    csv << '\n';
+    j["bins"].push_back({{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", num(b.confidence)},
+                         {"accuracy", num(b.accuracy)}});
+  }
+  std::printf("ECE %.4f   accuracy %.4f   mean confidence %.4f   (%lld points)\n", c.ece, c.accuracy,
+              c.mean_confidence, static_cast<long long>(c.n));
+  j["ece"] = c.ece;
+  j["accuracy"] = c.accuracy;
+  j["mean_confidence"] = c.mean_confidence;
+  write_file_atomically(base + "_bins.csv", csv.str());
+}
+
+void eval_ood_report(Trainer& t, const Args& a, const std::string& base, nlohmann::ordered_json& j) {
+  const std::string ood = a.has("ood_dataset") ? a.get("ood_dataset") : t.has_images() ? "noise" : "uniform";
+  OodEval e = eval_ood(t, ood, a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
+  std::printf("OOD detection: test set (%lld) vs %s (%lld)\nscore    AUROC\n", static_cast<long long>(e.n_in),
+              e.ood_dataset.c_str(), static_cast<long long>(e.n_ood));
+  std::string csv;
+  j["ood_dataset"] = e.ood_dataset;
+  for (const auto& s : e.scores) {
+    std::printf("%-7s  %.4f\n", s.score.c_str(), s.auroc);
+    j["auroc"][s.score] = num(s.auroc);
+    j["histograms"][s.score] = histogram_json(s.hist);
+    csv += histogram_csv(s.score, s.hist, csv.empty());
+  }
+  write_file_atomically(base + "_hist.csv", csv);
+}
+
+// log p(x) + log Z of the test set beside the OOD sets, on shared bins.
+void eval_logp_hist_report(Trainer& t, const Args& a, const std::string& base, nlohmann::ordered_json& j) {
+  std::vector<std::string> names{"test"};
+  if (a.has("ood_dataset"))
+    names.push_back(a.get("ood_dataset"));
+  else if (t.has_images())
+    for (const char* n : {"noise", "constant", "interp"}) names.push_back(n);
+  else
+    for (const char* n : {"uniform", "shifted", "rotated"}) names.push_back(n);
+  std::vector<std::vector<double>> samples;
+  for (const auto& n : names) samples.push_back(ood_scores(t, n, "px", 1.0));
+  SharedHistograms h = shared_histograms(names, samples, std::max(a.get_int("n_bins"), 10));
+  std::printf("log p(x) + log Z histograms (%d bins over [%.3f, %.3f]):", h.n_bins, h.lo, h.hi);
+  for (const auto& n : names) std::printf(" %s", n.c_str());
+  std::printf("\n");
+  j["histograms"]["px"] = histogram_json(h);
+  write_file_atomically(base + "_hist.csv", histogram_csv("px", h, true));
+}
+}  // namespace
+
 int cmd_eval(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
       {"ckpt", "Checkpoint to evaluate (required)", ""},
@@ -144,58 +205,13 @@ int cmd_eval(const std::vector<std::string>& args) {
     j["nll"] = e.nll;
     j["n"] = e.n;
   } else if (mode == "calibration") {
-    Calibration c = eval_calibration(*t, a.get_int("n_bins"));
-    std::ostringstream csv;
-    csv << "bin_lo,bin_hi,count,confidence,accuracy\n";
-    std::printf("confidence bin   count  mean conf  accuracy\n");
-    for (const auto& b : c.bins) {
-      if (b.count) std::printf("[%.2f, %.2f)  %7lld     %.4f    %.4f\n", b.lo, b.hi, static_cast<long long>(b.count),
-                               b.confidence, b.accuracy);
-      csv << b.lo << ',' << b.hi << ',' << b.count << ',';
-      if (b.count) csv << b.confidence << ',' << b.accuracy;
-      else csv << ',';
-      csv << '\n';
-      j["bins"].push_back({{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", num(b.confidence)},
-                           {"accuracy", num(b.accuracy)}});
-    }
-    std::printf("ECE %.4f   accuracy %.4f   mean confidence %.4f   (%lld points)\n", c.ece, c.accuracy,
-                c.mean_confidence, static_cast<long long>(c.n));
-    j["ece"] = c.ece;
-    j["accuracy"] = c.accuracy;
-    j["mean_confidence"] = c.mean_confidence;
-    write_file_atomically(base + "_bins.csv", csv.str());
+    eval_calibration_report(*t, a, base, j);
   } else if (mode == "OOD") {
-    const std::string ood = a.has("ood_dataset") ? a.get("ood_dataset") : t->has_images() ? "noise" : "uniform";
-    OodEval e = eval_ood(*t, ood, a.get_double("temperature"), std::max(a.get_int("n_bins"), 10));
-    std::printf("OOD detection: test set (%lld) vs %s (%lld)\nscore    AUROC\n", static_cast<long long>(e.n_in),
-                e.ood_dataset.c_str(), static_cast<long long>(e.n_ood));
-    std::string csv;
-    j["ood_dataset"] = e.ood_dataset;
-    for (const auto& s : e.scores) {
-      std::printf("%-7s  %.4f\n", s.score.c_str(), s.auroc);
-      j["auroc"][s.score] = num(s.auroc);
-      j["histograms"][s.score] = histogram_json(s.hist);
-      csv += histogram_csv(s.score, s.hist, csv.empty());
-    }
-    write_file_atomically(base + "_hist.csv", csv);
+    eval_ood_report(*t, a, base, j);
   } else if (mode == "nll") {
     eval_nll(*t, a.get_int("res"), j);
   } else if (mode == "logp_hist") {
-    std::vector<std::string> names{"test"};
-    if (a.has("ood_dataset"))
-      names.push_back(a.get("ood_dataset"));
-    else if (t->has_images())
-      for (const char* n : {"noise", "constant", "interp"}) names.push_back(n);
-    else
-      for (const char* n : {"uniform", "shifted", "rotated"}) names.push_back(n);
-    std::vector<std::vector<double>> samples;
-    for (const auto& n : names) samples.push_back(ood_scores(*t, n, "px", 1.0));
-    SharedHistograms h = shared_histograms(names, samples, std::max(a.get_int("n_bins"), 10));
-    std::printf("log p(x) + log Z histograms (%d bins over [%.3f, %.3f]):", h.n_bins, h.lo, h.hi);
-    for (const auto& n : names) std::printf(" %s", n.c_str());
-    std::printf("\n");
-    j["histograms"]["px"] = histogram_json(h);
-    write_file_atomically(base + "_hist.csv", histogram_csv("px", h, true));
+    eval_logp_hist_report(*t, a, base, j);
   } else {
     throw Error("--eval: unknown mode '" + mode + "' (one of test_clf|calibration|OOD|nll|logp_hist)");
   }

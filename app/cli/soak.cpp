@@ -63,100 +63,104 @@ ProcFigures read_proc_figures() {
   return f;
 }
 
-int run_soak(const Settings& s, const SoakOptions& o) {
-  const double total_s = o.minutes * 60;
-  // Allocator pools, OpenMP teams and the first evaluations settle in the first minute.
-  const double warm_s = std::min(60.0, 0.25 * total_s);
-  // RSS swings by tens of MB around an evaluation: a leak is a rising floor, so each end of the
-  // run is judged by its least RSS over a window of 10% of the run.
-  const double window_s = std::max(2.0, 0.1 * total_s);
-  std::FILE* csv = o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "w");
-  if (!o.csv.empty() && !csv) {
-    std::fprintf(stderr, "jemlab bench --soak: cannot write %s\n", o.csv.c_str());
-    return 2;
-  }
-  if (csv) std::fprintf(csv, "t_s,step,rss_mb,fds,threads,history_mb,timeline_mb,nan\n");
-  const std::string autosave = "/tmp/jemlab-soak-" + std::to_string(::getpid()) + ".ckpt";
-  std::vector<Sample> samples;  // one a second
+namespace {
+
+// What a soak records: one sample a second, and what happened along the way.
+struct SoakRecord {
+  std::vector<Sample> samples;
   bool nan_seen = false;
   int guard_trips = 0;
-  bool resuming = false;  // sent the guard's advice; until a snapshot shows it applied
   RunState end_state = RunState::Running;
-  {
-    Runner runner(s);
-    runner.send(cmd::Autosave{autosave, std::min(30.0, std::max(1.0, total_s / 10))});
-    const auto t0 = Clock::now();
-    auto snap = runner.latest();
-    const Box home = snap->data ? snap->data->box : Box{-3, 3, -3, 3};
-    uint64_t seen = 0;
-    int pans = 0, chains = 0;
-    double next_sample = 0, next_report = 0;
-    for (;;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(16));  // a 60 Hz frame
-      const double t = std::chrono::duration<double>(Clock::now() - t0).count();
-      snap = runner.latest();
-      if (snap->version != seen) {
-        seen = snap->version;
-        if (has_nan(*snap) && !nan_seen) {
-          nan_seen = true;
-          std::printf("soak: NaN in the snapshot published at step %lld\n", static_cast<long long>(snap->step));
-        }
-      }
-      // The window's traffic: a pan every second (a new grid), a launched chain every 10 s.
-      if (t >= pans) {
-        const float d = (pans++ % 2) * 0.1f * home.width();
-        runner.send(cmd::SetView{Box{home.x0 + d, home.x1 + d, home.y0, home.y1}, 128});
-      }
-      if (t >= 10.0 * chains) {
-        runner.send(cmd::LaunchChain{home.x0 + 0.3f * home.width(), home.y0 + 0.2f * home.height(), -1, 200});
-        ++chains;
-      }
-      end_state = snap->state;
-      // A long run can diverge (JEM does); the soak then does what the window's guard panel
-      // offers, so that it goes on measuring the process rather than stopping.
-      if (end_state != RunState::Diverged) resuming = false;
-      if (end_state == RunState::Diverged && snap->guard && !resuming) {
-        const auto advice = window::guard_advice(*snap);
-        std::printf("soak: %s; %s\n", advice->what.c_str(), advice->suggestion.c_str());
-        if (!advice->knob.empty())
-          runner.send(window::knob_command(*find_param(advice->knob), advice->new_value));
-        runner.send(cmd::Resume{});
-        ++guard_trips;
-        resuming = true;
-      }
-      const bool done = t >= total_s || end_state == RunState::Failed;
-      if (t < next_sample && !done) continue;
-      next_sample += 1;
-      samples.push_back(Sample{t, snap->step, read_proc_figures(), snap->history.size() * sizeof(StepStats) / 1048576.0,
-                               snap->timeline_bytes / 1048576.0, nan_seen});
-      const Sample& x = samples.back();
-      if (t < next_report && !done) continue;
-      next_report += std::max(1.0, o.every_s);
-      std::printf("soak %6.0f s  step %7lld  rss %7.1f MB  fds %3d  threads %3d  history %5.1f MB  timeline %5.1f MB  "
-                  "nan %s  %s\n",
-                  x.t, static_cast<long long>(x.step), x.p.rss_mb, x.p.fds, x.p.threads, x.history_mb, x.timeline_mb,
-                  nan_seen ? "YES" : "no", run_state_name(end_state));
-      std::fflush(stdout);
-      if (csv) {
-        std::fprintf(csv, "%.1f,%lld,%.2f,%d,%d,%.3f,%.3f,%d\n", x.t, static_cast<long long>(x.step), x.p.rss_mb,
-                     x.p.fds, x.p.threads, x.history_mb, x.timeline_mb, nan_seen ? 1 : 0);
-        std::fflush(csv);
-      }
-      if (done) break;
-    }
-  }
-  if (csv) std::fclose(csv);
-  std::remove(autosave.c_str());
+};
 
-  // The least RSS of each window, and the fds and threads over it (a save in flight holds a
-  // descriptor for a moment: the end window's least count is the one compared).
-  const Sample& first = samples.front();
-  const Sample& last = samples.back();
+// The window's traffic: a pan every second (a new grid), a launched chain every 10 s.
+void send_window_traffic(Runner& runner, const Box& home, double t, int& pans, int& chains) {
+  if (t >= pans) {
+    const float d = (pans++ % 2) * 0.1f * home.width();
+    runner.send(cmd::SetView{Box{home.x0 + d, home.x1 + d, home.y0, home.y1}, 128});
+  }
+  if (t >= 10.0 * chains) {
+    runner.send(cmd::LaunchChain{home.x0 + 0.3f * home.width(), home.y0 + 0.2f * home.height(), -1, 200});
+    ++chains;
+  }
+}
+
+// A long run can diverge (JEM does); the soak then does what the window's guard panel offers, so
+// that it goes on measuring the process rather than stopping. `resuming` holds from the advice
+// sent until a snapshot shows it applied.
+void follow_guard_advice(Runner& runner, const Snapshot& snap, bool& resuming, int& trips) {
+  if (snap.state != RunState::Diverged) resuming = false;
+  if (snap.state != RunState::Diverged || !snap.guard || resuming) return;
+  const auto advice = window::guard_advice(snap);
+  std::printf("soak: %s; %s\n", advice->what.c_str(), advice->suggestion.c_str());
+  if (!advice->knob.empty()) runner.send(window::knob_command(*find_param(advice->knob), advice->new_value));
+  runner.send(cmd::Resume{});
+  ++trips;
+  resuming = true;
+}
+
+void report_sample(const Sample& x, RunState state, std::FILE* csv) {
+  std::printf("soak %6.0f s  step %7lld  rss %7.1f MB  fds %3d  threads %3d  history %5.1f MB  timeline %5.1f MB  "
+              "nan %s  %s\n",
+              x.t, static_cast<long long>(x.step), x.p.rss_mb, x.p.fds, x.p.threads, x.history_mb, x.timeline_mb,
+              x.nan ? "YES" : "no", run_state_name(state));
+  std::fflush(stdout);
+  if (!csv) return;
+  std::fprintf(csv, "%.1f,%lld,%.2f,%d,%d,%.3f,%.3f,%d\n", x.t, static_cast<long long>(x.step), x.p.rss_mb, x.p.fds,
+               x.p.threads, x.history_mb, x.timeline_mb, x.nan ? 1 : 0);
+  std::fflush(csv);
+}
+
+SoakRecord record_soak(const Settings& s, const SoakOptions& o, double total_s, std::FILE* csv,
+                       const std::string& autosave) {
+  SoakRecord r;
+  Runner runner(s);
+  runner.send(cmd::Autosave{autosave, std::min(30.0, std::max(1.0, total_s / 10))});
+  const auto t0 = Clock::now();
+  auto snap = runner.latest();
+  const Box home = snap->data ? snap->data->box : Box{-3, 3, -3, 3};
+  uint64_t seen = 0;
+  int pans = 0, chains = 0;
+  bool resuming = false;
+  double next_sample = 0, next_report = 0;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(16));  // a 60 Hz frame
+    const double t = std::chrono::duration<double>(Clock::now() - t0).count();
+    snap = runner.latest();
+    if (snap->version != seen) {
+      seen = snap->version;
+      if (has_nan(*snap) && !r.nan_seen) {
+        r.nan_seen = true;
+        std::printf("soak: NaN in the snapshot published at step %lld\n", static_cast<long long>(snap->step));
+      }
+    }
+    send_window_traffic(runner, home, t, pans, chains);
+    r.end_state = snap->state;
+    follow_guard_advice(runner, *snap, resuming, r.guard_trips);
+    const bool done = t >= total_s || r.end_state == RunState::Failed;
+    if (t < next_sample && !done) continue;
+    next_sample += 1;
+    r.samples.push_back(Sample{t, snap->step, read_proc_figures(),
+                               snap->history.size() * sizeof(StepStats) / 1048576.0, snap->timeline_bytes / 1048576.0,
+                               r.nan_seen});
+    if (t < next_report && !done) continue;
+    next_report += std::max(1.0, o.every_s);
+    report_sample(r.samples.back(), r.end_state, csv);
+    if (done) break;
+  }
+  return r;
+}
+
+// A leak is a rising floor: the least RSS of each window is compared, and the fds and threads
+// over it (a save in flight holds a descriptor for a moment: the end window's least count counts).
+int judge_soak(const SoakRecord& r, const SoakOptions& o, double warm_s, double window_s) {
+  const Sample& first = r.samples.front();
+  const Sample& last = r.samples.back();
   const Sample* warm = nullptr;
   const Sample* end = nullptr;
   int warm_fds = 0, warm_threads = 0, end_fds = 1 << 30, end_threads = 1 << 30, max_fds = 0, max_threads = 0;
   double max_rss = 0;
-  for (const Sample& x : samples) {
+  for (const Sample& x : r.samples) {
     max_rss = std::max(max_rss, x.p.rss_mb);
     max_fds = std::max(max_fds, x.p.fds), max_threads = std::max(max_threads, x.p.threads);
     if (x.t >= warm_s && x.t <= warm_s + window_s) {
@@ -170,7 +174,7 @@ int run_soak(const Settings& s, const SoakOptions& o) {
   }
   std::printf("soak summary: %.1f min, step %lld -> %lld (%.1f it/s), state %s\n", last.t / 60,
               static_cast<long long>(first.step), static_cast<long long>(last.step),
-              (last.step - first.step) / std::max(1e-9, last.t - first.t), run_state_name(end_state));
+              (last.step - first.step) / std::max(1e-9, last.t - first.t), run_state_name(r.end_state));
   if (!warm || !end) {
     std::printf("soak: FAIL: too short to judge (warm-up %.0f s, windows of %.0f s)\n", warm_s, window_s);
     return 1;
@@ -185,15 +189,37 @@ int run_soak(const Settings& s, const SoakOptions& o) {
   std::printf("  fds: start %d, after warm-up %d, end %d, max %d; threads: start %d, after warm-up %d, end %d, max %d\n",
               first.p.fds, warm_fds, end_fds, max_fds, first.p.threads, warm_threads, end_threads, max_threads);
   std::printf("  NaN in published snapshots: %s; divergence guard trips (resumed as the window advises): %d\n",
-              nan_seen ? "YES" : "none", guard_trips);
+              r.nan_seen ? "YES" : "none", r.guard_trips);
   std::string why;
   if (growth - history - timeline > o.max_growth_mb) why += " RSS grew;";
   if (end_fds > warm_fds) why += " file descriptors grew;";
   if (end_threads > warm_threads) why += " threads grew;";
-  if (nan_seen) why += " NaN published;";
-  if (end_state == RunState::Failed) why += " training stopped;";
+  if (r.nan_seen) why += " NaN published;";
+  if (r.end_state == RunState::Failed) why += " training stopped;";
   std::printf("soak: %s%s\n", why.empty() ? "PASS" : "FAIL:", why.c_str());
   return why.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int run_soak(const Settings& s, const SoakOptions& o) {
+  const double total_s = o.minutes * 60;
+  // Allocator pools, OpenMP teams and the first evaluations settle in the first minute.
+  const double warm_s = std::min(60.0, 0.25 * total_s);
+  // RSS swings by tens of MB around an evaluation: each end of the run is judged over a window
+  // of 10% of the run.
+  const double window_s = std::max(2.0, 0.1 * total_s);
+  std::FILE* csv = o.csv.empty() ? nullptr : std::fopen(o.csv.c_str(), "w");
+  if (!o.csv.empty() && !csv) {
+    std::fprintf(stderr, "jemlab bench --soak: cannot write %s\n", o.csv.c_str());
+    return 2;
+  }
+  if (csv) std::fprintf(csv, "t_s,step,rss_mb,fds,threads,history_mb,timeline_mb,nan\n");
+  const std::string autosave = "/tmp/jemlab-soak-" + std::to_string(::getpid()) + ".ckpt";
+  const SoakRecord record = record_soak(s, o, total_s, csv, autosave);
+  if (csv) std::fclose(csv);
+  std::remove(autosave.c_str());
+  return judge_soak(record, o, warm_s, window_s);
 }
 
 }  // namespace jem::cli

@@ -3,6 +3,8 @@
 // SGLD film strip of one chain of the last iteration, fresh class-conditional samples on demand,
 // and some training images for comparison.
 #pragma once
+#include <imgui.h>
+
 #include <memory>
 
 #include "app/gl/image_atlas.h"
@@ -17,6 +19,9 @@ class ImagesPanel {
  private:
   enum class Frame { Slot, Age, Prediction };
   void sync_textures(const Snapshot& s);
+  void draw_toolbar(LabContext& ctx);
+  void draw_buffer_grid(LabContext& ctx, ImDrawList* dl, ImVec2 origin, float side);
+  void draw_side_column(LabContext& ctx, ImDrawList* dl, float x, float y, float w, float bottom);
 
   gl::ImageAtlas buffer_, film_, samples_, data_;
   std::shared_ptr<const BufferView> buffer_src_;

@@ -291,25 +291,11 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   }
 }
 
-void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
-  begin_panel("Energy landscape", "landscape", rect, ctx, ImGuiWindowFlags_NoScrollbar);
-  const Snapshot& s = *ctx.snap;
-  draw_toolbar(s);
-  trajectories_.update(s, ctx.frame_dt);
-
-  const float em = ImGui::GetFontSize();
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  avail.y -= ImGui::GetFrameHeightWithSpacing() + em * 0.2f;  // the playback row below
-  const ImVec2 size(std::max(avail.x, 64.0f), std::max(avail.y, 64.0f));
-  sync_view(ctx, size.x / size.y);
-  ctx.view = view_;
-  upload_if_changed(s);
-
+void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on
   // llvmpipe) when the grid, view or style changed, at most 5 times a second while training; the
   // points (the buffer is republished 30 times a second) over a copy of it at most 10 times.
-  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
-  const int px_w = int(size.x * fb.x), px_h = int(size.y * fb.y);
+  const float fb = ImGui::GetIO().DisplayFramebufferScale.x;
   const FieldKey fkey{uploaded_mode_, uploaded_log_, uploaded_k_, style_.colormap, style_.contours,
                       style_.tint, style_.boundaries, view_, px_w, px_h};
   const bool field_due = !(fkey == field_key_) ||
@@ -328,21 +314,20 @@ void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
   if (points_due) {
     target_.begin(px_w, px_h);
     field_target_.blit_to(target_);
-    if (show_buffer_) renderer_.draw_points(1, view_, 3.5f * ctx.ui_scale * fb.x);
-    if (show_data_) renderer_.draw_points(0, view_, 5.0f * ctx.ui_scale * fb.x);
+    if (show_buffer_) renderer_.draw_points(1, view_, 3.5f * ctx.ui_scale * fb);
+    if (show_data_) renderer_.draw_points(0, view_, 5.0f * ctx.ui_scale * fb);
     target_.end();
     shown_data_ = show_data_, shown_buffer_ = show_buffer_;
     rendered_data_ = uploaded_data_, rendered_buffer_ = uploaded_buffer_;
     points_rendered_at_ = Clock::now();
   }
-  if (!ctx.gif_request.empty()) export_chain_gif(ctx);
+}
 
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
   // The image reaches the screen by a framebuffer blit inside ImGui's draw order (overlays drawn
   // after it land on top).
   blit_.target = &target_;
-  blit_.x = int(p0.x * fb.x), blit_.y = int(p0.y * fb.y), blit_.w = px_w, blit_.h = px_h;
+  blit_.x = x, blit_.y = y, blit_.w = w, blit_.h = h;
   ImGui::GetWindowDrawList()->AddCallback(
       [](const ImDrawList*, const ImDrawCmd* cmd) {
         const auto* b = static_cast<const BlitRequest*>(cmd->UserCallbackData);
@@ -354,25 +339,51 @@ void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
         if (scissor) glEnable(GL_SCISSOR_TEST);
       },
       &blit_);
+}
+
+// Where each class's mean point is on screen, for the window tests' boundary checks.
+void LandscapePanel::publish_class_centroids(LabContext& ctx, const DataView& data, const ViewTransform& t) {
+  const int k_max = data.n_classes;
+  std::vector<double> sx(k_max), sy(k_max), n(k_max);
+  for (size_t i = 0; i < data.label.size(); ++i) {
+    const int k = data.label[i];
+    if (k < 0 || k >= k_max) continue;
+    sx[k] += data.xy[i * 2], sy[k] += data.xy[i * 2 + 1], n[k] += 1;
+  }
+  ctx.class_centroids_px.clear();
+  for (int k = 0; k < k_max; ++k) {
+    const ImVec2 c = t.to_screen(float(sx[k] / std::max(1.0, n[k])), float(sy[k] / std::max(1.0, n[k])));
+    ctx.class_centroids_px.emplace_back(c.x, c.y);
+  }
+}
+
+void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
+  begin_panel("Energy landscape", "landscape", rect, ctx, ImGuiWindowFlags_NoScrollbar);
+  const Snapshot& s = *ctx.snap;
+  draw_toolbar(s);
+  trajectories_.update(s, ctx.frame_dt);
+
+  const float em = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y -= ImGui::GetFrameHeightWithSpacing() + em * 0.2f;  // the playback row below
+  const ImVec2 size(std::max(avail.x, 64.0f), std::max(avail.y, 64.0f));
+  sync_view(ctx, size.x / size.y);
+  ctx.view = view_;
+  upload_if_changed(s);
+
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  const int px_w = int(size.x * fb.x), px_h = int(size.y * fb.y);
+  render_offscreen(ctx, px_w, px_h);
+  if (!ctx.gif_request.empty()) export_chain_gif(ctx);
+
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  add_screen_blit(int(p0.x * fb.x), int(p0.y * fb.y), px_w, px_h);
   ctx.panel_rects["landscape_canvas"] = PanelRect{p0.x, p0.y, size.x, size.y};
   const ViewTransform t{view_, p0, size};
   handle_mouse(ctx, t);
   draw_overlays(ctx, t);
-  if (s.data) {
-    const int k_max = s.data->n_classes;
-    std::vector<double> sx(k_max), sy(k_max), n(k_max);
-    for (size_t i = 0; i < s.data->label.size(); ++i) {
-      const int k = s.data->label[i];
-      if (k < 0 || k >= k_max) continue;
-      sx[k] += s.data->xy[i * 2], sy[k] += s.data->xy[i * 2 + 1], n[k] += 1;
-    }
-    ctx.class_centroids_px.clear();
-    for (int k = 0; k < k_max; ++k) {
-      const ImVec2 c = t.to_screen(float(sx[k] / std::max(1.0, n[k])), float(sy[k] / std::max(1.0, n[k])));
-      ctx.class_centroids_px.emplace_back(c.x, c.y);
-    }
-  }
-
+  if (s.data) publish_class_centroids(ctx, *s.data, t);
   trajectories_.draw_controls();
   ImGui::SameLine();
   ImGui::TextDisabled("grid %dx%d", s.field ? s.field->res : 0, s.field ? s.field->res : 0);

@@ -30,6 +30,9 @@ class LandscapePanel {
   void adapt_resolution(const Snapshot& s);
   // The clicked chain, step by step over the current landscape image, as an animated GIF.
   void export_chain_gif(LabContext& ctx);
+  void render_offscreen(LabContext& ctx, int px_w, int px_h);
+  void add_screen_blit(int x, int y, int w, int h);
+  void publish_class_centroids(LabContext& ctx, const DataView& data, const ViewTransform& t);
 
   gl::FieldRenderer renderer_;
   gl::RenderTarget target_;
