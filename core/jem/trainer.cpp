@@ -151,28 +151,18 @@ double grad_norm(EnergyNet& net) {
   return std::sqrt(sq);
 }
 
-}  // namespace
-
-StepStats Trainer::step(std::optional<GuardEvent>* guard) {
-  TrainerState& t = *st_;
+// A minibatch of data, augmented and noised as the knobs say, and the quadrature grid when the
+// p(x) term is exact.
+JemBatch draw_batch(TrainerState& t) {
   const Settings& s = t.s;
   at::Generator& gen = t.rng->dev();
-  const int64_t B = s.batch_size;
-  const double lr = s.warmup_iters > 0 ? s.lr * std::min(1.0, double(t.step + 1) / s.warmup_iters) : s.lr;
-  set_optimizer_hyper(*t.opt, s, lr);
-
   JemBatch b;
-  at::Tensor idx = at::randint(t.x_train.size(0), {B}, gen, t.y_train.options());
+  at::Tensor idx = at::randint(t.x_train.size(0), {s.batch_size}, gen, t.y_train.options());
   b.x = t.x_train.index_select(0, idx);
   b.y = t.y_train.index_select(0, idx);
   if (t.data.is_image() && s.augment) b.x = augment_images(b.x, t.data.image_shape, t.data.flip_ok, gen);
   if (s.sigma > 0) b.x = b.x + s.sigma * at::randn(b.x.sizes(), gen, b.x.options());
-
-  StepStats st;
-  st.step = t.step + 1;
-  st.lr = lr;
-  const bool exact = s.p_x_estimator == "quadrature";
-  if (exact && (s.p_x_weight > 0 || s.p_x_y_weight > 0)) {
+  if (s.p_x_estimator == "quadrature" && (s.p_x_weight > 0 || s.p_x_y_weight > 0)) {
     if (!t.quadrature_grid.defined() || t.quadrature_grid.size(0) != int64_t(s.quadrature_res) * s.quadrature_res) {
       const Box box = likelihood_box(t.data.box);
       t.quadrature_grid = grid_centres(box, s.quadrature_res, t.x_train.options());
@@ -181,11 +171,19 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     b.grid = t.quadrature_grid;
     b.log_cell_area = t.quadrature_log_cell_area;
   }
+  return b;
+}
+
+// The negative samples: x ~ q(x) from the buffer for p(x), x ~ q(x|y) for p(x|y). With the
+// quadrature estimator the chains still run, for the buffer and the views, but their samples
+// stay out of the loss.
+void draw_negatives(TrainerState& t, JemBatch& b, StepStats& st) {
+  const Settings& s = t.s;
+  const bool exact = s.p_x_estimator == "quadrature";
+  const int64_t B = s.batch_size;
   if (s.p_x_weight > 0) {
-    // With the quadrature estimator the chains still run, for the buffer and the views, but
-    // their samples stay out of the loss.
     at::Tensor y_q;
-    if (s.class_cond_p_x_sample) y_q = at::randint(t.data.n_classes, {B}, gen, b.y.options());
+    if (s.class_cond_p_x_sample) y_q = at::randint(t.data.n_classes, {B}, t.rng->dev(), b.y.options());
     Samples q = sample_q(t, y_q, B, s.record_chains, /*flight=*/true);
     if (!exact) b.x_q = q.x;
     st.sgld_grad_norm = q.mean_grad_norm;
@@ -201,13 +199,9 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     if (std::isnan(st.sgld_grad_norm)) st.sgld_grad_norm = q.mean_grad_norm, st.sampler_step = q.step;
     if (std::isnan(st.accept_rate)) st.accept_rate = q.accept_rate;
   }
+}
 
-  t.net->train();
-  JemLoss L;
-  {
-    AutocastScope autocast(t.device, s.amp == "bf16");  // forward only: backward runs outside, as in torch.amp
-    L = jem_loss(*t.net, b, s);
-  }
+void record_loss(const JemLoss& L, StepStats& st) {
   st.loss = L.total.item<double>();
   st.l_px = item_or_nan(L.l_px);
   st.l_pyx = item_or_nan(L.l_pyx);
@@ -217,35 +211,79 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   st.f_data = item_or_nan(L.f_data);
   st.f_q = item_or_nan(L.f_q);
   st.gap = st.f_data - st.f_q;
+}
 
-  auto trip = [&](const char* what, double value) {
-    // Tripping again before getting clear of the last trip: the snapshot that retry started
-    // from is doomed too, and so is any it took since; go one further back (the first stays).
-    const bool again = t.guard_last_trip >= 0 && st.step <= t.guard_last_trip + s.guard_every;
-    while (again && t.history.size() > 1 && t.history.newest().step >= t.guard_last_target) t.history.pop_newest();
-    const double energy_scale = t.guard_energy_scale;
-    const std::string target = t.history.newest().state;  // restore() trims the history this lives in
-    GuardEvent ev{st.step, what, value, t.history.newest().step};
-    // The rollback brings back the model, optimiser, buffer and RNG, not the knobs: a change made
-    // since the snapshot (the guard's advice after an earlier trip, say) must survive, or a run
-    // that trips again before the next snapshot undoes the advice and trips forever.
-    const Settings knobs = s;
-    restore(target, "in-memory rollback snapshot");
-    if (t.s != knobs) apply(knobs);
-    t.guard_last_trip = st.step, t.guard_last_target = ev.rolled_back_to, t.guard_energy_scale = energy_scale;
-    if (guard) *guard = ev;
-    st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
-    return st;
-  };
-  if (!std::isfinite(st.loss) || std::abs(st.loss) > s.guard_threshold) return trip("loss", st.loss);
+// The energy-scale alarm: the larger |f| of data and samples against a slow average whose rise
+// is capped at 1% an iteration. Energies growing exponentially (a sampler running away) soon
+// stand 100x above it, while healthy training's drift is followed. Returns the scale when it trips.
+std::optional<double> energy_scale_alarm(TrainerState& t, const StepStats& st) {
   const double scale = std::max(std::isfinite(st.f_data) ? std::abs(st.f_data) : 0.0,
                                 std::isfinite(st.f_q) ? std::abs(st.f_q) : 0.0);
-  if (t.guard_energy_scale > 0 && scale > TrainerState::kGuardJump * std::max(1.0, t.guard_energy_scale))
-    return trip("energy scale (100x its running average)", scale);
-  // A slow average whose rise is capped at 1% an iteration: energies growing exponentially (a
-  // sampler running away) soon stand 100x above it, while healthy training's drift is followed.
   const double base = t.guard_energy_scale;
+  if (base > 0 && scale > TrainerState::kGuardJump * std::max(1.0, base)) return scale;
   t.guard_energy_scale = base > 0 ? base + 0.01 * (std::min(scale, 2 * base) - base) : std::max(scale, 1e-3);
+  return std::nullopt;
+}
+
+}  // namespace
+
+StepStats Trainer::trip_guard(StepStats st, const char* what, double value, std::optional<GuardEvent>* guard) {
+  TrainerState& t = *st_;
+  // Tripping again before getting clear of the last trip: the snapshot that retry started from
+  // is doomed too, and so is any it took since; go one further back (the first stays).
+  const bool again = t.guard_last_trip >= 0 && st.step <= t.guard_last_trip + t.s.guard_every;
+  while (again && t.history.size() > 1 && t.history.newest().step >= t.guard_last_target) t.history.pop_newest();
+  const double energy_scale = t.guard_energy_scale;
+  const std::string target = t.history.newest().state;  // restore() trims the history this lives in
+  GuardEvent ev{st.step, what, value, t.history.newest().step};
+  // The rollback brings back the model, optimiser, buffer and RNG, not the knobs: a change made
+  // since the snapshot (the guard's advice after an earlier trip, say) must survive, or a run
+  // that trips again before the next snapshot undoes the advice and trips forever.
+  const Settings knobs = t.s;
+  restore(target, "in-memory rollback snapshot");
+  if (t.s != knobs) apply(knobs);
+  t.guard_last_trip = st.step, t.guard_last_target = ev.rolled_back_to, t.guard_energy_scale = energy_scale;
+  if (guard) *guard = ev;
+  st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
+  return st;
+}
+
+// The periodic evaluation: test accuracy, and in 2D the exact likelihood on a modest grid
+// (~20k forward passes, a few iterations' worth) with the sample-quality figures.
+void Trainer::evaluate_into(StepStats& st) {
+  st.test_acc = test_accuracy();
+  if (st_->data.is_image()) return;
+  const DensityEval d = eval_density(*this, 128, st_->s.probe_steps);
+  const LikelihoodEval& e = d.likelihood;
+  st.test_nll = e.test_nll;
+  st.test_nll_chains = e.test_nll_chains;
+  if (e.has_truth) st.kl_true = e.kl, st.kl_chains = e.kl_chains;
+  const SampleQualityEval& q = d.samples;
+  st.mmd2 = q.mmd2, st.mode_share_min = q.mode_share_min, st.mode_share_max = q.mode_share_max;
+  st.buffer_kl = q.buffer_kl, st.probe_kl = q.probe_kl, st.probe_kl_floor = q.probe_kl_floor;
+}
+
+StepStats Trainer::step(std::optional<GuardEvent>* guard) {
+  TrainerState& t = *st_;
+  const Settings& s = t.s;
+  const double lr = s.warmup_iters > 0 ? s.lr * std::min(1.0, double(t.step + 1) / s.warmup_iters) : s.lr;
+  set_optimizer_hyper(*t.opt, s, lr);
+  StepStats st;
+  st.step = t.step + 1;
+  st.lr = lr;
+
+  JemBatch b = draw_batch(t);
+  draw_negatives(t, b, st);
+  t.net->train();
+  JemLoss L;
+  {
+    AutocastScope autocast(t.device, s.amp == "bf16");  // forward only: backward runs outside, as in torch.amp
+    L = jem_loss(*t.net, b, s);
+  }
+  record_loss(L, st);
+  if (!std::isfinite(st.loss) || std::abs(st.loss) > s.guard_threshold) return trip_guard(st, "loss", st.loss, guard);
+  if (const auto scale = energy_scale_alarm(t, st))
+    return trip_guard(st, "energy scale (100x its running average)", *scale, guard);
 
   // Every loss weight at 0 (each knob allows it) leaves nothing to learn: the iteration counts,
   // the model stays (backward on a constant would throw; found by fuzzing).
@@ -253,27 +291,13 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     t.opt->zero_grad();
     L.total.backward();
     st.grad_norm = grad_norm(*t.net);
-    if (!std::isfinite(st.grad_norm)) return trip("gradient norm", st.grad_norm);
+    if (!std::isfinite(st.grad_norm)) return trip_guard(st, "gradient norm", st.grad_norm, guard);
     t.opt->step();
   } else {
     st.grad_norm = 0;
   }
   t.step += 1;
-
-  if (s.eval_every > 0 && t.step % s.eval_every == 0) {
-    st.test_acc = test_accuracy();
-    if (!t.data.is_image()) {
-      // Exact likelihood on a modest grid: ~20k forward passes, a few iterations' worth.
-      const DensityEval d = eval_density(*this, 128, s.probe_steps);
-      const LikelihoodEval& e = d.likelihood;
-      st.test_nll = e.test_nll;
-      st.test_nll_chains = e.test_nll_chains;
-      if (e.has_truth) st.kl_true = e.kl, st.kl_chains = e.kl_chains;
-      const SampleQualityEval& q = d.samples;
-      st.mmd2 = q.mmd2, st.mode_share_min = q.mode_share_min, st.mode_share_max = q.mode_share_max;
-      st.buffer_kl = q.buffer_kl, st.probe_kl = q.probe_kl, st.probe_kl_floor = q.probe_kl_floor;
-    }
-  }
+  if (s.eval_every > 0 && t.step % s.eval_every == 0) evaluate_into(st);
   if (t.step % s.guard_every == 0) snapshot_for_guard();
   st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
   if (guard) guard->reset();

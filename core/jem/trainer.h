@@ -79,6 +79,8 @@ class Trainer {
  private:
   void rebuild();
   void snapshot_for_guard();
+  StepStats trip_guard(StepStats st, const char* what, double value, std::optional<GuardEvent>* guard);
+  void evaluate_into(StepStats& st);
   std::unique_ptr<TrainerState> st_;
 };
 
