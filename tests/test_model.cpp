@@ -55,6 +55,40 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
   EXPECT_TRUE(at::allclose(net.score(x, at::Tensor()).second, out.neg_energy, 1e-5, 1e-6));
 }
 
+// The training step's hand-written backward pass gives autograd's parameter gradients, for a JEM
+// loss that uses the logits (cross-entropy, f(x)[y]) and -E(x) (contrast, energy regulariser).
+TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
+  for (int depth : {1, 3}) {
+    MlpOptions o;
+    o.width = 24, o.depth = depth, o.n_classes = 4;
+    o.activation = std::get<0>(GetParam());
+    o.uncond = std::get<1>(GetParam());
+    at::Generator gen = make_gen(7);
+    Mlp net(o, gen);
+    at::Tensor x = at::randn({48, 2}, gen) * 2;
+    at::Tensor y = at::randint(4, {24}, gen, at::kLong);
+    auto loss_of = [&](const NetOutput& out) {
+      at::Tensor ld = out.logits.narrow(0, 0, 24), fd = out.neg_energy.narrow(0, 0, 24);
+      at::Tensor fq = out.neg_energy.narrow(0, 24, 24);
+      return at::cross_entropy_loss(ld, y) - (fd.mean() - fq.mean()) + 0.3 * ld.gather(1, y.unsqueeze(1)).mean() +
+             0.1 * (fd.pow(2).mean() + fq.pow(2).mean());
+    };
+    net.zero_grad();
+    net.backward_from(loss_of(net.forward_train(x)));
+    std::vector<at::Tensor> hand;
+    for (const auto& p : net.parameters()) hand.push_back(p.grad().clone());
+    net.zero_grad();
+    loss_of(net.forward_all(x)).backward();
+    size_t i = 0;
+    for (const auto& p : net.parameters()) {
+      ASSERT_TRUE(p.grad().defined());
+      EXPECT_TRUE(at::allclose(hand[i], p.grad(), 1e-4, 1e-6)) << "parameter " << i << ", depth " << depth;
+      EXPECT_GT(p.grad().abs().max().item<double>(), 0) << "parameter " << i << " got no gradient";
+      ++i;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
                          ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
 

@@ -8,7 +8,7 @@ JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s) {
   if (b.x_q.defined()) parts.push_back(b.x_q);
   if (b.x_qy.defined()) parts.push_back(b.x_qy);
   if (b.grid.defined()) parts.push_back(b.grid);
-  NetOutput out = f.forward_all(at::cat(parts));
+  NetOutput out = f.forward_train(at::cat(parts));
 
   at::Tensor logits_d = out.logits.narrow(0, 0, n);
   at::Tensor f_d = out.neg_energy.narrow(0, 0, n);

@@ -289,7 +289,7 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   // the model stays (backward on a constant would throw; found by fuzzing).
   if (L.total.requires_grad()) {
     t.opt->zero_grad();
-    L.total.backward();
+    t.net->backward_from(L.total);
     st.grad_norm = grad_norm(*t.net);
     if (!std::isfinite(st.grad_norm)) return trip_guard(st, "gradient norm", st.grad_norm, guard);
     t.opt->step();

@@ -22,6 +22,12 @@ class EnergyNet : public torch::nn::Module {
   // override it with a hand-written backward pass.
   virtual std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y);
 
+  // The training step's forward and backward passes. The default records autograd through the
+  // network; a model may instead return outputs that are autograd leaves, and in backward_from
+  // compute its parameters' gradients by hand from the loss's gradients at those leaves.
+  virtual NetOutput forward_train(const at::Tensor& x) { return forward_all(x); }
+  virtual void backward_from(const at::Tensor& loss) { loss.backward(); }
+
   virtual int n_classes() const = 0;
 };
 

@@ -2,13 +2,7 @@
 
 #include <cmath>
 
-// One clone per instruction set; the loader picks the best one the CPU has. Sanitizer builds
-// go without: the clones' ifunc resolver runs before the sanitizer runtime exists and crashes.
-#ifdef JEMLAB_SANITIZE_BUILD
-#define JEMLAB_ISA_CLONES
-#else
-#define JEMLAB_ISA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+#include "core/model/isa_clones.h"
 
 namespace jem {
 

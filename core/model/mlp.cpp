@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/model/fused_activation.h"
+#include "core/model/mlp_kernels.h"
 #include "core/util/error.h"
 
 namespace jem {
@@ -85,27 +86,16 @@ NetOutput Mlp::forward_all(const at::Tensor& x) {
 
 namespace {
 
-// {logsumexp, softmax} along dim 1 in one pass. With few classes ATen's row-wise kernels cost
-// more than the arithmetic, so small contiguous CPU inputs take a plain loop.
+// {logsumexp, softmax} along dim 1. With few classes ATen's row-wise kernels cost more than the
+// arithmetic, so small contiguous CPU inputs take a plain loop.
 std::pair<at::Tensor, at::Tensor> logsumexp_and_softmax(const at::Tensor& logits) {
   if (!(logits.is_cpu() && logits.scalar_type() == at::kFloat && logits.is_contiguous() && logits.size(1) <= 64)) {
     at::Tensor lse = at::logsumexp(logits, 1);
     return {lse, at::exp(logits - lse.unsqueeze(1))};
   }
-  const int64_t n = logits.size(0), k = logits.size(1);
-  at::Tensor lse = at::empty({n}, logits.options()), soft = at::empty_like(logits);
-  const float* in = logits.data_ptr<float>();
-  float* out = soft.data_ptr<float>();
-  float* l = lse.data_ptr<float>();
-  for (int64_t i = 0; i < n; ++i) {
-    const float* row = in + i * k;
-    float m = row[0];
-    for (int64_t j = 1; j < k; ++j) m = std::max(m, row[j]);
-    float sum = 0;
-    for (int64_t j = 0; j < k; ++j) sum += (out[i * k + j] = std::exp(row[j] - m));
-    for (int64_t j = 0; j < k; ++j) out[i * k + j] /= sum;
-    l[i] = m + std::log(sum);
-  }
+  at::Tensor lse = at::empty({logits.size(0)}, logits.options()), soft = at::empty_like(logits);
+  logsumexp_softmax_rows(logits.data_ptr<float>(), logits.size(0), int(logits.size(1)), lse.data_ptr<float>(),
+                         soft.data_ptr<float>());
   return {lse, soft};
 }
 
@@ -113,6 +103,7 @@ std::pair<at::Tensor, at::Tensor> logsumexp_and_softmax(const at::Tensor& logits
 
 std::pair<at::Tensor, at::Tensor> Mlp::score(const at::Tensor& x, const at::Tensor& y) {
   torch::NoGradGuard no_grad;
+  if (cpu_score_applies(x)) return score_cpu(x, y);
   // Forward, keeping each layer's activation derivative for the backward pass.
   std::vector<at::Tensor> grads;
   at::Tensor h = x;

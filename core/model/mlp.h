@@ -22,6 +22,9 @@ class Mlp : public EnergyNet {
   Mlp(const MlpOptions& o, at::Generator& gen);
   NetOutput forward_all(const at::Tensor& x) override;
   std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y) override;
+  // On the CPU in float: no autograd graph through the layers (mlp_train_cpu.cpp).
+  NetOutput forward_train(const at::Tensor& x) override;
+  void backward_from(const at::Tensor& loss) override;
   int n_classes() const override { return opt_.n_classes; }
   const MlpOptions& options() const { return opt_; }
 
@@ -29,6 +32,17 @@ class Mlp : public EnergyNet {
   at::Tensor act(const at::Tensor& z) const;
   // Consumes the pre-activation z: returns {act(z), act'(z)} computed in one pass.
   std::pair<at::Tensor, at::Tensor> act_and_grad(at::Tensor z) const;
+  // The fast path of score for small float inputs on the CPU (mlp_score_cpu.cpp).
+  bool cpu_score_applies(const at::Tensor& x) const;
+  std::pair<at::Tensor, at::Tensor> score_cpu(const at::Tensor& x, const at::Tensor& y);
+
+  // What forward_train keeps for backward_from: the input, each hidden layer's activation and
+  // its derivative, and the output leaves. Empty when the autograd path was taken.
+  struct TrainCache {
+    at::Tensor x, logits, energy;
+    std::vector<at::Tensor> act, deriv;
+  };
+  TrainCache train_;
 
   MlpOptions opt_;
   std::vector<torch::nn::Linear> hidden_;
