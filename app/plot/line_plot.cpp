@@ -35,6 +35,10 @@ bool series_ranges(const std::vector<Series>& series, const PlotOptions& opt, Ra
   return true;
 }
 
+// Whole pixels: ImGui then draws the line from its baked anti-aliased line texture, two triangles
+// a segment instead of six, and on a software rasteriser (llvmpipe) triangles are the cost.
+float line_width(float scale) { return std::max(1.0f, std::round(1.5f * scale)); }
+
 // One series, decimated to at most two points per pixel column (min and max keep spikes visible).
 void draw_series(const Axes& a, const Series& s, bool log_y, std::vector<ImVec2>& pts) {
   pts.clear();
@@ -61,7 +65,7 @@ void draw_series(const Axes& a, const Series& s, bool log_y, std::vector<ImVec2>
   // Sparse series (evaluation iterations only) get a dot per point so that each is readable.
   if (pts.size() <= 40 && !pts.empty())
     for (const ImVec2& p : pts) a.dl->AddCircleFilled(p, 2.5f * a.scale, s.color);
-  if (pts.size() >= 2) a.dl->AddPolyline(pts.data(), int(pts.size()), s.color, ImDrawFlags_None, 1.5f * a.scale);
+  if (pts.size() >= 2) a.dl->AddPolyline(pts.data(), int(pts.size()), s.color, ImDrawFlags_None, line_width(a.scale));
 }
 
 double step_under_pointer(const Axes& a, float mx) {
