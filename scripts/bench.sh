@@ -35,6 +35,8 @@ wall() {
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
+# bench's last line: "<n> it/s", or "<n> ms/it" for slow models.
+seconds_per_it() { awk '{ if ($2 == "ms/it") print $1 / 1000; else print 1 / $1 }'; }
 best() { printf '%s\n' "$@" | grep -v FAIL | sort -g | head -1; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
@@ -59,16 +61,17 @@ bench_2d() {
       "$(printf '%.2f s' "$p")" "$(ratio "$p" "$o")x"
 }
 
-# The window under Xvfb beside the headless trainer at the same threads.
+# The window under Xvfb at its defaults (it leaves one core to drawing) beside the headless
+# trainer at its own (every core).
 bench_window() {
   local preset=$1 label=$2 frames=$3
   if ! command -v xvfb-run >/dev/null; then echo "skip $label: no xvfb-run"; return; fi
   local out head fps its
-  out=$(xvfb-run -a -s "-screen 0 1600x1000x24" "$JEMLAB" --preset "$preset" --frames "$frames" --threads 2 2>&1 |
+  out=$(xvfb-run -a -s "-screen 0 1600x1000x24" "$JEMLAB" --preset "$preset" --frames "$frames" 2>&1 |
         grep -E '^jemlab: [0-9]+ frames')
   fps=$(echo "$out" | sed -E 's/.* ([0-9.]+) fps.*/\1/')
   its=$(echo "$out" | sed -E 's/.*step [0-9]+, ([0-9.]+) it\/s.*/\1/')
-  head=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --threads 2 --iters 300 --warmup 20 2>/dev/null |
+  head=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 2>/dev/null |
          tail -1 | awk '{print $1}')
   echo "$label: $out; headless $head it/s"
   row "$label" "$fps fps, $its it/s" "headless $head it/s" "$(echo "scale=0; 100 * $its / $head" | bc -l) % of headless"
@@ -79,21 +82,26 @@ bench_images() {
   if [ -z "$d" ] || ! "$PY" -c "import torch, torchvision" 2>/dev/null; then
     echo "skip images: set JEM_OFFICIAL_DIR and install python3-torchvision (../shared/bench/official/README.md)"; return
   fi
-  local ours=() peer=() rep
+  local ours=() peer=() bf16=() rep
   for rep in 1 2; do
     ours+=("$("$JEMLAB" bench --config "$ROOT/assets/configs/cifar10_official.json" --model wrn-10-2 --device cpu \
-              --threads 2 --iters 6 --warmup 2 2>/dev/null | tail -1 | awk '{print 1 / $1}')")
+              --threads 2 --iters 6 --warmup 2 2>/dev/null | tail -1 | seconds_per_it)")
     peer+=("$(cd "$BENCH/official" && OMP_NUM_THREADS=2 JEM_OFFICIAL_DIR=$d "$PY" run_official_jem.py --n_train 2000 \
               --n_test 500 --warmup 2 --timed_iters 6 -- --depth 10 --width 2 --n_steps 20 --batch_size 64 \
               --print_every 1 --n_epochs 1 --p_x_weight 1.0 --p_y_given_x_weight 1.0 --p_x_y_weight 0.0 --sigma .03 \
               --lr .0001 --optimizer adam --warmup_iters 1000 --n_valid 100 --save_dir /tmp/peer_out 2>/dev/null |
-              tail -1 | awk '{print $1}')")
-    echo "images WRN-10-2: jemlab ${ours[-1]} s/it, official ${peer[-1]} s/it"
+              tail -1 | sed -E 's/.*median_s_per_iter=([0-9.]+).*/\1/')")
+    bf16+=("$("$JEMLAB" bench --config "$ROOT/assets/configs/cifar10_official.json" --model wrn-10-2 --device cpu \
+              --threads 2 --iters 6 --warmup 2 --amp bf16 --channels_last true 2>/dev/null | tail -1 | seconds_per_it)")
+    echo "images WRN-10-2: jemlab ${ours[-1]} s/it (bf16 + channels-last ${bf16[-1]}), official ${peer[-1]} s/it"
   done
   local o p
   o=$(best "${ours[@]}"); p=$(best "${peer[@]}")
   row "images CPU, WRN-10-2, batch 64, 20 SGLD steps, 2 threads" "$(printf '%.2f s/it' "$o")" \
       "$(printf '%.2f s/it (official)' "$p")" "$(ratio "$p" "$o")x"
+  o=$(best "${bf16[@]}")
+  row "same, jemlab with --amp bf16 --channels_last true (bf16 forward passes)" "$(printf '%.2f s/it' "$o")" \
+      "$(printf '%.2f s/it (official, fp32)' "$p")" "$(ratio "$p" "$o")x"
 }
 
 iters=600; iters100=200; frames=600
