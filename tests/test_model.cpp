@@ -106,6 +106,23 @@ TEST(FusedActivation, SiluMatchesATenAndSaturatesAtExtremes) {
   EXPECT_TRUE(at::allclose(d.to(at::kDouble), ref_grad, 1e-5, 1e-6)) << d << ref_grad;
 }
 
+// A NaN (a poisoned weight) must reach the loss for the guard to name it: the fused kernels are
+// built with fast math, whose clamps would turn it into a number. 64 values: the vector loop too.
+TEST(FusedActivation, ANonFinitePreActivationStaysNonFinite) {
+  std::vector<float> z(64, 0.5f), d(64);
+  z[0] = z[37] = std::numeric_limits<float>::quiet_NaN();
+  z[5] = -std::numeric_limits<float>::infinity();
+  silu_and_grad(z.data(), d.data(), 64);
+  EXPECT_TRUE(std::isnan(z[0]) && std::isnan(z[37])) << z[0] << " " << z[37];
+  EXPECT_FALSE(std::isfinite(z[5]));
+  EXPECT_NEAR(z[1], 0.5 / (1 + std::exp(-0.5)), 1e-6);
+  std::vector<float> r(64, -0.5f);
+  r[3] = std::numeric_limits<float>::quiet_NaN();
+  leaky_relu_and_grad(r.data(), d.data(), 64, 0.2f);
+  EXPECT_TRUE(std::isnan(r[3]));
+  EXPECT_NEAR(r[0], -0.1, 1e-7);
+}
+
 TEST(Sampler, ConditionalChainsFollowTheirClassLogitAndSlots) {
   // Build the sampler's state by hand around an analytic model.
   TrainerState t;
