@@ -2,39 +2,25 @@
 // in step, and a reset of A resets B.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
 
 #include "app/sessions/ab_session.h"
+#include "tests/session_frames.h"
 
 using namespace jem;
 using namespace jem::window;
 
 namespace {
 
-Settings tiny_ab() {
-  Settings s;
-  s.n_train = 300, s.n_test = 100, s.batch_size = 16, s.n_steps = 3, s.buffer_size = 200, s.width = 16;
-  s.eval_every = 0, s.threads = 1;
-  return s;
-}
-
 // Drives the session as the window does, frame by frame, until pred holds (or 60 s pass).
 std::shared_ptr<const Snapshot> drive(Runner& a, AbSession& ab, const std::function<bool(const Snapshot&)>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  auto snap = a.latest();
-  while (std::chrono::steady_clock::now() < deadline) {
-    ab.update(*snap, std::nullopt, 0);
-    if (pred(*snap)) break;
-    snap = a.wait_newer(snap->version, 0.02);
-  }
-  return snap;
+  return testing_frames::frames_until(a, [&](const Snapshot& s) { ab.update(s, std::nullopt, 0); }, pred, 60);
 }
 
 }  // namespace
 
 TEST(AbSession, BStartsFromAsKnobsAndBothStayInStepAcrossAReset) {
-  Runner a(tiny_ab());
+  Runner a(testing_frames::tiny_run());
   AbSession ab([&](Command c) { a.send(std::move(c)); });
   auto snap = drive(a, ab, [](const Snapshot& s) { return s.data != nullptr; });
   ASSERT_EQ(ab.start(*snap, parse_knob_diffs("sgld_lr=0.05")), "");
@@ -64,7 +50,7 @@ TEST(AbSession, BStartsFromAsKnobsAndBothStayInStepAcrossAReset) {
 }
 
 TEST(AbSession, ImageDataAndBadDifferencesAreRefusedWithAReason) {
-  Runner a(tiny_ab());
+  Runner a(testing_frames::tiny_run());
   AbSession ab([&](Command c) { a.send(std::move(c)); });
   auto snap = a.latest();
   EXPECT_NE(ab.start(*snap, {{"sgld_lr", "-1"}}).find("sgld_lr"), std::string::npos);

@@ -29,17 +29,21 @@ class QuadraticNet : public EnergyNet {
 
 }  // namespace
 
-class MlpScore : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+class MlpScore : public ::testing::TestWithParam<std::tuple<std::string, bool>> {
+ protected:
+  // The parameter's activation and head, at this size.
+  MlpOptions options(int width, int depth, int n_classes) const {
+    MlpOptions o;
+    o.width = width, o.depth = depth, o.n_classes = n_classes;
+    o.activation = std::get<0>(GetParam());
+    o.uncond = std::get<1>(GetParam());
+    return o;
+  }
+};
 
 TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
-  MlpOptions o;
-  o.width = 32;
-  o.depth = 3;
-  o.n_classes = 5;
-  o.activation = std::get<0>(GetParam());
-  o.uncond = std::get<1>(GetParam());
   at::Generator gen = make_gen(4);
-  Mlp net(o, gen);
+  Mlp net(options(32, 3, 5), gen);
   at::Tensor x = at::randn({64, 2}, gen) * 2;
   at::Tensor y = at::randint(5, {64}, gen, at::kLong);
   for (bool conditional : {false, true}) {
@@ -59,12 +63,8 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
 // loss that uses the logits (cross-entropy, f(x)[y]) and -E(x) (contrast, energy regulariser).
 TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
   for (int depth : {1, 3}) {
-    MlpOptions o;
-    o.width = 24, o.depth = depth, o.n_classes = 4;
-    o.activation = std::get<0>(GetParam());
-    o.uncond = std::get<1>(GetParam());
     at::Generator gen = make_gen(7);
-    Mlp net(o, gen);
+    Mlp net(options(24, depth, 4), gen);
     at::Tensor x = at::randn({48, 2}, gen) * 2;
     at::Tensor y = at::randint(4, {24}, gen, at::kLong);
     auto loss_of = [&](const NetOutput& out) {

@@ -3,42 +3,33 @@
 // with one row per value and seed, and the offer to resume goes once the main run is resumed.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <functional>
 
 #include "app/sessions/sweep_session.h"
 #include "core/runner/runner.h"
+#include "tests/session_frames.h"
 
 using namespace jem;
 using namespace jem::window;
 
 namespace {
 
-Settings tiny_main() {
-  Settings s;
-  s.n_train = 300, s.n_test = 100, s.batch_size = 16, s.n_steps = 3, s.buffer_size = 200, s.width = 16;
-  s.eval_every = 0, s.threads = 1;
-  return s;
-}
-
 // One window frame after another until pred holds (or 90 s pass); returns the main snapshot.
 std::shared_ptr<const Snapshot> frames_until(Runner& lab, SweepSession& sweep, std::string& error,
                                              const std::function<bool(const Snapshot&)>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-  auto snap = lab.latest();
-  while (std::chrono::steady_clock::now() < deadline) {
-    const std::string e = sweep.update(*snap);
-    if (!e.empty()) error = e;
-    if (pred(*snap)) break;
-    snap = lab.wait_newer(snap->version, 0.02);
-  }
-  return snap;
+  return testing_frames::frames_until(
+      lab,
+      [&](const Snapshot& s) {
+        const std::string e = sweep.update(s);
+        if (!e.empty()) error = e;
+      },
+      pred, 90);
 }
 
 }  // namespace
 
 TEST(SweepSession, ARequestPausesTheMainRunAndFinishesWithARowPerRun) {
-  Runner lab(tiny_main());
+  Runner lab(testing_frames::tiny_run());
   std::string error;
   SweepSession sweep([&](Command c) { lab.send(std::move(c)); });
   frames_until(lab, sweep, error, [](const Snapshot& s) { return s.state == RunState::Running && s.step > 5; });
@@ -69,7 +60,7 @@ TEST(SweepSession, ARequestPausesTheMainRunAndFinishesWithARowPerRun) {
 }
 
 TEST(SweepSession, ABadValueIsRefusedByNameAndNothingIsPaused) {
-  Runner lab(tiny_main());
+  Runner lab(testing_frames::tiny_run());
   std::string error;
   SweepSession sweep([&](Command c) { lab.send(std::move(c)); });
   frames_until(lab, sweep, error, [](const Snapshot& s) { return s.state == RunState::Running && s.step > 2; });
@@ -84,7 +75,7 @@ TEST(SweepSession, ABadValueIsRefusedByNameAndNothingIsPaused) {
 }
 
 TEST(SweepSession, TheResumeOfferGoesWhenTheUserResumesByHand) {
-  Runner lab(tiny_main());
+  Runner lab(testing_frames::tiny_run());
   std::string error;
   SweepSession sweep([&](Command c) { lab.send(std::move(c)); });
   frames_until(lab, sweep, error, [](const Snapshot& s) { return s.state == RunState::Running; });

@@ -330,8 +330,7 @@ void AbPanel::draw_curves(LabContext& ctx, float height) {
 }
 
 void AbPanel::draw(LabContext& ctx) {
-  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["ab"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
+  record_tab_region(ctx, "ab");
   const bool image_data = ctx.snap->data && !ctx.snap->data->image_shape.empty();
   if (image_data && !session_.running()) {
     ImGui::TextWrapped("A/B compares 2D energy landscapes; this run trains on images. Pick a 2D preset first.");

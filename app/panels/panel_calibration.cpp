@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "app/plot/bar_chart.h"
+#include "app/widgets/widgets.h"
 
 namespace jem::window {
 namespace {
@@ -67,9 +68,7 @@ void reliability_diagram(const Calibration& c, float height) {
 
 void CalibrationPanel::draw(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
-  const ImVec2 top_left = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["calibration"] = PanelRect{top_left.x, top_left.y, avail.x, avail.y};
+  record_tab_region(ctx, "calibration");
   if (!s.eval || s.eval->calibration.n == 0) {
     ImGui::TextDisabled("Waiting for the first evaluation of the test split...");
     return;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/plot/bar_chart.h"
+#include "app/widgets/widgets.h"
 
 namespace jem::window {
 namespace {
@@ -49,9 +50,7 @@ void triple_chart(const char* id, const char* what, const std::vector<std::strin
 
 void ControlDatasetPanel::draw(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
-  const ImVec2 top_left = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["control"] = PanelRect{top_left.x, top_left.y, avail.x, avail.y};
+  record_tab_region(ctx, "control");
   if (s.control && !table_synced_) {
     const auto& j = s.control->result.truth.joint;
     table_[0] = j[0][0], table_[1] = j[0][1], table_[2] = j[1][0], table_[3] = j[1][1];

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <functional>
 
+#include "app/widgets/widgets.h"
+
 namespace jem::window {
 namespace {
 
@@ -81,8 +83,7 @@ CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
 }
 
 void CurvesPanel::draw(LabContext& ctx) {
-  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["curves"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
+  record_tab_region(ctx, "curves");
   const MetricsHistory& h = ctx.snap->history;
   const int64_t last = h.empty() ? -1 : h.back().step;
   // Rebuilding walks the whole history: a few times a second is plenty for the eye.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/plot/bar_chart.h"
+#include "app/widgets/widgets.h"
 #include "core/eval/evaluate.h"
 
 namespace jem::window {
@@ -31,9 +32,7 @@ const OodScoreResult* find_score(const OodEval& e, const std::string& name) {
 
 void OodPanel::draw(LabContext& ctx) {
   const Snapshot& s = *ctx.snap;
-  const ImVec2 top_left = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["ood"] = PanelRect{top_left.x, top_left.y, avail.x, avail.y};
+  record_tab_region(ctx, "ood");
   if (s.eval && !synced_) {
     dataset_ = s.eval->ood.ood_dataset;
     temperature_ = float(s.eval->temperature);

@@ -40,8 +40,7 @@ void draw_density_truth(const Snapshot& s) {
 }  // namespace
 
 void StabilityPanel::draw(LabContext& ctx) {
-  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["stability"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
+  const ImVec2 region = record_tab_region(ctx, "stability");
   const Snapshot& s = *ctx.snap;
   if (!s.stability) {
     ImGui::TextDisabled("waiting for the first indicators (about a second of training)");

@@ -110,8 +110,7 @@ void SweepPanel::start(LabContext& ctx, const SweepRequest& r) {
 }
 
 void SweepPanel::draw(LabContext& ctx) {
-  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
-  ctx.panel_rects["sweep"] = PanelRect{top_left.x, top_left.y, region.x, region.y};
+  record_tab_region(ctx, "sweep");
   draw_form(ctx);
   draw_status(ctx);
   if (!snap_) return;

@@ -26,6 +26,14 @@ inline void begin_panel(const char* title, const char* key, const PanelRect& rec
   ctx.panel_rects[key] = rect;
 }
 
+// An analysis tab's drawing region from the cursor on, recorded under `key` for the window tests'
+// pixel checks. Returns its size.
+inline ImVec2 record_tab_region(LabContext& ctx, const char* key) {
+  const ImVec2 top_left = ImGui::GetCursorScreenPos(), region = ImGui::GetContentRegionAvail();
+  ctx.panel_rects[key] = PanelRect{top_left.x, top_left.y, region.x, region.y};
+  return region;
+}
+
 // A fresh file in the export folder, or "" with the reason in the status line.
 inline std::string export_path(LabContext& ctx, const char* what, const char* ext) {
   try {

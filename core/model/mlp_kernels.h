@@ -18,10 +18,6 @@ void thin_input_backward(const float* g, int64_t rows, int width, const float* w
 // a[i] *= b[i]
 void multiply_in_place(float* a, const float* b, int64_t n);
 
-}  // namespace jem
-
-namespace jem {
-
 // Row-wise {logsumexp, softmax} of [rows, k] logits. Exact IEEE arithmetic (it lives in
 // mlp_score_cpu.cpp, without fast math): a non-finite logit must come out as a non-finite score.
 void logsumexp_softmax_rows(const float* logits, int64_t rows, int k, float* lse, float* soft);

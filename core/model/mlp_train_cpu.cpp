@@ -17,8 +17,8 @@ bool takes_hand_backward(const at::Tensor& x, const at::Tensor& w) {
          !at::autocast::is_cpu_enabled() && torch::autograd::GradMode::is_enabled();
 }
 
-void accumulate(const at::Tensor& param, const at::Tensor& g) {
-  at::Tensor& grad = const_cast<at::Tensor&>(param).mutable_grad();
+void accumulate(at::Tensor param, const at::Tensor& g) {  // a handle: the same parameter
+  at::Tensor& grad = param.mutable_grad();
   if (grad.defined()) grad.add_(g);
   else grad = g;
 }
