@@ -13,6 +13,7 @@
 #include "core/jem/replay_buffer.h"
 #include "core/jem/rng.h"
 #include "core/jem/state_history.h"
+#include "core/jem/views.h"
 #include "core/model/energy_net.h"
 #include "core/params/settings.h"
 
@@ -60,6 +61,8 @@ struct TrainerState {
 
 at::Device resolve_device(const std::string& name);  // throws Error for cuda without a GPU
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(EnergyNet& net, const Settings& s);
+// Rows [n, C*H*W] in [-1, 1] as 8-bit RGB tiles (grey images repeated on three channels).
+ImageGrid image_grid_of(const at::Tensor& rows, const std::vector<int64_t>& shape);
 void set_optimizer_hyper(torch::optim::Optimizer& opt, const Settings& s, double lr);
 
 }  // namespace jem

@@ -16,20 +16,6 @@ namespace {
 
 constexpr int kBufferGridImages = 64;
 
-// Rows [n, C*H*W] in [-1,1] -> 8-bit RGB tiles.
-ImageGrid to_grid(const at::Tensor& rows, const std::vector<int64_t>& shape) {
-  ImageGrid g;
-  const int64_t n = rows.size(0), c = shape[0], h = shape[1], w = shape[2];
-  at::Tensor img = rows.detach().to(at::kCPU, at::kFloat).view({n, c, h, w});
-  if (c == 1) img = img.expand({n, 3, h, w});
-  img = img.narrow(1, 0, 3).permute({0, 2, 3, 1}).add(1.0).mul(127.5).clamp(0, 255).round().to(at::kByte).contiguous();
-  g.n = static_cast<int>(n);
-  g.height = static_cast<int>(h);
-  g.width = static_cast<int>(w);
-  g.rgb = to_vector<uint8_t>(img);
-  return g;
-}
-
 std::vector<int> predictions(TrainerState& t, const at::Tensor& rows) {
   torch::NoGradGuard no_grad;
   t.net->eval();
@@ -44,6 +30,21 @@ at::Tensor spread_slots(int64_t size, int64_t n) {
 }
 
 }  // namespace
+
+// Rows [n, C*H*W] in [-1,1] -> 8-bit RGB tiles.
+ImageGrid image_grid_of(const at::Tensor& rows, const std::vector<int64_t>& shape) {
+  ImageGrid g;
+  const int64_t n = rows.size(0), c = shape[0], h = shape[1], w = shape[2];
+  at::Tensor img = rows.detach().to(at::kCPU, at::kFloat).view({n, c, h, w});
+  if (c == 1) img = img.expand({n, 3, h, w});
+  img = img.narrow(1, 0, 3).permute({0, 2, 3, 1}).add(1.0).mul(127.5).clamp(0, 255).round().to(at::kByte).contiguous();
+  g.n = static_cast<int>(n);
+  g.height = static_cast<int>(h);
+  g.width = static_cast<int>(w);
+  g.rgb = to_vector<uint8_t>(img);
+  return g;
+}
+
 
 double Trainer::test_accuracy() {
   TrainerState& t = *st_;
@@ -93,7 +94,7 @@ BufferView Trainer::buffer_view() {
   const int64_t n = t.buffer.size(), per = n / t.buffer.n_classes();
   if (t.data.is_image()) {
     at::Tensor slots = spread_slots(n, std::min<int64_t>(n, kBufferGridImages)).to(t.buffer.x().device());
-    v.images = to_grid(t.buffer.x().index_select(0, slots), t.data.image_shape);
+    v.images = image_grid_of(t.buffer.x().index_select(0, slots), t.data.image_shape);
     v.images.age = to_ints(t.buffer.age().index_select(0, slots));
     for (int64_t i : to_vector<int64_t>(slots.cpu())) v.images.label.push_back(static_cast<int>(i / per));
     v.images.pred = predictions(t, t.buffer.x().index_select(0, slots));
@@ -113,7 +114,7 @@ Trajectories Trainer::last_trajectories() const {
   tr.n_steps = static_cast<int>(t.last_trajectory.size(0)) - 1;
   tr.n_chains = static_cast<int>(t.last_trajectory.size(1));
   if (t.data.is_image()) {
-    tr.film = to_grid(t.last_trajectory.select(1, 0), t.data.image_shape);  // chain 0, every step
+    tr.film = image_grid_of(t.last_trajectory.select(1, 0), t.data.image_shape);  // chain 0, every step
   } else {
     tr.xy = to_vector<float>(t.last_trajectory);
   }
@@ -128,7 +129,7 @@ DataView Trainer::data_view() const {
   d.n_classes = t.data.n_classes;
   if (t.data.is_image()) {
     const int64_t n = std::min<int64_t>(t.data.x_train.size(0), kBufferGridImages);
-    d.images = to_grid(t.data.x_train.narrow(0, 0, n), t.data.image_shape);
+    d.images = image_grid_of(t.data.x_train.narrow(0, 0, n), t.data.image_shape);
     d.images.label = to_ints(t.data.y_train.narrow(0, 0, n));
     d.image_shape = t.data.image_shape;
     return d;
@@ -189,7 +190,7 @@ ImageGrid Trainer::sample_images(int n, int n_steps, int label, bool fresh, uint
   if (!t.data.is_image()) throw Error("sample_images: " + t.data.name + " has 2D points, not images");
   std::vector<float> rows = sample(n, n_steps, label, fresh, seed);
   at::Tensor x = at::from_blob(rows.data(), {n, t.data.dim()}, at::kFloat);
-  ImageGrid g = to_grid(x, t.data.image_shape);
+  ImageGrid g = image_grid_of(x, t.data.image_shape);
   g.pred = predictions(t, x);
   g.label.assign(size_t(n), label);
   return g;

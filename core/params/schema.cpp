@@ -194,9 +194,54 @@ std::vector<ParamSpec> run_knobs() {
   };
 }
 
+// Evaluation knobs: they change no training, so A/B and sweeps do not vary them.
+ParamSpec evaluation(ParamSpec p) {
+  return shared_by_comparisons(std::move(p), "an evaluation knob: it changes no training (the Robustness tab "
+                                             "shows every defence at once)");
+}
+
+std::vector<ParamSpec> robustness_knobs() {
+  using S = Settings;
+  const char* g = "robustness";
+  return {
+    evaluation(choice("distance", &S::distance, {"linf", "l2"}, L, g,
+                      "Norm of the attack's ball: L-inf (official, with random start) or L2.")),
+    evaluation(text("eps", &S::eps, L, g,
+                    "Attack radii, comma-separated, in the data's units (images span [-1, 1]: 8/255 of the [0, 1] "
+                    "scale is 0.0627 here).")),
+    evaluation(integer("n_steps_pgd_attack", &S::n_steps_pgd_attack, 1, 10000, true, L, g,
+                       "PGD iterations per attack (official 40).")),
+    evaluation(real("pgd_step_size", &S::pgd_step_size, 0, 100, false, L, g,
+                    "PGD step: L-inf moves this along sign(grad), L2 along the unit gradient (0: 2.5 eps / "
+                    "n_steps_pgd_attack, Madry et al.).")),
+    evaluation(flag("random_start", &S::random_start, L, g, "Start PGD uniformly inside the ball (official).")),
+    evaluation(flag("attack_through_defence", &S::attack_through_defence, L, g,
+                    "Attack each defended classifier through its refinement or purification (gradients taken at "
+                    "the defended input, as the official code does), not the plain classifier.")),
+    evaluation(integer("n_steps_refine", &S::n_steps_refine, 0, 1000, false, L, g,
+                       "Refined logits: SGLD steps of sgld_lr from the input before classifying (0: no refined "
+                       "defence; the paper plots 0, 1 and 10).")),
+    evaluation(integer("n_dup_chains", &S::n_dup_chains, 1, 100, false, L, g,
+                       "Refined logits: chains from each input whose logits are averaged (official 5).")),
+    evaluation(real("refine_sigma", &S::refine_sigma, 0, 10, false, L, g,
+                    "Refined logits: std of the noise on each duplicated input (official attack_model.py --sigma).")),
+    evaluation(real("sgld_sigma", &S::sgld_sigma, 0, 10, false, L, g, "Refined logits: SGLD noise std (official 0.01).")),
+    evaluation(integer("purify_steps", &S::purify_steps, 0, 10000, false, L, g,
+                       "Purification: steps of energy descent from the input before classifying (0: no purified "
+                       "defence).")),
+    evaluation(real("purify_lr", &S::purify_lr, 0, 100, false, L, g,
+                    "Purification: x -= purify_lr * grad E(x) each step.")),
+    evaluation(real("purify_noise", &S::purify_noise, 0, 10, false, L, g,
+                    "Purification: std of the noise added each step (0: plain descent).")),
+    evaluation(integer("attack_points", &S::attack_points, 1, 100000, true, L, g,
+                       "Test points attacked for robust accuracy.")),
+  };
+}
+
 std::vector<ParamSpec> build_schema() {
   std::vector<ParamSpec> all;
-  for (auto group : {&loss_knobs, &sampler_knobs, &optimiser_knobs, &data_knobs, &model_knobs, &run_knobs}) {
+  for (auto group : {&loss_knobs, &sampler_knobs, &optimiser_knobs, &data_knobs, &model_knobs, &run_knobs,
+                     &robustness_knobs}) {
     std::vector<ParamSpec> g = group();
     all.insert(all.end(), g.begin(), g.end());
   }
@@ -244,6 +289,7 @@ const std::vector<ParamGroup>& param_groups() {
       {"data", "Data (changes reset the run)"},
       {"model", "Model (changes reset the run)"},
       {"run", "Run & divergence guard"},
+      {"robustness", "Robustness: attack & defences"},
   };
   return groups;
 }
@@ -410,6 +456,26 @@ void validate(const Settings& s) {
   // Each value through its typed setter: every range and choice check, no text round trip.
   Settings copy = s;
   for (const auto& p : schema()) set_value(copy, p, get_value(s, p));
+  attack_radii(s);
+}
+
+std::vector<double> attack_radii(const Settings& s) {
+  std::vector<double> v;
+  std::string_view rest = s.eps;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    char* end = nullptr;
+    const double x = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(x) || x < 0 || x > 1000)
+      throw Error("eps: '" + item + "' is not a radius in [0, 1000] (eps is a comma-separated list, e.g. 0,0.1,0.2)");
+    v.push_back(x);
+  }
+  if (v.empty() || v.size() > 32) throw Error("eps: give 1 to 32 radii, comma-separated (e.g. 0,0.1,0.2)");
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
 }
 
 bool Settings::operator==(const Settings& o) const {

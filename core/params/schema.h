@@ -25,7 +25,7 @@ enum class Effect {
 struct ParamSpec {
   std::string name;
   ParamType type;
-  std::string group;  // loss | sampler | optimiser | data | model | run
+  std::string group;  // loss | sampler | optimiser | data | model | run | robustness
   std::string help;
   double min = 0, max = 0;  // Real and Int
   bool log_scale = false;
@@ -69,6 +69,8 @@ double get_number(const Settings& s, const ParamSpec& p);  // Real, Int and Bool
 
 // Checks every knob against its range and the cross-knob rules; throws Error on the first bad one.
 void validate(const Settings& s);
+// The eps knob's radii, ascending without repeats; throws Error naming a bad item.
+std::vector<double> attack_radii(const Settings& s);
 
 std::string describe_range(const ParamSpec& p);  // "[1e-06, 100]" or "one of a|b|c"
 std::string type_name(ParamType t);

@@ -75,6 +75,23 @@ struct Settings {
   int eval_every = 100;          // iterations between test-set evaluations
   int probe_steps = 100;         // 2D evaluations: steps of the frozen-model long-run probe (0: off)
 
+  // Robustness (jemlab attack, the Robustness tab): PGD on the classifier and on its two defences,
+  // the official refined logits (attack_model.py) and purification by energy descent.
+  std::string distance = "linf";             // linf | l2
+  std::string eps = "0,0.05,0.1,0.2,0.3,0.5";  // attack radii in the data's units
+  int n_steps_pgd_attack = 40;
+  double pgd_step_size = 0;                  // 0: 2.5 eps / n_steps_pgd_attack
+  bool random_start = true;
+  bool attack_through_defence = false;       // PGD's gradient through refinement / purification
+  int n_steps_refine = 10;                   // refined logits: SGLD steps of sgld_lr from the input
+  int n_dup_chains = 5;
+  double refine_sigma = 0.03;                // noise on the duplicated input (official --sigma)
+  double sgld_sigma = 0.01;                  // refinement's SGLD noise
+  int purify_steps = 20;                     // energy descent before classifying (0: off)
+  double purify_lr = 0.05;
+  double purify_noise = 0;
+  int attack_points = 500;                   // test points attacked
+
   bool operator==(const Settings&) const;
   bool operator!=(const Settings& o) const { return !(*this == o); }
 };
