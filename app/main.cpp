@@ -20,6 +20,7 @@ void print_help() {
       "       jemlab eval --ckpt F --eval test_clf|calibration|OOD|nll|logp_hist\n"
       "       jemlab sample --ckpt F --n N --n_steps S [--class Y] [--fresh]\n"
       "       jemlab control [--joint P00,P01,P10,P11] [--json]\n"
+      "       jemlab attack --ckpt F [--distance linf|l2 --eps 0,0.1,... --n_steps_refine K --purify_steps P]\n"
       "       jemlab sweep --param NAME --values v1,v2,... [--seeds N] [--iters N] [--out DIR]\n"
       "       jemlab bench [options]    iterations per second of the default configuration\n\n"
       "'jemlab COMMAND --help' lists a command's options and every knob with its range.\n");
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "sample") return jem::cli::cmd_sample(args);
     if (command == "control") return jem::cli::cmd_control(args);
     if (command == "sweep") return jem::cli::cmd_sweep(args);
+    if (command == "attack") return jem::cli::cmd_attack(args);
     if (command == "help") {
       print_help();
       return 0;

@@ -80,6 +80,25 @@ expect_error "eval bad mode" "unknown mode 'xyz'" eval --ckpt "$C" --eval xyz
 expect_error "eval bad OOD set" "unknown OOD set 'svhn'" eval --ckpt "$C" --eval OOD --ood_dataset svhn
 expect_error "eval no ckpt" "--ckpt FILE is required" eval --eval nll
 
+# attack: robust accuracy per defence and eps; CSV, JSON and the chart; eps 0 is clean accuracy.
+"$JEMLAB" attack --ckpt "$C" --eps 0,0.2,0.6 --attack_points 100 --n_steps_pgd_attack 10 --out "$T/atk" >"$T/a1.out" 2>&1
+check "attack exits 0" test $? -eq 0
+check "attack table" contains "$T/a1.out" "^purified  *[01]\.[0-9]*  *[01]\.[0-9]* .* steps of energy descent"
+check "attack csv rows" test "$(wc -l <"$T/atk/attack.csv")" -eq 10
+check "attack json" contains "$T/atk/attack.json" '"refined": {'
+check "attack png" test -s "$T/atk/attack.png"
+# Each defence's row: name, clean, then eps 0, 0.2, 0.6: eps 0 equals clean, and no gain with eps.
+check "attack eps 0 is clean, no gain with eps" awk '/^(plain|refined|purified) / { n++; if ($2 != $3 || $4 > $3 || $5 > $4) bad = 1 }
+  END { exit !(n == 3 && !bad) }' "$T/a1.out"
+"$JEMLAB" attack --ckpt "$C" --distance l2 --eps 0.3 --attack_points 20 --n_steps_pgd_attack 3 --purify_steps 0 \
+  --attack_through_defence --out "$T/atk2" >"$T/a2.out" 2>&1
+check "attack l2 through the defence" contains "$T/a2.out" "each defence faces the plain classifier's adversarial and one through itself"
+check "attack purification off" bash -c "! grep -q '^purified' '$T/a2.out'"
+expect_error "attack training knob" "--lr is a training knob" attack --ckpt "$C" --lr 0.1
+expect_error "attack bad eps" "eps: 'x' is not a radius" attack --ckpt "$C" --eps 0,x
+expect_error "attack bad distance" "distance: 'l3' is not a valid choice" attack --ckpt "$C" --distance l3
+expect_error "attack no ckpt" "--ckpt FILE is required" attack --eps 0.1
+
 # sample: CSV of samples from the buffer or fresh chains, optionally class-conditional.
 "$JEMLAB" sample --ckpt "$C" --n 50 --n_steps 5 >"$T/s1.csv" 2>"$T/s1.err"
 check "sample rows" test "$(wc -l <"$T/s1.csv")" -eq 51
