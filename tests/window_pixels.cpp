@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <tuple>
 
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
   if (std::string(argv[1]) == "--image" && argc >= 3) return check_image(argv[2], argc, argv);
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false, expect_images = false, expect_histograms = false,
-       expect_replay = false, expect_ab = false;
+       expect_replay = false, expect_ab = false, expect_attack = false;
   std::string tab = "curves";
   double expect_scale = 0;
   int expect_w = 0, expect_h = 0;
@@ -174,6 +175,7 @@ int main(int argc, char** argv) {
     expect_histograms |= std::string(argv[i]) == "--expect-histograms";
     expect_replay |= std::string(argv[i]) == "--expect-replay";
     expect_ab |= std::string(argv[i]) == "--expect-ab";
+    expect_attack |= std::string(argv[i]) == "--expect-attack";
     if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
     if (std::string(argv[i]) == "--expect-sweep" && i + 1 < argc) expect_sweep = std::atoi(argv[++i]);
     if (std::string(argv[i]) == "--expect-scale" && i + 1 < argc) expect_scale = std::atof(argv[++i]);
@@ -211,7 +213,7 @@ int main(int argc, char** argv) {
                                                 " bright px)");
   }
   // Only the selected analysis tab is drawn: the others leave no rectangle behind.
-  for (const char* other : {"curves", "calibration", "ood", "control", "stability"})
+  for (const char* other : {"curves", "calibration", "ood", "control", "stability", "robustness"})
     if (tab != other) check(!j["panels"].contains(other), std::string("hidden tab not on screen: ") + other);
   // The calibration, OOD and control tabs plot data (coloured bars and histograms), not only a
   // "waiting" line: the runner published what they draw.
@@ -219,6 +221,7 @@ int main(int argc, char** argv) {
     const bool published = tab == "control"     ? j.value("control_iteration", -1) > 0
                            : tab == "sweep"     ? j.value("sweep_rows", std::string("0")) != "0"
                            : tab == "stability" ? j.value("stability_step", -1LL) >= 0
+                           : tab == "robustness" ? std::atoll(j.value("robustness_step", std::string("-1")).c_str()) >= 0
                                                 : j.value("eval_step", -1LL) >= 0;
     check(published, tab + ": the runner published its data");
     const Stats s = region_stats(img, j["panels"][tab]);
@@ -277,6 +280,34 @@ int main(int argc, char** argv) {
         }
       check(red * 200 >= n && blue * 200 >= n, "difference map has both signs (" + std::to_string(red) + " red, " +
                                                   std::to_string(blue) + " blue of " + std::to_string(n) + " px)");
+    }
+  }
+  // The Robustness tab: A's and B's robust-accuracy curves (plain orange, refined sky blue,
+  // purified green, as in app/panels/panel_robustness.cpp), and on the landscape the attacked
+  // point's path: the eps-box's white outline and the purification path's green (attack_overlay.h).
+  if (expect_attack) {
+    check(!j.value("attack_classes", std::string()).empty(), "a point was attacked (label>adversarial>purified " +
+                                                                 j.value("attack_classes", std::string()) + ")");
+    check(std::atoll(j.value("robustness_b_step", std::string("-1")).c_str()) >= 0, "run B's robustness was evaluated");
+    const std::string acc = j.value("robustness_accuracy", std::string());
+    check(acc.find("plain:") == 0 && acc.find(";refined:") != std::string::npos && acc.find(";purified:") != std::string::npos,
+          "accuracy of every defence published: " + acc);
+    // The curves may overlap (early on the defences change little): their colours together.
+    if (j["panels"].contains("robustness")) {
+      int pixels = 0, rows = 0;
+      for (const auto& [r, g, b] : {std::tuple{230, 159, 0}, std::tuple{86, 180, 233}, std::tuple{0, 158, 115}}) {
+        const ColourHits h = colour_hits(img, j["panels"]["robustness"], r, g, b);
+        pixels += h.pixels, rows = std::max(rows, h.rows);
+      }
+      check(pixels >= 300 && rows >= 40, "robust accuracy curves drawn (" + std::to_string(pixels) + " px, " +
+                                             std::to_string(rows) + " rows)");
+    }
+    if (j["panels"].contains("landscape_canvas")) {
+      const ColourHits red = colour_hits(img, j["panels"]["landscape_canvas"], 255, 64, 64);
+      const ColourHits green = colour_hits(img, j["panels"]["landscape_canvas"], 64, 255, 160);
+      check(red.pixels + green.pixels >= 20, "attack and purification paths on the landscape (" +
+                                                std::to_string(red.pixels) + " red, " + std::to_string(green.pixels) +
+                                                " green px)");
     }
   }
   // A finished sweep: every row arrived, and each metric's plot (accuracy, ECE, AUROC, exact NLL

@@ -32,6 +32,7 @@ for f in "$PRESETS"/*.json; do
     proper_langevin) tab=control ;;
     step_too_large) tab=stability ;;
     lesson_density_truth) tab=ab; extra+=(--expect-ab) ;;  # the lesson starts its run B beside A
+    lesson_robustness) tab=robustness; frames=400; extra+=(--expect-attack) ;;  # and this one its baseline B
   esac
   echo "== $name (tab $tab)"
   # A window run races the trainer thread (how far training got by the last frame varies with the

@@ -104,9 +104,13 @@ void AbPanel::update(LabContext& ctx) {
     start(ctx);
   }
   ctx.ab_step = -1;
+  ctx.snap_b.reset();
+  ctx.send_b = nullptr;
   if (!session_.running()) return;
   session_.update(*ctx.snap, ctx.view_sent, ctx.view_sends);
   snap_b_ = session_.b();
+  ctx.snap_b = snap_b_;
+  ctx.send_b = [this](Command c) { session_.send_b(std::move(c)); };
   ctx.ab_step = snap_b_->step;
   ctx.ab_summary = ab_summary(ctx.snap->settings, snap_b_->settings);
 }

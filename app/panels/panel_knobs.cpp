@@ -21,19 +21,6 @@ ImVec4 state_color(RunState s) {
   }
 }
 
-void tooltip(const ParamSpec& p) {
-  if (!ImGui::IsItemHovered()) return;
-  ImGui::BeginTooltip();
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
-  ImGui::TextUnformatted(p.help.c_str());
-  ImGui::TextDisabled("%s, %s%s", type_name(p.type).c_str(), describe_range(p).c_str(),
-                      p.effect == Effect::Reset     ? "; a change restarts the run"
-                      : p.effect == Effect::Buffer  ? "; a change rebuilds the replay buffer"
-                      : p.effect == Effect::Optimizer ? "; a change rebuilds the optimiser"
-                                                      : "");
-  ImGui::PopTextWrapPos();
-  ImGui::EndTooltip();
-}
 
 }  // namespace
 
@@ -161,71 +148,6 @@ void KnobsPanel::draw_checkpoint(LabContext& ctx) {
   }
 }
 
-void KnobsPanel::draw_knob(LabContext& ctx, const ParamSpec& p) {
-  const Settings& published = ctx.snap->settings;
-  ImGui::PushID(p.name.c_str());
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  const bool textual = p.type == ParamType::Choice || p.type == ParamType::Text;
-  const double shown = textual ? 0.0 : pending_.shown(p, published);
-  bool changed = false, released = false;
-  double value = shown;
-  switch (p.type) {
-    case ParamType::Bool: {
-      bool b = shown != 0;
-      changed = ImGui::Checkbox(p.name.c_str(), &b);
-      value = b ? 1 : 0;
-      released = changed;
-      break;
-    }
-    case ParamType::Choice: {
-      const int current = choice_index(p, published);
-      if (ImGui::BeginCombo(p.name.c_str(), p.choices[size_t(current)].c_str())) {
-        for (size_t i = 0; i < p.choices.size(); ++i)
-          if (ImGui::Selectable(p.choices[i].c_str(), int(i) == current)) ctx.send(choice_command(p, int(i)));
-        ImGui::EndCombo();
-      }
-      break;
-    }
-    case ParamType::Text: {
-      // Applied on Enter: a folder name typed letter by letter must not restart the run each time.
-      char buf[512];
-      std::snprintf(buf, sizeof buf, "%s", get_param(published, p.name).c_str());
-      if (ImGui::InputText(p.name.c_str(), buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue))
-        ctx.send(cmd::SetParam{p.name, buf});
-      break;
-    }
-    case ParamType::Int: {
-      int v = int(std::lround(shown));
-      if (wants_input_field(p)) {
-        changed = ImGui::InputInt(p.name.c_str(), &v, 1, 100, ImGuiInputTextFlags_EnterReturnsTrue);
-        released = changed;
-      } else {
-        const int lo = int(p.min), hi = int(p.max);
-        changed = ImGui::SliderInt(p.name.c_str(), &v, lo, hi, "%d",
-                                   p.log_scale ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None);
-        released = ImGui::IsItemDeactivatedAfterEdit();
-      }
-      value = v;
-      break;
-    }
-    case ParamType::Real: {
-      double lo = p.min, hi = p.max;
-      changed = ImGui::SliderScalar(p.name.c_str(), ImGuiDataType_Double, &value, &lo, &hi,
-                                    p.log_scale ? "%.3g" : "%.4g",
-                                    p.log_scale ? ImGuiSliderFlags_Logarithmic : ImGuiSliderFlags_None);
-      released = ImGui::IsItemDeactivatedAfterEdit();
-      break;
-    }
-  }
-  tooltip(p);
-  // Live knobs apply while the slider moves; knobs that rebuild or reset the run apply on release.
-  if (!textual) {
-    if (changed) pending_.sent(p.name, value);
-    if ((changed && !applies_on_release(p)) || released) ctx.send(knob_command(p, value));
-  }
-  ImGui::PopID();
-}
-
 void KnobsPanel::draw(LabContext& ctx, const PanelRect& rect) {
   begin_panel("Controls", "controls", rect, ctx);
   draw_status(ctx);
@@ -234,7 +156,7 @@ void KnobsPanel::draw(LabContext& ctx, const PanelRect& rect) {
   for (const std::string& group : knob_groups()) {
     const bool open_by_default = group == "loss" || group == "sampler";
     if (!ImGui::CollapsingHeader(group_title(group), open_by_default ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;
-    for (const ParamSpec* p : knobs_in_group(group)) draw_knob(ctx, *p);
+    for (const ParamSpec* p : knobs_in_group(group)) knob_widget(ctx, *p, pending_);
   }
   if (ImGui::CollapsingHeader("Checkpoints & export", ImGuiTreeNodeFlags_DefaultOpen)) draw_checkpoint(ctx);
   ImGui::End();

@@ -16,7 +16,6 @@ class KnobsPanel {
   void draw_status(LabContext& ctx);
   void draw_guard(LabContext& ctx);
   void draw_checkpoint(LabContext& ctx);
-  void draw_knob(LabContext& ctx, const ParamSpec& p);
 
   PendingEdits pending_;
   char checkpoint_path_[512] = "runs/lab.ckpt";

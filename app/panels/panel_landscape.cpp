@@ -1,5 +1,6 @@
 #include "app/panels/panel_landscape.h"
 
+#include "app/panels/attack_overlay.h"
 #include "app/panels/flight_overlay.h"
 #include "app/widgets/widgets.h"
 
@@ -223,8 +224,12 @@ void LandscapePanel::handle_mouse(LabContext& ctx, const ViewTransform& t) {
     if (!dragging_ && hovered) {
       float x, y;
       t.to_data(io.MousePos, x, y);
-      ctx.send(cmd::LaunchChain{x, y, launch_label_, launch_steps_});
-      ++ctx.launch_clicks;
+      if (ctx.attack_mode) {
+        ctx.send(cmd::AttackPoint{false, x, y, ctx.attack_eps});  // the Robustness tab is open
+      } else {
+        ctx.send(cmd::LaunchChain{x, y, launch_label_, launch_steps_});
+        ++ctx.launch_clicks;
+      }
     }
     dragging_ = false;
   }
@@ -248,6 +253,7 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   trajectories_.draw(dl, t, ctx);
   // After a divergence: where the diverged iteration's chains went (the flight recorder).
   if (s.guard && s.flight) draw_flight_paths(dl, t, *s.flight, ctx.ui_scale, ctx.flight_pick);
+  if (ctx.attack_mode && s.attack) draw_attack_path(dl, t, *s.attack, ctx.ui_scale);
 
   // Colour bar, right edge.
   const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);

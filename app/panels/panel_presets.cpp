@@ -12,7 +12,8 @@ bool apply_preset(LabContext& ctx, const std::string& name) {
   ctx.send(cmd::Reset{});  // every preset starts from step 0, so runs are comparable
   ctx.send(cmd::Resume{});
   ctx.preset_name = name;
-  if (!p->ab.empty()) ctx.ab_request = p->ab, ctx.tab_request = "ab";  // a side-by-side lesson
+  if (!p->ab.empty()) ctx.ab_request = p->ab;  // a side-by-side lesson
+  if (!p->tab.empty()) ctx.tab_request = p->tab;
   return true;
 }
 

@@ -44,6 +44,8 @@ Preset parse_preset(const std::string& text, const std::string& name, const Sett
   p.look = text_of("_look", "");
   p.try_this = text_of("_try", "");
   p.ab = text_of("_ab", "");
+  p.tab = text_of("_tab", p.ab.empty() ? "" : "ab");
+  if (!p.tab.empty() && !is_analysis_tab(p.tab)) throw Error(origin + ": _tab: '" + p.tab + "' is not an analysis tab");
   if (!p.ab.empty()) {
     try {
       parse_knob_diffs(p.ab);
@@ -52,6 +54,12 @@ Preset parse_preset(const std::string& text, const std::string& name, const Sett
     }
   }
   return p;
+}
+
+bool is_analysis_tab(const std::string& name) {
+  for (const char* t : {"curves", "calibration", "ood", "control", "stability", "sweep", "ab", "robustness"})
+    if (name == t) return true;
+  return false;
 }
 
 std::vector<Preset> load_presets(const std::string& dir, const Settings& base) {

@@ -13,8 +13,12 @@ struct Preset {
   std::string title, description;
   std::string look, try_this;  // guided lessons: "_look" (what to watch) and "_try" (what to change)
   std::string ab;              // "_ab": run B's knob differences ("k=v,k=v"), started beside A with the preset
+  std::string tab;             // "_tab": the analysis tab the lesson opens on ("" = as it is; "ab" with _ab)
   Settings settings;
 };
+
+// The analysis tabs by the names --tab and a preset's "_tab" use.
+bool is_analysis_tab(const std::string& name);
 
 // The knobs the window starts from: the schema defaults plus recorded chains for the animation.
 Settings window_base_settings();

@@ -126,7 +126,7 @@ int line_plot(const char* id, const std::vector<Series>& series, const PlotOptio
   for (const Series& s : series) draw_series(a, s, opt.log_y, pts);
   a.dl->PopClipRect();
   std::vector<LegendEntry> legend;
-  if (series.size() > 1 || opt.title.empty())
+  if (opt.legend && (series.size() > 1 || opt.title.empty()))
     for (const Series& s : series) legend.push_back({s.label, s.color});
   draw_legend(a, opt.title, legend);
   const int clicked = series_clicked(a, series, opt.log_y);

@@ -22,6 +22,7 @@ struct PlotOptions {
   bool fixed_y = false;  // use y_min..y_max instead of the data's range
   float y_min = 0, y_max = 1;
   float x_min = 0, x_max = -1;  // when x_max > x_min: this x range (align sparse series with dense ones)
+  bool legend = true;    // off: the caller draws its own (legend_row), e.g. for many series
 };
 
 // Returns the series clicked this frame (the nearest to the pointer at the step under it, within

@@ -28,6 +28,9 @@ class AbSession {
   void update(const Snapshot& a, const std::optional<cmd::SetView>& view, int view_sends);
 
   bool running() const { return b_ != nullptr; }
+  void send_b(Command c) {  // straight to B (no-op when none runs)
+    if (b_) b_->send(std::move(c));
+  }
   const std::shared_ptr<const Snapshot>& b() const { return snap_b_; }
   bool in_step = true;
   bool holding_a() const { return holding_a_; }

@@ -65,4 +65,10 @@ void error_line(const std::string& text);  // a refused input, in red, wrapped
 // help and range as tooltip. `index` is into schema(); returns true when the pick changed.
 bool knob_picker(const char* id, int& index, const std::function<bool(const ParamSpec&)>& allowed);
 
+// A schema knob as its widget (checkbox, combo, slider, field), its help and range as tooltip.
+// Live knobs apply while the slider moves, the others on release; `pending` remembers the value
+// sent until a snapshot shows it (so the slider does not jump back).
+void knob_widget(LabContext& ctx, const ParamSpec& p, PendingEdits& pending);
+void knob_tooltip(const ParamSpec& p);  // the previous item's
+
 }  // namespace jem::window

@@ -1,6 +1,7 @@
 // What every panel of one frame sees: the runner (to send commands), the snapshot being drawn,
 // and window-wide facts. Panels never touch the trainer; they read `snap` and call runner.send().
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -49,6 +50,15 @@ struct LabContext {
   std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
   std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen
   std::map<std::string, std::string> facts;  // panels' state for the sidecar and report (e.g. sweep_rows)
+
+  // The Robustness tab was drawn last frame: a click on the landscape attacks the nearest test
+  // point at attack_eps (instead of launching a chain), and the landscape draws the attack's path.
+  bool attack_mode = false;
+  double attack_eps = 0.3;
+  // A/B's run B, while one runs (the Robustness tab plots both runs): its snapshot this frame and
+  // its command queue; null otherwise.
+  std::shared_ptr<const Snapshot> snap_b;
+  std::function<void(Command)> send_b;
 
   // The landscape's last SetView: the A/B panel sends run B the same box and resolution.
   std::optional<cmd::SetView> view_sent;

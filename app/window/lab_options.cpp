@@ -59,7 +59,7 @@ void pick_ab(const cli::Args& a, LabOptions& o) {
   std::string text = option_or_empty(a, "ab");
   if (const Preset* p = find_preset(o.presets, o.preset_name); text.empty() && p && !p->ab.empty()) {
     text = p->ab;
-    if (o.first_tab == "curves") o.first_tab = "ab";
+    if (o.first_tab == "curves") o.first_tab = p->tab;
   }
   if (text.empty()) return;
   try {
@@ -74,11 +74,6 @@ void pick_ab(const cli::Args& a, LabOptions& o) {
 
 }  // namespace
 
-bool is_analysis_tab(const std::string& name) {
-  for (const char* t : {"curves", "calibration", "ood", "control", "stability", "sweep", "ab"})
-    if (name == t) return true;
-  return false;
-}
 
 std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args) {
   cli::Args a = cli::parse_args(args, lab_options(), window_base_settings());
@@ -98,7 +93,7 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
                              "' is not one of neg_energy, energy, density, chains_density, class_prob, class_logit");
   o.first_tab = a.get("tab");
   if (!is_analysis_tab(o.first_tab))
-    throw std::runtime_error("--tab: '" + o.first_tab + "' is not one of curves, calibration, ood, control, stability, sweep, ab");
+    throw std::runtime_error("--tab: '" + o.first_tab + "' is not one of curves, calibration, ood, control, stability, sweep, ab, robustness");
   o.chain_gif = option_or_empty(a, "chain-gif");
   o.screenshot = option_or_empty(a, "screenshot");
   if (a.has("sweep")) o.sweep = parse_sweep_option(a.get("sweep"));

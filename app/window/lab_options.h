@@ -37,7 +37,6 @@ struct LabOptions {
   int screenshot_every = 0;
 };
 
-bool is_analysis_tab(const std::string& name);
 // nullopt after printing --help; throws std::runtime_error (or Error) naming what is wrong.
 std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args);
 

@@ -36,6 +36,7 @@
 #include "app/panels/panel_landscape.h"
 #include "app/panels/panel_ood.h"
 #include "app/panels/panel_presets.h"
+#include "app/panels/panel_robustness.h"
 #include "app/panels/panel_stability.h"
 #include "app/panels/panel_sweep.h"
 #include "app/window/resource_paths.h"
@@ -144,11 +145,13 @@ struct AnalysisTabs {
   StabilityPanel stability;
   SweepPanel sweep;
   AbPanel ab;
+  RobustnessPanel robustness;
 
   void draw(LabContext& ctx, const PanelRect& rect) {
     sweep.update(ctx);  // a sweep runs (and --sweep starts) whichever tab is shown
     if (!ctx.ab_request.empty()) ab.start_with(parse_knob_diffs(ctx.ab_request)), ctx.ab_request.clear();
     ab.update(ctx);     // run B follows A's view whichever tab is shown
+    ctx.attack_mode = false;  // the Robustness tab sets it again when it is drawn
     begin_panel("Analysis", "analysis", rect, ctx);
     if (ImGui::BeginTabBar("analysis_tabs")) {
       auto tab = [&](const char* label, const char* name, auto& panel) {
@@ -163,6 +166,7 @@ struct AnalysisTabs {
       tab("OOD", "ood", ood);
       tab("Control dataset", "control", control);
       tab("Stability", "stability", stability);
+      tab("Robustness", "robustness", robustness);
       tab("Sweep", "sweep", sweep);
       tab("A/B", "ab", ab);
       ImGui::EndTabBar();

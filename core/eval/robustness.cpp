@@ -169,6 +169,14 @@ LabelledPoint test_point(Trainer& tr, uint64_t k) {
   return {xy[0], xy[1], int(t.y_test[i].item<int64_t>())};
 }
 
+LabelledPoint nearest_test_point(Trainer& tr, float x, float y) {
+  TrainerState& t = tr.state();
+  const at::Tensor d = (t.x_test.to(at::kFloat) - at::tensor({x, y}).to(t.x_test.device())).pow(2).sum(1);
+  const int64_t i = d.argmin().item<int64_t>();
+  const std::vector<float> xy = to_vector<float>(t.x_test[i].to(at::kFloat));
+  return {xy[0], xy[1], int(t.y_test[i].item<int64_t>())};
+}
+
 AttackPath attack_point(Trainer& tr, float px, float py, int label, double eps) {
   TrainerState& t = tr.state();
   const Settings& s = t.s;

@@ -65,5 +65,6 @@ struct LabelledPoint {
   int label = 0;
 };
 LabelledPoint test_point(Trainer& t, uint64_t k);
+LabelledPoint nearest_test_point(Trainer& t, float x, float y);
 
 }  // namespace jem

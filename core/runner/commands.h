@@ -38,12 +38,17 @@ struct SampleClasses { int per_class = 8; int n_steps = 100; };  // image data: 
 // Run a flight-recorded iteration's chains again and compare (iteration < 0: the newest one
 // recorded when the command runs; a window's view of the recorder lags a running trainer).
 struct Replay { int64_t iteration = -1; };
+// Robust accuracy per eps for the plain, refined and purified classifiers (the robustness knobs).
+struct EvaluateRobustness {};
+// One 2D test point attacked and defended, every step kept: the test point nearest (x, y), or
+// (random) the next of a fixed random order over the test set that the attack breaks (of 16 tried).
+struct AttackPoint { bool random = false; float x = 0, y = 0; double eps = 0.3; };
 struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p(0,1),p(1,0),p(1,1); restarts it
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
                              cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
                              cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses, cmd::Rewind,
-                             cmd::Autosave, cmd::Replay>;
+                             cmd::Autosave, cmd::Replay, cmd::EvaluateRobustness, cmd::AttackPoint>;
 
 }  // namespace jem

@@ -105,6 +105,8 @@ void Runner::rebuild_after_reset() {
   next_.stability.reset();
   next_.flight.reset();
   next_.replay.reset();
+  next_.robustness.reset();
+  next_.attack.reset();
   // The OOD set must fit the data: noise images for image sets, uniform points for 2D.
   const auto names = ood_dataset_names(trainer_->has_images());
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();

@@ -56,6 +56,8 @@ class Runner {
   void on(cmd::SampleClasses& c);
   void on(cmd::Rewind& c);
   void on(cmd::Replay& c);
+  void on(cmd::EvaluateRobustness& c);
+  void on(cmd::AttackPoint& c);
   void run_one_step();
   void publish(bool field_due);
   void event(const std::string& text, bool is_error);
@@ -85,6 +87,7 @@ class Runner {
   bool eval_requested_ = false;
   std::unique_ptr<ControlTrainer> control_;
   std::chrono::steady_clock::time_point last_control_{};
+  uint64_t attacks_ = 0;  // random points attacked so far: the next one is the next in the walk
   std::string autosave_path_;
   double autosave_every_s_ = 0;
   std::chrono::steady_clock::time_point last_autosave_{};

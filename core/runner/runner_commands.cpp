@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/control/control.h"
+#include "core/eval/robustness.h"
 #include "core/io/checkpoint.h"
 #include "core/jem/trainer.h"
 #include "core/params/schema.h"
@@ -122,6 +123,31 @@ void Runner::on(cmd::SampleClasses& sc) {
 }
 
 void Runner::on(cmd::Replay& rp) { replay(rp.iteration); }
+
+void Runner::on(cmd::EvaluateRobustness&) {
+  auto v = std::make_shared<RobustnessView>();
+  v->step = trainer_->iteration();
+  v->eval = eval_robustness(*trainer_);
+  next_.robustness = std::move(v);
+}
+
+void Runner::on(cmd::AttackPoint& ap) {
+  if (trainer_->has_images()) throw Error("attack a point: 2D data only (the Robustness tab shows image tiles)");
+  const double eps = std::max(0.0, ap.eps);
+  if (!ap.random) {
+    const LabelledPoint p = nearest_test_point(*trainer_, ap.x, ap.y);
+    next_.attack = std::make_shared<const AttackPath>(attack_point(*trainer_, p.x, p.y, p.label, eps));
+    return;
+  }
+  // A random point the attack breaks, if one of a few does: that is the path worth watching.
+  AttackPath path;
+  for (int tries = 0; tries < 16; ++tries) {
+    const LabelledPoint p = test_point(*trainer_, attacks_++);
+    path = attack_point(*trainer_, p.x, p.y, p.label, eps);
+    if (!path.attack_pred.empty() && path.attack_pred.back() != path.label) break;
+  }
+  next_.attack = std::make_shared<const AttackPath>(std::move(path));
+}
 
 void Runner::on(cmd::LaunchChain& lc) {
   next_.launched = std::make_shared<const Trajectories>(

@@ -9,6 +9,7 @@
 
 #include "core/control/control.h"
 #include "core/eval/evaluate.h"
+#include "core/eval/robustness.h"
 #include "core/jem/views.h"
 #include "core/metrics/histogram.h"
 #include "core/metrics/stability.h"
@@ -61,6 +62,12 @@ struct ReplayView {
   std::shared_ptr<const ChainTrace> trace;  // the replayed chains
 };
 
+// cmd::EvaluateRobustness's outcome, at the step it ran.
+struct RobustnessView {
+  int64_t step = 0;
+  RobustnessEval eval;
+};
+
 struct Snapshot {
   uint64_t version = 0;  // increases with every publication
   RunState state = RunState::Paused;
@@ -86,6 +93,8 @@ struct Snapshot {
   size_t timeline_bytes = 0;      // what the kept states take (bounded; the soak counts it as expected)
   std::shared_ptr<const ChainTrace> flight;  // the flight recorder's newest record (the diverged one after a guard trip)
   std::shared_ptr<const ReplayView> replay;  // the last cmd::Replay, null until one
+  std::shared_ptr<const RobustnessView> robustness;  // the last cmd::EvaluateRobustness
+  std::shared_ptr<const AttackPath> attack;          // the last cmd::AttackPoint (2D)
 };
 
 }  // namespace jem
