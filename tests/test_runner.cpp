@@ -217,6 +217,32 @@ TEST(Runner, DataChangeAtStepZeroRepublishesTheData) {
   EXPECT_NE(s->data->xy, moons);
 }
 
+TEST(Runner, EvaluatesRobustnessAndAttacksPointsWhileTraining) {
+  Settings st = small();
+  st.attack_points = 50;
+  st.n_steps_pgd_attack = 5;
+  st.eps = "0,0.5";
+  Runner r(st);
+  wait_for(r, [](const Snapshot& s) { return s.step >= 100; });
+  r.send(cmd::EvaluateRobustness{});
+  r.send(cmd::AttackPoint{true, 0, 0, 0.8});
+  auto s = wait_for(r, [](const Snapshot& s) { return s.robustness && s.attack; });
+  ASSERT_TRUE(s->robustness && s->attack);
+  EXPECT_EQ(s->robustness->eval.n_points, 50);
+  EXPECT_EQ(s->robustness->eval.defences.size(), 3u);
+  EXPECT_EQ(s->attack->attack_xy.size(), size_t(6 * 2));
+  // At eps 0.8 on moons some of the 16 points tried breaks: the one shown is broken.
+  EXPECT_NE(s->attack->attack_pred.back(), s->attack->label);
+  // A click attacks the test point nearest it.
+  const float x = s->attack->x + 0.001f, y = s->attack->y;
+  const auto before = s->attack;
+  r.send(cmd::AttackPoint{false, x, y, 0.1});
+  s = wait_for(r, [&](const Snapshot& s) { return s.attack != before; });
+  EXPECT_EQ(s->attack->x, before->x);
+  EXPECT_EQ(s->attack->eps, 0.1);
+  EXPECT_GT(s->step, 100) << "training goes on";
+}
+
 TEST(MetricsHistory, SharesChunksAndTruncates) {
   MetricsHistory h;
   for (int i = 1; i <= 3000; ++i) {

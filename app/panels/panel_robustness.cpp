@@ -58,7 +58,8 @@ bool RobustnessRequests::due(const Snapshot& s, bool live) {
   const RobustnessView* r = s.robustness.get();
   if (pending && r != answered) pending = false;  // the answer arrived
   if (pending) return false;
-  if (robustness_knobs_text(s.settings) != asked_knobs) return asked_knobs.empty() ? live : true;
+  // The first look, and every change of the knobs, evaluate even when not live.
+  if (robustness_knobs_text(s.settings) != asked_knobs) return true;
   return live && (!r || s.step - r->step >= kRefreshIters);
 }
 

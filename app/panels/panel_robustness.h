@@ -21,7 +21,8 @@ struct RobustnessRequests {
   int64_t asked_step = -1;
   std::string asked_knobs;  // the robustness knobs of the last request
   const RobustnessView* answered = nullptr;  // the result the request was made after
-  // Whether to ask now, given the run's snapshot; `live` off: only when asked by hand.
+  // Whether to ask now, given the run's snapshot: at the first look and when the knobs changed;
+  // then with `live` every kRefreshIters iterations.
   bool due(const Snapshot& s, bool live);
   void asked(const Snapshot& s);
 };
