@@ -12,6 +12,7 @@
 #include "core/data/augment.h"
 #include "core/data/dataset.h"
 #include "core/eval/evaluate.h"
+#include "core/eval/robustness.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/model/conv_nets.h"
@@ -282,4 +283,36 @@ TEST(ImageTraining, ChannelsLastGivesTheSameStepsAndBf16StaysClose) {
   }
   auto params = cl.state().net->parameters();
   EXPECT_TRUE(params[0].is_contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+TEST(ImageRobustness, TheSameAttackPathScoresImagesAndShowsTheirTiles) {
+  Settings s = tiny_image_run("shapes");
+  s.attack_points = 12;
+  s.n_steps_pgd_attack = 3;
+  s.n_steps_refine = 2;
+  s.n_dup_chains = 2;
+  s.purify_steps = 2;
+  s.eps = "0,0.25";
+  Trainer t(s);
+  for (int i = 0; i < 3; ++i) t.step();
+  const RobustnessEval e = eval_robustness(t);
+  ASSERT_EQ(e.defences.size(), 3u);
+  EXPECT_EQ(e.n_points, 12);
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_DOUBLE_EQ(e.accuracy[k][0], e.clean[k]);
+    EXPECT_LE(e.accuracy[k][1], e.accuracy[k][0]);
+  }
+  // Eight test images in three rows: clean, adversarial at eps 0.25, purified.
+  EXPECT_EQ(e.examples.n, 24);
+  EXPECT_EQ(e.examples.rgb.size(), size_t(24) * 16 * 16 * 3);
+  EXPECT_EQ(e.examples.pred.size(), 24u);
+  EXPECT_EQ(e.example_rows.size(), 3u);
+  // The adversarial row differs from the clean one, and by at most eps per channel (8-bit tiles
+  // of [-1, 1]: 0.25 is 32 levels, plus one for rounding).
+  int max_diff = 0;
+  for (size_t i = 0; i < size_t(8) * 16 * 16 * 3; ++i)
+    max_diff = std::max(max_diff, std::abs(int(e.examples.rgb[i]) - int(e.examples.rgb[i + size_t(8) * 16 * 16 * 3])));
+  EXPECT_GT(max_diff, 8);
+  EXPECT_LE(max_diff, 33);
+  EXPECT_THROW(attack_point(t, 0, 0, 0, 0.1), Error);
 }
