@@ -132,6 +132,7 @@ class RobustnessRun : public ::testing::Test {
     s.eval_every = 0;
     s.n_test = 500;
     s.eps = "0,0.1,0.3,0.5";
+    s.threads = 1;  // ctest runs two tests at once on two cores: OpenMP teams would fight
     jem_ = new Trainer(s);
     for (int i = 0; i < 600; ++i) jem_->step();
     s.p_x_weight = 0;

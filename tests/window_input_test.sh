@@ -155,6 +155,35 @@ xdo key space
 moving() { state_is running && [ "$(get /step)" -gt $((S1 + 10)) ]; }
 check "space resumes training" until_true 15 moving
 
+# The Robustness tab: it attacks a random test point at the first look; then, with the tab open, a
+# click on the landscape attacks the test point nearest it instead of launching a chain, and
+# "Attack a random point" attacks another.
+read -r x y w h <<<"$(get /widgets/tab_robustness)"
+xdo mousemove --window "$WID" "$(awk -v a="$x" -v b="$w" 'BEGIN { printf "%d", a + b / 2 }')" \
+  "$(awk -v a="$y" -v b="$h" 'BEGIN { printf "%d", a + b / 2 }')"
+sleep 0.3; xdo click 1
+attacked() { [ -n "$(get /attack_start)" ]; }
+check "the Robustness tab attacks a point at its first look" until_true 20 attacked
+A0=$(get /attack_start) CLICKS=$(get /launch_clicks)
+PX=$(awk -v a="$CX" -v b="$CW" 'BEGIN { printf "%d", a + 0.62 * b }')
+PY=$(awk -v a="$CY" -v b="$CH" 'BEGIN { printf "%d", a + 0.38 * b }')
+xdo mousemove --window "$WID" "$PX" "$PY"; sleep 0.3; xdo click 1
+moved_from() { [ -n "$(get /attack_start)" ] && [ "$(get /attack_start)" != "$1" ]; }
+check "a click on the landscape attacks the nearest test point" until_true 15 moved_from "$A0"
+echo "     attacked point: $A0 at the first look, $(get /attack_start) after the click"
+check "and launches no chain" [ "$(get /launch_clicks)" = "$CLICKS" ]
+A1=$(get /attack_start)
+read -r x y w h <<<"$(get /widgets/attack_random)"
+xdo mousemove --window "$WID" "$(awk -v a="$x" -v b="$w" 'BEGIN { printf "%d", a + b / 2 }')" \
+  "$(awk -v a="$y" -v b="$h" 'BEGIN { printf "%d", a + b / 2 }')"
+sleep 0.3; xdo click 1
+check "Attack a random point attacks another" until_true 15 moved_from "$A1"
+echo "     attacked point: $A1, then $(get /attack_start)"
+read -r x y w h <<<"$(get /widgets/tab_curves)"
+xdo mousemove --window "$WID" "$(awk -v a="$x" -v b="$w" 'BEGIN { printf "%d", a + b / 2 }')" \
+  "$(awk -v a="$y" -v b="$h" 'BEGIN { printf "%d", a + b / 2 }')"
+sleep 0.3; xdo click 1
+
 # UI scale changes while running (HiDPI: a monitor of another scale goes the same way): Ctrl+=
 # twice zooms by 1.25^2, fonts and columns follow (the side columns' minimum is 300 x scale, so
 # the controls column widens by more than 1.3x at 1280 wide),

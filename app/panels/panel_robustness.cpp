@@ -47,6 +47,23 @@ std::string accuracy_fact(const RobustnessEval& e) {
 
 }  // namespace
 
+double robustness_cost_s(const Settings& s, double iters_per_s) {
+  if (!(iters_per_s > 0)) return -1;
+  double eps = 0;
+  try {
+    eps = double(attack_radii(s).size());
+  } catch (const std::exception&) {
+    return -1;
+  }
+  const double refine = s.n_steps_refine > 0 ? s.n_dup_chains * (s.n_steps_refine + 1.0) : 0;
+  const double purify = s.purify_steps > 0 ? s.purify_steps + 1.0 : 0;
+  const double defences = 1 + refine + purify;  // passes to classify one point by every defence
+  const double per_step = 1 + (s.attack_through_defence ? refine + purify : 0);
+  const double passes = s.attack_points * (eps * (s.n_steps_pgd_attack * per_step + defences) + defences);
+  const double per_iteration = double(s.batch_size) * (s.n_steps + 2);  // SGLD steps, then the loss on data and samples
+  return passes / per_iteration / iters_per_s;
+}
+
 std::string robustness_knobs_text(const Settings& s) {
   std::string out;
   for (const ParamSpec& p : schema())
@@ -55,10 +72,14 @@ std::string robustness_knobs_text(const Settings& s) {
 }
 
 bool RobustnessRequests::due(const Snapshot& s, bool live) {
+  if (s.iters_per_s > 0) rate = s.iters_per_s;  // a paused run keeps the last rate it had
   const RobustnessView* r = s.robustness.get();
   if (pending && r != answered) pending = false;  // the answer arrived
   if (pending) return false;
-  // The first look, and every change of the knobs, evaluate even when not live.
+  // The first look, and every change of the knobs, evaluate even when not live, unless the
+  // trainer would stall for long (a Wide-ResNet on the CPU): then only "Evaluate now" does.
+  const double cost = robustness_cost_s(s.settings, rate);
+  if (cost < 0 || cost > kAutoSeconds) return false;
   if (robustness_knobs_text(s.settings) != asked_knobs) return true;
   return live && (!r || s.step - r->step >= kRefreshIters);
 }
@@ -98,7 +119,14 @@ void RobustnessPanel::draw_toolbar(LabContext& ctx, bool images) {
     a_.asked(*ctx.snap);
     if (ctx.send_b) ctx.send_b(cmd::EvaluateRobustness{}), b_.asked(*ctx.snap_b);
   }
-  help_marker("PGD on attack_points test points at every eps, against the plain classifier and its defences.");
+  const double cost = robustness_cost_s(ctx.snap->settings, a_.rate);
+  if (cost >= 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("~%.2g s", cost);
+  }
+  help_marker("PGD on attack_points test points at every eps, against the plain classifier and its defences; "
+              "the trainer waits meanwhile (the estimate is from its rate). Automatic evaluations run only when "
+              "they take under 10 s.");
   same_line_if_fits(em * 6);
   ImGui::Checkbox("live", &live_);
   help_marker("Evaluate again every 200 iterations while the run trains (the trainer waits while it runs).");
@@ -196,6 +224,8 @@ void RobustnessPanel::draw(LabContext& ctx) {
     char b[96];
     std::snprintf(b, sizeof b, "%d>%d>%d", a.label, a.attack_pred.back(), a.purify_pred.empty() ? -1 : a.purify_pred.back());
     ctx.facts["attack_classes"] = b;  // label > adversarial > purified
+    std::snprintf(b, sizeof b, "%.6g %.6g", a.x, a.y);
+    ctx.facts["attack_start"] = b;
   }
   ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("Each defence faces the plain classifier's PGD adversarial%s. JEM's energy pulls an attacked "

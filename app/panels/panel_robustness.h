@@ -17,16 +17,21 @@ namespace jem::window {
 // One run's live evaluation: asked again when it is kRefreshIters old or the knobs changed.
 struct RobustnessRequests {
   static constexpr int64_t kRefreshIters = 200;
+  static constexpr double kAutoSeconds = 10;  // longer evaluations wait for "Evaluate now"
   bool pending = false;
   int64_t asked_step = -1;
   std::string asked_knobs;  // the robustness knobs of the last request
   const RobustnessView* answered = nullptr;  // the result the request was made after
+  double rate = 0;  // the run's last measured iterations per second
   // Whether to ask now, given the run's snapshot: at the first look and when the knobs changed;
   // then with `live` every kRefreshIters iterations.
   bool due(const Snapshot& s, bool live);
   void asked(const Snapshot& s);
 };
 std::string robustness_knobs_text(const Settings& s);  // "distance=linf,eps=...": a change asks again
+// About how long an evaluation stalls the trainer, from its measured iteration rate (forward and
+// backward passes of one point against one iteration's); -1 while the rate is unknown.
+double robustness_cost_s(const Settings& s, double iters_per_s);
 
 class RobustnessPanel {
  public:

@@ -156,7 +156,9 @@ struct AnalysisTabs {
     if (ImGui::BeginTabBar("analysis_tabs")) {
       auto tab = [&](const char* label, const char* name, auto& panel) {
         const ImGuiTabItemFlags flags = ctx.tab_request == name ? ImGuiTabItemFlags_SetSelected : 0;
-        if (ImGui::BeginTabItem(label, nullptr, flags)) {
+        const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+        note_widget(ctx, (std::string("tab_") + name).c_str());  // the tab's button, for the input test
+        if (open) {
           panel.draw(ctx);
           ImGui::EndTabItem();
         }
