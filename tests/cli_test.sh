@@ -99,6 +99,27 @@ expect_error "attack bad eps" "eps: 'x' is not a radius" attack --ckpt "$C" --ep
 expect_error "attack bad distance" "distance: 'l3' is not a valid choice" attack --ckpt "$C" --distance l3
 expect_error "attack no ckpt" "--ckpt FILE is required" attack --eps 0.1
 
+# Your own points: --dataset csv --data_file F in train, eval, sample and attack; a bad row is
+# refused with its line number; a resume on a changed file is refused.
+awk 'BEGIN { print "x0,x1,label"; for (i = 0; i < 300; i++) { k = i % 3; printf "%.4f,%.4f,%d\n", 3 * k + sin(i), cos(i * 1.3), k } }' >"$T/pts.csv"
+"$JEMLAB" train --dataset csv --data_file "$T/pts.csv" --iters 40 --eval_every 20 --out "$T/csvrun" --threads 1 --quiet >"$T/csv.out" 2>&1
+check "train on a csv exits 0" test $? -eq 0
+check "csv config keeps the file" contains "$T/csvrun/config.json" "\"data_file\": \"$T/pts.csv\""
+"$JEMLAB" eval --ckpt "$T/csvrun/last.ckpt" --eval nll --res 64 --out "$T/csvev" >"$T/csv_nll.out" 2>&1
+check "eval nll on csv data: test NLL, no KL" bash -c "grep -q '^test NLL' '$T/csv_nll.out' && ! grep -q 'KL(p_true' '$T/csv_nll.out'"
+"$JEMLAB" eval --ckpt "$T/csvrun/last.ckpt" --eval test_clf >"$T/csv_clf.out" 2>&1
+check "eval test_clf on csv data: 60 test points" contains "$T/csv_clf.out" "(60 points)"
+"$JEMLAB" attack --ckpt "$T/csvrun/last.ckpt" --eps 0,0.5 --attack_points 30 --n_steps_pgd_attack 3 --out "$T/csvatk" >"$T/csv_atk.out" 2>&1
+check "attack on csv data" contains "$T/csv_atk.out" "^plain"
+"$JEMLAB" sample --ckpt "$T/csvrun/last.ckpt" --n 10 --n_steps 2 >"$T/csv_s.csv" 2>/dev/null
+check "sample from csv data" test "$(wc -l <"$T/csv_s.csv")" -eq 11
+{ head -50 "$T/pts.csv"; echo "1.5,oops,1"; } >"$T/bad_pts.csv"
+expect_error "csv bad row" "bad_pts.csv:51: x1 'oops' is not a finite number" train --dataset csv --data_file "$T/bad_pts.csv" --out "$T/x"
+expect_error "csv without a file" "dataset csv reads your points from a file" train --dataset csv --out "$T/x"
+expect_error "csv missing file" "cannot open the points file" train --dataset csv --data_file "$T/none.csv" --out "$T/x"
+echo "0,0,0" >>"$T/pts.csv"
+expect_error "csv changed since the checkpoint" "another version of" eval --ckpt "$T/csvrun/last.ckpt" --eval test_clf
+
 # sample: CSV of samples from the buffer or fresh chains, optionally class-conditional.
 "$JEMLAB" sample --ckpt "$C" --n 50 --n_steps 5 >"$T/s1.csv" 2>"$T/s1.err"
 check "sample rows" test "$(wc -l <"$T/s1.csv")" -eq 51

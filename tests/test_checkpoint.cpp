@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -374,4 +375,40 @@ TEST(Checkpoint, FuzzerFindingsAreRefusedWithAClearMessage) {
       EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(Checkpoint, CsvDataTrainsAndAChangedFileIsRefusedOnResume) {
+  // Two blobs of your own points, read from a file: a fifth of them are the test split.
+  const std::string csv = tmp_path("points.csv"), ckpt = tmp_path("points.ckpt");
+  auto write_points = [&](double shift) {
+    std::ofstream f(csv);
+    f << "x0,x1,label\n";
+    for (int i = 0; i < 400; ++i) {
+      const int k = i % 2;
+      f << (k ? 2.0 : -2.0) + 0.3 * std::sin(i * 1.7) << ',' << 0.3 * std::cos(i * 2.3) + shift << ',' << k << '\n';
+    }
+  };
+  write_points(0);
+  Settings s;
+  s.dataset = "csv";
+  s.data_file = csv;
+  s.eval_every = 0;
+  s.threads = 1;
+  Trainer t(s);
+  EXPECT_EQ(t.state().data.x_train.size(0), 320);
+  EXPECT_EQ(t.state().data.x_test.size(0), 80);
+  EXPECT_EQ(t.n_classes(), 2);
+  EXPECT_LT(t.state().data.box.x0, -2.3f);
+  EXPECT_GT(t.state().data.box.x1, 2.3f);
+  for (int i = 0; i < 60; ++i) t.step();
+  EXPECT_GT(t.test_accuracy(), 0.95);
+  save_checkpoint(t, ckpt);
+  EXPECT_EQ(load_checkpoint(ckpt)->iteration(), 60);  // the same file: resumes
+  write_points(0.01);
+  EXPECT_NE(load_error(ckpt).find("another version of " + csv), std::string::npos) << load_error(ckpt);
+  std::remove(csv.c_str());
+  EXPECT_NE(load_error(ckpt).find("cannot open the points file"), std::string::npos) << load_error(ckpt);
+  std::remove(ckpt.c_str());
+  s.data_file = "";
+  EXPECT_THROW(Trainer{s}, Error);
 }

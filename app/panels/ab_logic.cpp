@@ -37,7 +37,7 @@ std::string knob_diff_error(const std::string& name, const std::string& value) {
     Settings probe;
     set_param(probe, name, value);  // the schema's parse and range check, as the runner does
     // The maps draw 2D energy landscapes: the image sets have none.
-    if (!is_toy2d(probe.dataset)) return "dataset: A/B compares 2D energy landscapes and '" + probe.dataset + "' is an image set";
+    if (!is_points_dataset(probe.dataset)) return "dataset: A/B compares 2D energy landscapes and '" + probe.dataset + "' is an image set";
   } catch (const std::exception& e) {
     return e.what();
   }

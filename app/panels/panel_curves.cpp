@@ -128,6 +128,8 @@ void CurvesPanel::draw(LabContext& ctx) {
   o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";
   const bool images = ctx.snap->data && !ctx.snap->data->image_shape.empty();
   if (images) o.title = "exact likelihood: 2D data only (no quadrature over images)";
+  else if (ctx.snap->data && !ctx.snap->data->has_true_density)
+    o.title = "test NLL, exact (nats); no KL: true density unknown";
   plot::line_plot("likelihood", curves_.likelihood, o);
   o = {}, o.height = h_big, o.x_min = x_min, o.x_max = x_max, o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
   o.title = "sampler: acceptance, mode shares";

@@ -64,7 +64,7 @@ void pick_ab(const cli::Args& a, LabOptions& o) {
   if (text.empty()) return;
   try {
     o.ab_diffs = parse_knob_diffs(text);
-    if (!is_toy2d(o.start.dataset))
+    if (!is_points_dataset(o.start.dataset))
       throw std::runtime_error("A/B compares 2D energy landscapes and A trains on '" + o.start.dataset + "'");
     settings_for_b(o.start, o.ab_diffs);
   } catch (const std::exception& e) {

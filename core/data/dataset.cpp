@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "core/data/images/image_datasets.h"
+#include "core/data/points_csv.h"
 #include "core/data/shapes.h"
 #include "core/data/toy2d.h"
 #include "core/util/error.h"
@@ -74,9 +75,35 @@ Dataset cifar_shaped_noise(const Settings& s) {
   return d;
 }
 
+// Your own points (dataset csv): a fifth of the rows, picked by data_seed, held out for testing;
+// the box is the data's range with a tenth of its larger side around it.
+Dataset points_from_csv(const Settings& s) {
+  PointsTable p = read_points_csv(s.data_file);
+  const int64_t n = int64_t(p.label.size());
+  const at::Tensor x = at::from_blob(p.xy.data(), {n, 2}, at::kFloat).clone();
+  const at::Tensor y = at::from_blob(p.label.data(), {n}, at::kInt).to(at::kLong);
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(s.data_seed));
+  const at::Tensor order = at::randperm(n, g);
+  const int64_t n_test = std::max<int64_t>(2, n / 5);
+  Dataset d;
+  d.name = "csv";
+  d.n_classes = p.n_classes;
+  d.content_hash = p.content_hash;
+  d.x_test = x.index_select(0, order.narrow(0, 0, n_test)).contiguous();
+  d.y_test = y.index_select(0, order.narrow(0, 0, n_test)).contiguous();
+  d.x_train = x.index_select(0, order.narrow(0, n_test, n - n_test)).contiguous();
+  d.y_train = y.index_select(0, order.narrow(0, n_test, n - n_test)).contiguous();
+  const at::Tensor lo = std::get<0>(x.min(0)), hi = std::get<0>(x.max(0));
+  const float margin = std::max(1e-3f, 0.1f * (hi - lo).max().item<float>());
+  d.box = Box{lo[0].item<float>() - margin, hi[0].item<float>() + margin, lo[1].item<float>() - margin,
+              hi[1].item<float>() + margin};
+  return d;
+}
+
 }  // namespace
 
 Dataset make_dataset(const Settings& s) {
+  if (s.dataset == "csv") return points_from_csv(s);
   if (s.dataset == "shapes") return make_shapes(s);
   if (s.dataset == "cifar_noise") return cifar_shaped_noise(s);
   if (is_image_dataset(s.dataset)) return load_images(s);

@@ -25,6 +25,7 @@ struct Dataset {
   // log p_true(x) for [N,2] points, when the density is known in closed form; else empty.
   std::function<at::Tensor(const at::Tensor&)> log_p_true;
   std::vector<float> modes;  // [m*2] centres of the density's separate modes (8 Gaussians); else empty
+  uint64_t content_hash = 0;  // csv data: FNV-1a of the file (a checkpoint refuses a changed file); else 0
 
   bool is_image() const { return !image_shape.empty(); }
   int64_t dim() const { return x_train.defined() ? x_train.size(1) : 0; }

@@ -22,5 +22,7 @@ inline bool is_toy2d(const std::string& name) {
   const auto& v = toy2d_names();
   return std::find(v.begin(), v.end(), name) != v.end();
 }
+// 2D points: a generated set, or your own (dataset csv, read from data_file).
+inline bool is_points_dataset(const std::string& name) { return is_toy2d(name) || name == "csv"; }
 
 }  // namespace jem

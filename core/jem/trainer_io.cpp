@@ -36,6 +36,8 @@ std::string Trainer::serialize() const {
     ar.write("buffer_age", t.buffer.age().to(at::kCPU));
   }
   ar.write("rng", t.rng->state());
+  if (t.data.content_hash != 0)  // csv data: the file it was trained on
+    ar.write("data_hash", c10::IValue(static_cast<int64_t>(t.data.content_hash)));
   if (t.mala_step > 0) {  // only runs that adapt MALA's step have one (older readers skip it)
     ar.write("mala_step", c10::IValue(t.mala_step));
     ar.write("mala_step_from", c10::IValue(t.mala_step_from));
@@ -142,6 +144,11 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
   torch::serialize::InputArchive ar = open_archive(bytes, origin);
   Settings s = read_settings(ar, origin);
   if (s != t.s) apply(s);  // rebuilds what the saved settings need
+  c10::IValue data_hash;
+  if (ar.try_read("data_hash", data_hash) &&
+      (!data_hash.isInt() || static_cast<uint64_t>(data_hash.toInt()) != t.data.content_hash))
+    throw Error(origin + ": it was trained on another version of " + t.s.data_file +
+                " (the file's content changed since): put the original file back, or train afresh on this one");
   try {
     torch::serialize::InputArchive model, optim;
     ar.read("model", model);

@@ -127,6 +127,7 @@ DataView Trainer::data_view() const {
   DataView d;
   d.box = t.data.box;
   d.n_classes = t.data.n_classes;
+  d.has_true_density = bool(t.data.log_p_true);
   if (t.data.is_image()) {
     const int64_t n = std::min<int64_t>(t.data.x_train.size(0), kBufferGridImages);
     d.images = image_grid_of(t.data.x_train.narrow(0, 0, n), t.data.image_shape);

@@ -103,6 +103,7 @@ struct DataView {
   std::vector<int> label;
   ImageGrid images;       // image data: some training images
   std::vector<int64_t> image_shape;  // {C,H,W}; empty for points
+  bool has_true_density = false;     // the data's density is analytic (8 Gaussians, checkerboard): KL is shown
 };
 
 }  // namespace jem

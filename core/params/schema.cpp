@@ -221,6 +221,8 @@ void validate(const Settings& s) {
   Settings copy = s;
   for (const auto& p : schema()) set_value(copy, p, get_value(s, p));
   attack_radii(s);
+  if (s.dataset == "csv" && s.data_file.empty())
+    throw Error("data_file: dataset csv reads your points from a file: --data_file F.csv (rows x0,x1,label)");
 }
 
 std::vector<double> attack_radii(const Settings& s) {

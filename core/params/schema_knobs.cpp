@@ -39,6 +39,7 @@ ParamSpec shared_by_comparisons(ParamSpec p, const char* why) { return p.not_com
 
 std::vector<std::string> dataset_choices() {
   std::vector<std::string> v = toy2d_names();
+  v.push_back("csv");
   v.insert(v.end(), image_dataset_choices().begin(), image_dataset_choices().end());
   return v;
 }
@@ -127,6 +128,9 @@ std::vector<ParamSpec> data_knobs() {
     choice("dataset", &S::dataset, dataset_choices(), Effect::Reset, "data",
            "2D toy sets and 'shapes' (small images) are generated from data_seed; the image sets are read from "
            "data_dir; cifar_noise is CIFAR-shaped noise for benchmarks."),
+    text("data_file", &S::data_file, Effect::Reset, "data",
+         "dataset csv: your own 2D points, rows x0,x1,label (a header line is optional; labels 0..K-1). A fifth "
+         "of the rows, picked by data_seed, is the test split; n_train and n_test do not apply."),
     text("data_dir", &S::data_dir, Effect::Reset, "data",
          "Folder with the image datasets' files (cifar-10-batches-bin/, train_32x32.mat, ...; see the README)."),
     flag("augment", &S::augment, Effect::Live, "data",

@@ -46,6 +46,7 @@ struct Settings {
 
   // Data: 2D toy sets and the "shapes" images generated in-process; image sets read from data_dir.
   std::string dataset = "moons";  // moons | circles | ... | shapes | cifar10 | cifar100 | svhn | mnist | fashion_mnist
+  std::string data_file;          // dataset csv: the points file (x0,x1,label rows)
   std::string data_dir = "data";  // where cifar10, svhn, ... files are looked for
   bool augment = true;           // images: the official reflect-pad 4, random crop, horizontal flip
   int n_valid = 0;               // images held out of the training split for validation
