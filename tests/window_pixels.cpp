@@ -76,6 +76,8 @@ bool near_white(const Image& img, int cx, int cy, int radius) {
 // Pixels of one plot colour (within a small tolerance: anti-aliasing) in a rectangle's lower 3/4
 // (the legend's swatches sit at the top), and on how many rows: a histogram's outline climbs over
 // many rows, an empty one is a flat line on the axis.
+constexpr int kDriftWhitePixels = 5200;  // measured at 1600x1000: 3202 without the overlay, 7125 with it
+
 struct ColourHits {
   int pixels = 0, rows = 0;
 };
@@ -163,7 +165,7 @@ int main(int argc, char** argv) {
   if (std::string(argv[1]) == "--image" && argc >= 3) return check_image(argv[2], argc, argv);
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false, expect_images = false, expect_histograms = false,
-       expect_replay = false, expect_ab = false, expect_attack = false;
+       expect_replay = false, expect_ab = false, expect_attack = false, expect_drift = false;
   std::string tab = "curves";
   double expect_scale = 0;
   int expect_w = 0, expect_h = 0;
@@ -176,6 +178,7 @@ int main(int argc, char** argv) {
     expect_replay |= std::string(argv[i]) == "--expect-replay";
     expect_ab |= std::string(argv[i]) == "--expect-ab";
     expect_attack |= std::string(argv[i]) == "--expect-attack";
+    expect_drift |= std::string(argv[i]) == "--expect-drift";
     if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
     if (std::string(argv[i]) == "--expect-sweep" && i + 1 < argc) expect_sweep = std::atoi(argv[++i]);
     if (std::string(argv[i]) == "--expect-scale" && i + 1 < argc) expect_scale = std::atof(argv[++i]);
@@ -308,6 +311,24 @@ int main(int argc, char** argv) {
       check(red.pixels + green.pixels >= 20, "attack and purification paths on the landscape (" +
                                                 std::to_string(red.pixels) + " red, " + std::to_string(green.pixels) +
                                                 " green px)");
+    }
+  }
+  // The drift field: most of its 24x24 arrows drawn, and their white strokes on the landscape
+  // (without the overlay only the decision boundary and chain heads are that white).
+  if (expect_drift) {
+    const int arrows = std::atoi(j.value("drift_arrows", std::string("0")).c_str());
+    check(arrows >= 300, "drift arrows drawn: " + std::to_string(arrows) + " of 576");
+    if (j["panels"].contains("landscape_canvas")) {
+      const auto& r = j["panels"]["landscape_canvas"];
+      int white = 0;
+      for (int y = int(r[1]); y < int(r[1]) + int(r[3]); ++y)
+        for (int x = int(r[0]); x < int(r[0]) + int(r[2]); ++x)
+          if (img.inside(x, y)) {
+            const unsigned char* p = img.at(x, y);
+            white += std::min({p[0], p[1], p[2]}) >= 225;
+          }
+      std::printf("     %d near-white px on the landscape\n", white);
+      check(white >= kDriftWhitePixels, "drift arrows on the landscape (" + std::to_string(white) + " near-white px)");
     }
   }
   // A finished sweep: every row arrived, and each metric's plot (accuracy, ECE, AUROC, exact NLL

@@ -27,7 +27,7 @@ for f in "$PRESETS"/*.json; do
   # Each analysis tab is captured on one preset, so no extra run is needed to check them all.
   tab=curves
   case "$name" in
-    jem_default) tab=calibration ;;
+    jem_default) tab=calibration; lab+=(--drift); extra+=(--expect-drift) ;;  # and the drift field
     baseline_classifier) tab=ood ;;
     proper_langevin) tab=control ;;
     step_too_large) tab=stability ;;

@@ -1,6 +1,7 @@
 #include "app/panels/panel_landscape.h"
 
 #include "app/panels/attack_overlay.h"
+#include "app/panels/drift_overlay.h"
 #include "app/panels/flight_overlay.h"
 #include "app/widgets/widgets.h"
 
@@ -78,6 +79,10 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
   same_line_if_fits(checkbox_w("buffer"));
   ImGui::Checkbox("buffer", &show_buffer_);
   help_marker("Replay-buffer samples (small light dots): where SGLD currently believes the density is.");
+  same_line_if_fits(checkbox_w("drift"));
+  ImGui::Checkbox("drift", &show_drift_);
+  help_marker("Arrows of an SGLD step's drift, sgld_lr * grad_x f(x), on a 24x24 grid, and circles of its noise "
+              "std on the same scale (legend, bottom right): is a step drift or noise?");
   same_line_if_fits(em * 7.5f);
   ImGui::SetNextItemWidth(em * 7.5f);
   int by = buffer_by_age_ ? 1 : 0;
@@ -253,6 +258,7 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   trajectories_.draw(dl, t, ctx);
   // After a divergence: where the diverged iteration's chains went (the flight recorder).
   if (s.guard && s.flight) draw_flight_paths(dl, t, *s.flight, ctx.ui_scale, ctx.flight_pick);
+  if (show_drift_ && s.field) ctx.facts["drift_arrows"] = std::to_string(draw_drift_field(dl, t, *s.field, ctx.ui_scale));
   if (ctx.attack_mode && s.attack) draw_attack_path(dl, t, *s.attack, ctx.ui_scale);
 
   // Colour bar, right edge.

@@ -20,6 +20,7 @@ class LandscapePanel {
   void draw(LabContext& ctx, const PanelRect& rect);
   bool animating() const { return dragging_ || trajectories_.animating(); }
   void set_mode(FieldMode m) { mode_ = m; }
+  void set_drift(bool on) { show_drift_ = on; }
 
  private:
   void draw_toolbar(const Snapshot& s);
@@ -44,6 +45,7 @@ class LandscapePanel {
   int class_k_ = 0;
   gl::FieldStyle style_;
   bool show_data_ = true, show_buffer_ = true, buffer_by_age_ = false;
+  bool show_drift_ = false;
   int launch_label_ = -1, launch_steps_ = 200;
 
   // The view: centre and half-height in data units; the width follows the canvas aspect.

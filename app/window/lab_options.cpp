@@ -20,6 +20,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"chain-gif", "With --frames: launch a 1000-step SGLD chain near the bottom of the data box and write it as a GIF at the end", ""},
       {"tab", "Analysis tab shown first: curves, calibration, ood, control, stability, sweep or ab", "curves"},
       {"field", "What the landscape shows first: neg_energy, energy, density, chains_density, class_prob or class_logit", "neg_energy"},
+      {"drift", "Open with the drift field drawn over the landscape", "", false},
       {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
       {"ui-scale", "Scale of fonts, widgets and window size (0: the monitor's content scale; X11: Xft.dpi / 96)", "0"},
@@ -88,6 +89,7 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.shader_dir = find_resource_dir("shaders", option_or_empty(a, "shaders"), "JEMLAB_SHADERS");
   o.assets_dir = find_resource_dir("assets", option_or_empty(a, "assets"), "JEMLAB_ASSETS");
   o.frames = a.get_int("frames");
+  o.show_drift = a.has("drift");
   if (!field_mode_from_key(a.get("field"), o.first_field))
     throw std::runtime_error("--field: '" + a.get("field") +
                              "' is not one of neg_energy, energy, density, chains_density, class_prob, class_logit");

@@ -22,6 +22,7 @@ struct LabOptions {
   std::vector<KnobDiff> ab_diffs;      // --ab, or a lesson preset's run B
   std::optional<SweepRequest> sweep;   // --sweep
   FieldMode first_field = FieldMode::NegEnergy;
+  bool show_drift = false;  // --drift
   std::string first_tab = "curves";
   int win_w = 1600, win_h = 1000;
   float ui_scale = 0;                  // 0: the monitor's

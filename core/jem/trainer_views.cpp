@@ -61,6 +61,28 @@ double Trainer::test_accuracy() {
   return n ? double(correct) / double(n) : kNaN;
 }
 
+namespace {
+
+constexpr int kDriftRes = 24;  // arrows per side: readable at 1280x800, dense enough to show the flow
+
+void add_drift(TrainerState& t, FieldGrid& g) {
+  const Box& box = g.box;
+  auto opt = at::TensorOptions().dtype(at::kFloat).device(t.device);
+  at::Tensor xs = box.x0 + (at::arange(kDriftRes, opt) + 0.5) * (box.width() / kDriftRes);
+  at::Tensor ys = box.y0 + (at::arange(kDriftRes, opt) + 0.5) * (box.height() / kDriftRes);
+  at::Tensor pts = at::stack({xs.repeat({kDriftRes}), ys.repeat_interleave(kDriftRes)}, 1);
+  torch::AutoGradMode grad_on(true);  // field() runs without gradients; a model's score may use autograd
+  t.net->eval();
+  at::Tensor grad = t.net->score(pts, at::Tensor()).first.detach();
+  t.net->train();
+  g.drift_step = sampler_step(t);
+  g.noise_std = t.s.sampler == "mala" ? std::sqrt(2.0 * g.drift_step) : langevin_noise_std(t.s);
+  g.drift_res = kDriftRes;
+  g.drift = to_vector<float>((grad * g.drift_step).to(at::kFloat));
+}
+
+}  // namespace
+
 FieldGrid Trainer::field(const Box& box, int res) {
   TrainerState& t = *st_;
   if (t.data.is_image()) throw Error("the energy landscape needs 2D data (" + t.data.name + " has images)");
@@ -81,6 +103,7 @@ FieldGrid Trainer::field(const Box& box, int res) {
   g.neg_energy = to_vector<float>(out.neg_energy);
   g.logits = to_vector<float>(out.logits);
   g.probs = to_vector<float>(at::softmax(out.logits, 1));
+  add_drift(t, g);
   return g;
 }
 

@@ -57,6 +57,12 @@ struct FieldGrid {
   std::vector<float> neg_energy;  // -E(x) = log p(x) + log Z
   std::vector<float> logits;      // [res*res*K]
   std::vector<float> probs;       // p(y|x), [res*res*K]
+  // The drift field: the deterministic part of an SGLD step, step * grad_x f(x) with f the
+  // chains' score logsumexp_y f(x)[y], at the centres of a coarser drift_res x drift_res grid over
+  // the same box (same order); and the std of the step's noise (per coordinate), for comparison.
+  int drift_res = 0;
+  std::vector<float> drift;       // [drift_res*drift_res*2]
+  double drift_step = 0, noise_std = 0;
 };
 
 // A few images as 8-bit RGB tiles for the window (grey images are repeated on three channels).
