@@ -165,7 +165,8 @@ int main(int argc, char** argv) {
   if (std::string(argv[1]) == "--image" && argc >= 3) return check_image(argv[2], argc, argv);
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false, expect_images = false, expect_histograms = false,
-       expect_replay = false, expect_ab = false, expect_attack = false, expect_drift = false;
+       expect_replay = false, expect_ab = false, expect_attack = false, expect_drift = false,
+       expect_presenter = false;
   std::string tab = "curves";
   double expect_scale = 0;
   int expect_w = 0, expect_h = 0;
@@ -179,6 +180,7 @@ int main(int argc, char** argv) {
     expect_ab |= std::string(argv[i]) == "--expect-ab";
     expect_attack |= std::string(argv[i]) == "--expect-attack";
     expect_drift |= std::string(argv[i]) == "--expect-drift";
+    expect_presenter |= std::string(argv[i]) == "--expect-presenter";
     if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
     if (std::string(argv[i]) == "--expect-sweep" && i + 1 < argc) expect_sweep = std::atoi(argv[++i]);
     if (std::string(argv[i]) == "--expect-scale" && i + 1 < argc) expect_scale = std::atof(argv[++i]);
@@ -207,6 +209,17 @@ int main(int argc, char** argv) {
       check(double(j["panels"]["controls"][2]) >= 300 * expect_scale - 1, "controls column scaled");
   }
 
+  // Presenter mode: 1.5x fonts, the controls column under a fifth of the window (its knobs folded
+  // away), the landscape the widest panel.
+  if (expect_presenter) {
+    check(j.value("presenter", false), "presenter mode is on");
+    check(std::fabs(j.value("ui_scale", 0.0) - 1.5) < 1e-3, "ui scale 1.5 (" + std::to_string(j.value("ui_scale", 0.0)) + ")");
+    if (j["panels"].contains("controls") && j["panels"].contains("landscape")) {
+      const double cw = j["panels"]["controls"][2], lw = j["panels"]["landscape"][2];
+      check(cw <= 0.2 * img.w, "controls column narrow (" + std::to_string(int(cw)) + " px)");
+      check(lw >= 0.4 * img.w, "landscape wide (" + std::to_string(int(lw)) + " px)");
+    }
+  }
   // Every panel is there and drew something (text, widgets, lines) on its background.
   for (const std::string& panel : {std::string("controls"), std::string("landscape"), std::string("presets"), tab}) {
     check(j["panels"].contains(panel), "panel present: " + panel);

@@ -69,6 +69,17 @@ if xvfb-run -a -s "-screen 0 2600x1700x24 -noreset" bash -c \
 else
   echo "FAIL jemlab exited non-zero at Xft.dpi 192"; fails=$((fails + 1)); summary+="HiDPI: jemlab exited non-zero"$'\n'
 fi
+# Presenter mode on a 1080p projector: fonts 1.5x, the controls column narrow with its knobs
+# folded away, the landscape and the lesson wider.
+echo "== presenter mode, 1920x1080"
+if "$JEMLAB" --preset lesson_robustness --presenter --frames 150 --size 1920x1080 --screenshot "$OUT/presenter.png" --threads 1; then
+  if ! report=$("$PIXELS" "$OUT/presenter.png" --expect-presenter --expect-tab robustness --expect-size 1920x1080 --expect-boundary); then
+    fails=$((fails + 1)); summary+="presenter: $(echo "$report" | grep -v '^ok' | tr '\n' ' ')"$'\n'
+  fi
+  echo "$report"
+else
+  echo "FAIL jemlab --presenter exited non-zero"; fails=$((fails + 1)); summary+="presenter: jemlab exited non-zero"$'\n'
+fi
 # A broken shader is reported with the file name and the GLSL log.
 BAD=$(mktemp -d)
 cp "$(dirname "$PRESETS")/../shaders/"* "$BAD/" 2>/dev/null

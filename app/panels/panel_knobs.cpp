@@ -153,6 +153,13 @@ void KnobsPanel::draw(LabContext& ctx, const PanelRect& rect) {
   draw_status(ctx);
   draw_guard(ctx);
   ImGui::Separator();
+  if (ctx.presenter) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("Presenter mode: press P for the knobs.");
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+    return;
+  }
   for (const std::string& group : knob_groups()) {
     const bool open_by_default = group == "loss" || group == "sampler";
     if (!ImGui::CollapsingHeader(group_title(group), open_by_default ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;

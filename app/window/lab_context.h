@@ -32,6 +32,10 @@ struct LabContext {
   std::string export_dir = "exports";    // where F12 and the export buttons write (--export-dir)
   std::vector<std::string> exported;     // every file written this session, for the --report
   bool quit_request = false;             // Ctrl+Q
+  // Presenter mode (P, --presenter): fonts 1.5x for a projector, the controls column narrow with
+  // its knobs folded away; the landscape and the lesson text get the room.
+  bool presenter = false;
+  bool presenter_scaled = false;         // the UI scale carries presenter mode's factor
   std::string restore_question;          // the open "restore the autosaved session?" prompt ("" = none)
   bool iconified = false;                // minimised: the frame loop draws nothing
   int window_w = 0, window_h = 0;        // screen units, for the report

@@ -23,6 +23,7 @@ struct LabOptions {
   std::optional<SweepRequest> sweep;   // --sweep
   FieldMode first_field = FieldMode::NegEnergy;
   bool show_drift = false;  // --drift
+  bool presenter = false;   // --presenter
   std::string first_tab = "curves";
   int win_w = 1600, win_h = 1000;
   float ui_scale = 0;                  // 0: the monitor's

@@ -95,7 +95,8 @@ struct Layout {
 };
 Layout compute_layout(float w, float h, float scale, const LabContext& ctx) {
   Layout l;
-  float left = std::clamp(w * 0.24f, 300 * scale, 420 * scale);
+  float left = ctx.presenter ? std::clamp(w * 0.17f, 200 * scale, 300 * scale)  // knobs folded away
+                             : std::clamp(w * 0.24f, 300 * scale, 420 * scale);
   float right = std::clamp(w * 0.28f, 300 * scale, 520 * scale);
   // Narrower than the columns' minimum (a tiled or tiny window): they shrink and the landscape
   // keeps a third of the width; no panel gets a negative size.
@@ -127,6 +128,7 @@ void handle_shortcuts(LabContext& ctx) {
     if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) ctx.quit_request = true;
     if (typing || (mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER))) continue;
     if (key == GLFW_KEY_F12) ctx.screenshot_request = export_path(ctx, "screenshot", "png");
+    if (key == GLFW_KEY_P) ctx.presenter = !ctx.presenter;
     if (!ctx.restore_question.empty()) continue;  // the restore prompt comes first
     if (key == GLFW_KEY_SPACE) ctx.send(transport_command(Transport::PlayPause, s));
     if (key == GLFW_KEY_S) ctx.send(transport_command(Transport::Step, s));
@@ -280,9 +282,16 @@ bool minimised(GLFWwindow* window, LabContext& ctx) {
   return ctx.iconified;
 }
 
+constexpr float kPresenterScale = 1.5f;
+
 // A new scale is applied between frames: the font atlas is rebuilt and uploaded again.
 void apply_ui_scale(const LabOptions& o, LabContext& ctx) {
-  if (const float scale = wanted_ui_scale(ctx.ui_scale, o.ui_scale > 0, g_key_presses); scale > 0) {
+  float scale = wanted_ui_scale(ctx.ui_scale, o.ui_scale > 0, g_key_presses);
+  if (ctx.presenter != ctx.presenter_scaled) {  // presenter mode on or off: fonts 1.5x or back
+    scale = (scale > 0 ? scale : ctx.ui_scale) * (ctx.presenter ? kPresenterScale : 1 / kPresenterScale);
+    ctx.presenter_scaled = ctx.presenter;
+  }
+  if (scale > 0) {
     ctx.ui_scale = scale;
     setup_imgui_style(scale);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -366,6 +375,7 @@ int run_lab(const std::vector<std::string>& args) {
   ctx.preset_name = o->preset_name;
   ctx.tab_request = o->first_tab;
   ctx.replay_latest = o->replay_latest;
+  ctx.presenter = o->presenter;
   RestorePrompt restore(o->autosave, o->autosave_every_s, o->restore);  // peeks at the autosave
   GLFWwindow* window = open_window(*o, ctx);
   int code = 0;

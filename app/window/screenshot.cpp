@@ -71,6 +71,7 @@ nlohmann::json run_json(const LabContext& ctx) {
   j["replay_iteration"] = replay ? replay->iteration : -1;
   j["replay_identical"] = replay && replay->error.empty() && replay->check.identical();
   j["ui_scale"] = ctx.ui_scale;
+  j["presenter"] = ctx.presenter;
   j["dataset"] = ctx.snap ? ctx.snap->settings.dataset : "";
   j["autosaved_step"] = ctx.snap ? ctx.snap->autosaved_step : -1;
   j["restore_prompt"] = ctx.restore_question;
