@@ -129,7 +129,18 @@ TEST(EightGaussians, JemClassifiesCoversEveryModeAndBeatsTheBaselineLikelihood) 
   EXPECT_GE(c.accuracy, 0.95);
   OodEval ood = eval_ood(jem, "uniform"), ood_base = eval_ood(baseline, "uniform");
   ASSERT_EQ(ood.scores.size(), 4u);
-  for (const auto& sc : ood.scores) EXPECT_EQ(sc.hist.counts.size(), 2u);
+  for (const auto& sc : ood.scores) {
+    EXPECT_EQ(sc.hist.counts.size(), 2u);
+    // Exercise 2's split: correct + misclassified is the test histogram, bin by bin.
+    ASSERT_EQ(sc.split.counts.size(), 3u);
+    ASSERT_EQ(sc.split.n_bins, sc.hist.n_bins);
+    for (int b = 0; b < sc.hist.n_bins; ++b)
+      EXPECT_EQ(sc.split.counts[0][size_t(b)] + sc.split.counts[1][size_t(b)], sc.hist.counts[0][size_t(b)]) << sc.score;
+    EXPECT_EQ(sc.split.counts[2], sc.hist.counts[1]);
+    EXPECT_EQ(sc.n_misclassified, std::llround((1 - c.accuracy) * double(c.n)));
+  }
+  // The classifier is less sure of what it gets wrong.
+  if (ood.scores[1].n_misclassified > 0) EXPECT_LT(ood.scores[1].mean_misclassified, ood.scores[1].mean_correct);
   EXPECT_EQ(ood.scores[0].score, "px");
   EXPECT_GT(ood.scores[0].auroc, 0.5);
   EXPECT_GT(ood.scores[0].auroc, ood_base.scores[0].auroc + 0.2) << "JEM's log p(x) should flag noise far better";

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false, expect_images = false, expect_histograms = false,
        expect_replay = false, expect_ab = false, expect_attack = false, expect_drift = false,
-       expect_presenter = false;
+       expect_presenter = false, expect_ood_split = false;
   std::string tab = "curves";
   double expect_scale = 0;
   int expect_w = 0, expect_h = 0;
@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
     expect_attack |= std::string(argv[i]) == "--expect-attack";
     expect_drift |= std::string(argv[i]) == "--expect-drift";
     expect_presenter |= std::string(argv[i]) == "--expect-presenter";
+    expect_ood_split |= std::string(argv[i]) == "--expect-ood-split";
     if (std::string(argv[i]) == "--expect-tab" && i + 1 < argc) tab = argv[++i];
     if (std::string(argv[i]) == "--expect-sweep" && i + 1 < argc) expect_sweep = std::atoi(argv[++i]);
     if (std::string(argv[i]) == "--expect-scale" && i + 1 < argc) expect_scale = std::atof(argv[++i]);
@@ -209,6 +210,14 @@ int main(int argc, char** argv) {
       check(double(j["panels"]["controls"][2]) >= 300 * expect_scale - 1, "controls column scaled");
   }
 
+  // Exercise 2: the OOD tab's test histogram split, the misclassified part in vermillion.
+  if (expect_ood_split) {
+    check(j.value("ood_split_shown", std::string()) == "1", "the OOD tab splits correct and misclassified");
+    if (j["panels"].contains("ood")) {
+      const ColourHits h = colour_hits(img, j["panels"]["ood"], 213, 94, 0);
+      check(h.pixels >= 20, "misclassified histogram drawn (" + std::to_string(h.pixels) + " vermillion px)");
+    }
+  }
   // Presenter mode: 1.5x fonts, the controls column under a fifth of the window (its knobs folded
   // away), the landscape the widest panel.
   if (expect_presenter) {

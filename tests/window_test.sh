@@ -28,7 +28,7 @@ for f in "$PRESETS"/*.json; do
   tab=curves
   case "$name" in
     jem_default) tab=calibration; lab+=(--drift); extra+=(--expect-drift) ;;  # and the drift field
-    baseline_classifier) tab=ood ;;
+    baseline_classifier) tab=ood; lab+=(--ood-split); extra+=(--expect-ood-split) ;;
     proper_langevin) tab=control ;;
     step_too_large) tab=stability ;;
     lesson_density_truth) tab=ab; extra+=(--expect-ab) ;;  # the lesson starts its run B beside A

@@ -140,9 +140,14 @@ void eval_ood_report(Trainer& t, const Args& a, const std::string& base, nlohman
   std::string csv;
   j["ood_dataset"] = e.ood_dataset;
   for (const auto& s : e.scores) {
-    std::printf("%-7s  %.4f\n", s.score.c_str(), s.auroc);
+    std::printf("%-7s  %.4f   mean score: test correct %.4g, misclassified %.4g (%lld points), %s %.4g\n",
+                s.score.c_str(), s.auroc, s.mean_correct, s.mean_misclassified, static_cast<long long>(s.n_misclassified),
+                e.ood_dataset.c_str(), s.mean_ood);
     j["auroc"][s.score] = num(s.auroc);
     j["histograms"][s.score] = histogram_json(s.hist);
+    j["split_histograms"][s.score] = histogram_json(s.split);
+    j["mean_score"][s.score] = {{"test_correct", num(s.mean_correct)}, {"test_misclassified", num(s.mean_misclassified)},
+                                {"ood", num(s.mean_ood)}};
     csv += histogram_csv(s.score, s.hist, csv.empty());
   }
   write_file_atomically(base + "_hist.csv", csv);

@@ -67,6 +67,11 @@ void OodPanel::draw(LabContext& ctx) {
     ImGui::RadioButton(kOodScores[i].name, &score_, i);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kOodScores[i].help);
   }
+  same_line_if_fits(ImGui::GetFontSize() * 10);
+  ImGui::Checkbox("correct / wrong", &split_);
+  help_marker("Split the test histogram into the points the classifier gets right and those it gets wrong "
+              "(the textbook's exercise 2): where do the misclassified inputs' scores fall, between the data and "
+              "the OOD set?");
 
   if (!s.eval || s.eval->ood.scores.empty()) {
     ImGui::TextDisabled("Waiting for the first evaluation of the test split...");
@@ -89,7 +94,7 @@ void OodPanel::draw(LabContext& ctx) {
   ImGui::PopTextWrapPos();
 
   const OodScoreResult* r = find_score(e, kOodScores[score_].name);
-  const float h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
+  float h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
   if (!r || r->hist.counts.size() < 2 || r->hist.n_bins <= 0) {
     plot::empty_axes(std::max(80.0f, h), std::string(kOodScores[score_].name) + ": no histogram");
     return;
@@ -99,6 +104,20 @@ void OodPanel::draw(LabContext& ctx) {
       {"test", IM_COL32(86, 180, 233, 255), plot::normalise_counts(r->hist.counts[0])},
       {ood_label, IM_COL32(230, 159, 0, 255), plot::normalise_counts(r->hist.counts[1])},
   };
+  if (split_ && r->split.counts.size() == 3) {
+    series = {{"test correct", IM_COL32(86, 180, 233, 255), plot::normalise_counts(r->split.counts[0])},
+              {"misclassified (" + std::to_string(r->n_misclassified) + ")", IM_COL32(213, 94, 0, 255),
+               plot::normalise_counts(r->split.counts[1])},
+              {ood_label, IM_COL32(230, 159, 0, 255), plot::normalise_counts(r->split.counts[2])}};
+    if (r->n_misclassified > 0)
+      ImGui::TextDisabled("mean score: correct %.3g, misclassified %.3g, %s %.3g", r->mean_correct, r->mean_misclassified,
+                          ood_label.c_str(), r->mean_ood);
+    else
+      ImGui::TextDisabled("mean score: correct %.3g, %s %.3g; the classifier gets every test point right", r->mean_correct,
+                          ood_label.c_str(), r->mean_ood);
+    ctx.facts["ood_split_shown"] = "1";
+    h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
+  }
   plot::HistogramOptions ho;
   ho.height = std::max(100.0f, h);
   ho.title = std::string(kOodScores[score_].name) + " score";

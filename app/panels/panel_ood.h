@@ -11,12 +11,14 @@ namespace jem::window {
 class OodPanel {
  public:
   void draw(LabContext& ctx);
+  void set_split(bool on) { split_ = on; }
 
  private:
   int score_ = 0;           // index into kOodScores
   std::string dataset_;     // what we asked for ("" until the first evaluation says)
   float temperature_ = 1;
   bool synced_ = false;     // dataset_ and temperature_ initialised from a published evaluation
+  bool split_ = false;      // the test set split into correctly classified and misclassified (exercise 2)
 };
 
 }  // namespace jem::window

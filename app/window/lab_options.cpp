@@ -21,6 +21,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"tab", "Analysis tab shown first: curves, calibration, ood, control, stability, sweep or ab", "curves"},
       {"field", "What the landscape shows first: neg_energy, energy, density, chains_density, class_prob or class_logit", "neg_energy"},
       {"drift", "Open with the drift field drawn over the landscape", "", false},
+      {"ood-split", "The OOD tab opens with the test set split into correct and misclassified (exercise 2)", "", false},
       {"presenter", "Open in presenter mode (P toggles it): larger fonts, the knobs folded away", "", false},
       {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
@@ -92,6 +93,7 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.frames = a.get_int("frames");
   o.show_drift = a.has("drift");
   o.presenter = a.has("presenter");
+  o.ood_split = a.has("ood-split");
   if (!field_mode_from_key(a.get("field"), o.first_field))
     throw std::runtime_error("--field: '" + a.get("field") +
                              "' is not one of neg_energy, energy, density, chains_density, class_prob, class_logit");

@@ -24,6 +24,7 @@ struct LabOptions {
   FieldMode first_field = FieldMode::NegEnergy;
   bool show_drift = false;  // --drift
   bool presenter = false;   // --presenter
+  bool ood_split = false;   // --ood-split
   std::string first_tab = "curves";
   int win_w = 1600, win_h = 1000;
   float ui_scale = 0;                  // 0: the monitor's

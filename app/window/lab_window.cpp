@@ -240,6 +240,7 @@ struct Panels {
   explicit Panels(const LabOptions& o) : landscape(o.shader_dir) {  // throws ShaderError with the file and GLSL log
     landscape.set_mode(o.first_field);
     landscape.set_drift(o.show_drift);
+    analysis.ood.set_split(o.ood_split);
     analysis.ab.init(o.shader_dir);
     if (!o.ab_diffs.empty()) analysis.ab.start_with(o.ab_diffs);
     if (o.sweep) analysis.sweep.request(*o.sweep);

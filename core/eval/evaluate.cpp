@@ -150,15 +150,42 @@ std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const st
   return to_vector<double>(s.to(at::kDouble));
 }
 
+namespace {
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  int64_t n = 0;
+  for (double x : v)
+    if (std::isfinite(x)) s += x, ++n;
+  return n ? s / double(n) : kNaN;
+}
+
+// The test points the classifier gets right (true) and wrong.
+std::vector<bool> correct_on_test(TrainerState& t) {
+  at::Tensor logits = batched(t, t.x_test, [&](const at::Tensor& x) { return t.net->logits(x); });
+  const std::vector<int> ok = to_ints(logits.argmax(1) == t.y_test);
+  return std::vector<bool>(ok.begin(), ok.end());
+}
+
+}  // namespace
+
 OodEval eval_ood(Trainer& tr, const std::string& ood_dataset, double temperature, int hist_bins) {
   OodEval e;
   e.ood_dataset = ood_dataset;
+  const std::vector<bool> correct = correct_on_test(tr.state());
   for (const char* score : {"px", "py", "pxgrad", "energy"}) {
     std::vector<double> in = ood_scores(tr, "test", score, temperature);
     std::vector<double> out = ood_scores(tr, ood_dataset, score, temperature);
     e.n_in = static_cast<int64_t>(in.size());
     e.n_ood = static_cast<int64_t>(out.size());
-    e.scores.push_back({score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins)});
+    OodScoreResult r{score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins)};
+    std::vector<double> right, wrong;
+    for (size_t i = 0; i < in.size() && i < correct.size(); ++i) (correct[i] ? right : wrong).push_back(in[i]);
+    // Bins over the same pooled values as `hist` (right and wrong are the test set), so they match.
+    r.split = shared_histograms({"test correct", "test misclassified", ood_dataset}, {right, wrong, out}, hist_bins);
+    r.mean_correct = mean_of(right), r.mean_misclassified = mean_of(wrong), r.mean_ood = mean_of(out);
+    r.n_misclassified = static_cast<int64_t>(wrong.size());
+    e.scores.push_back(std::move(r));
   }
   return e;
 }

@@ -29,6 +29,11 @@ struct OodScoreResult {
   std::string score;  // px | py | pxgrad | energy
   double auroc = 0;   // test set (positive) vs the OOD set
   SharedHistograms hist;  // [test, ood] on shared bins
+  // The textbook's exercise 2: the test set split by whether the classifier gets it right, on the
+  // same bins: [test correct, test misclassified, ood], and each part's mean score.
+  SharedHistograms split;
+  double mean_correct = 0, mean_misclassified = 0, mean_ood = 0;
+  int64_t n_misclassified = 0;
 };
 struct OodEval {
   std::string ood_dataset;
