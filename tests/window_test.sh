@@ -22,6 +22,18 @@ for f in "$PRESETS"/*.json; do
     pure_ebm) ;;                                           # no labels: no meaningful boundary
     convergent_langevin) ;;  # a slow learner (lr 1e-4): at 240 frames its boundary has not settled
     shapes_images) frames=300; extra=(--expect-images) ;;  # image data: buffer grid, no landscape
+    exercise_generative_weight) frames=60; extra=(--expect-sweep 8) ;;  # the main run waits for the sweep
+    exercise_mnist_ood)  # MNIST files: trained when present, else the lab names the file to fetch
+      if [ ! -e data/train-images-idx3-ubyte ] && [ ! -e data/train-images-idx3-ubyte.gz ]; then
+        msg=$("$JEMLAB" --preset "$name" --frames 10 --screenshot "$OUT/$name.png" 2>&1); code=$?
+        if [ $code -eq 2 ] && echo "$msg" | grep -q "train-images-idx3-ubyte.*ossci-datasets"; then
+          echo "ok   $name without the MNIST files names them and where to get them (exit 2)"
+        else
+          echo "FAIL $name without the files: exit $code, $msg"; fails=$((fails + 1)); summary+="$name: $msg"$'\n'
+        fi
+        continue
+      fi
+      frames=300; extra=(--expect-images) ;;
     *) extra=(--expect-boundary) ;;
   esac
   # Each analysis tab is captured on one preset, so no extra run is needed to check them all.
@@ -32,6 +44,7 @@ for f in "$PRESETS"/*.json; do
     proper_langevin) tab=control ;;
     step_too_large) tab=stability ;;
     lesson_density_truth) tab=ab; extra+=(--expect-ab) ;;  # the lesson starts its run B beside A
+    exercise_generative_weight) tab=sweep ;;
     lesson_robustness) tab=robustness; frames=400; extra+=(--expect-attack) ;;  # and this one its baseline B
   esac
   echo "== $name (tab $tab)"

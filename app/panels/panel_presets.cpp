@@ -14,6 +14,7 @@ bool apply_preset(LabContext& ctx, const std::string& name) {
   ctx.preset_name = name;
   if (!p->ab.empty()) ctx.ab_request = p->ab;  // a side-by-side lesson
   if (!p->tab.empty()) ctx.tab_request = p->tab;
+  if (!p->sweep.empty()) ctx.sweep_request = p->sweep;
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "app/panels/presets.h"
 
 #include "app/panels/ab_logic.h"
+#include "app/panels/sweep_logic.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -44,7 +45,15 @@ Preset parse_preset(const std::string& text, const std::string& name, const Sett
   p.look = text_of("_look", "");
   p.try_this = text_of("_try", "");
   p.ab = text_of("_ab", "");
-  p.tab = text_of("_tab", p.ab.empty() ? "" : "ab");
+  p.sweep = text_of("_sweep", "");
+  if (!p.sweep.empty()) {
+    try {
+      parse_sweep_option(p.sweep);
+    } catch (const std::exception& e) {
+      throw Error(origin + ": _sweep: " + e.what());
+    }
+  }
+  p.tab = text_of("_tab", !p.ab.empty() ? "ab" : !p.sweep.empty() ? "sweep" : "");
   if (!p.tab.empty() && !is_analysis_tab(p.tab)) throw Error(origin + ": _tab: '" + p.tab + "' is not an analysis tab");
   if (!p.ab.empty()) {
     try {

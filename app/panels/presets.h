@@ -14,6 +14,7 @@ struct Preset {
   std::string look, try_this;  // guided lessons: "_look" (what to watch) and "_try" (what to change)
   std::string ab;              // "_ab": run B's knob differences ("k=v,k=v"), started beside A with the preset
   std::string tab;             // "_tab": the analysis tab the lesson opens on ("" = as it is; "ab" with _ab)
+  std::string sweep;           // "_sweep": a sweep the preset starts ("KNOB=v1,v2,... [seeds=N] [iters=N]")
   Settings settings;
 };
 

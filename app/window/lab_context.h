@@ -43,6 +43,7 @@ struct LabContext {
   Box view;                              // the landscape's visible data box
   std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)
   std::string ab_request;                // a lesson's run B ("k=v,..."): the A/B panel starts it next frame
+  std::string sweep_request;             // a preset's sweep ("KNOB=v1,v2,..."): the Sweep panel starts it next frame
   // The flight chain picked in the stability tab, by rank (0: the largest step, as numbered on
   // the landscape); -1: none. The landscape overlay and the traces both highlight it.
   int flight_pick = -1;

@@ -127,6 +127,11 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
     if (!make_sweep_plan(*o.sweep, o.start, plan, why)) throw std::runtime_error("--sweep: " + why);
   }
   pick_ab(a, o);
+  // A preset's own sweep, unless --sweep gave one (on the Sweep tab unless --tab names another).
+  if (const Preset* p = find_preset(o.presets, o.preset_name); !o.sweep && p && !p->sweep.empty()) {
+    o.sweep = parse_sweep_option(p->sweep);
+    if (o.first_tab == "curves") o.first_tab = p->tab;
+  }
   return o;
 }
 

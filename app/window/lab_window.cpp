@@ -152,6 +152,7 @@ struct AnalysisTabs {
   void draw(LabContext& ctx, const PanelRect& rect) {
     sweep.update(ctx);  // a sweep runs (and --sweep starts) whichever tab is shown
     if (!ctx.ab_request.empty()) ab.start_with(parse_knob_diffs(ctx.ab_request)), ctx.ab_request.clear();
+    if (!ctx.sweep_request.empty()) sweep.request(parse_sweep_option(ctx.sweep_request)), ctx.sweep_request.clear();
     ab.update(ctx);     // run B follows A's view whichever tab is shown
     ctx.attack_mode = false;  // the Robustness tab sets it again when it is drawn
     begin_panel("Analysis", "analysis", rect, ctx);
