@@ -114,6 +114,25 @@ int get_value(const std::string& file, const std::string& pointer) {
   return 0;
 }
 
+// Two screenshots of the same setup (a session saved and reopened): same size, and a mean
+// absolute difference per channel within `tolerance` levels (training runs on, so not 0).
+int compare_images(const std::string& a, const std::string& b, double tolerance) {
+  Image x, y;
+  int ch = 0;
+  x.px = stbi_load(a.c_str(), &x.w, &x.h, &ch, 3);
+  y.px = stbi_load(b.c_str(), &y.w, &y.h, &ch, 3);
+  if (!x.px || !y.px || x.w != y.w || x.h != y.h) {
+    std::printf("FAIL %s and %s: unreadable or of different sizes\n", a.c_str(), b.c_str());
+    return 1;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < size_t(x.w) * x.h * 3; ++i) sum += std::abs(int(x.px[i]) - int(y.px[i]));
+  const double mean = sum / (double(x.w) * x.h * 3);
+  const bool ok = mean <= tolerance;
+  std::printf("%s screenshots differ by %.2f levels on average (tolerance %.1f)\n", ok ? "ok  " : "FAIL", mean, tolerance);
+  return ok ? 0 : 1;
+}
+
 // A file the window exported: right signature, decodes, the expected size, not a flat image, and
 // for a GIF several frames of which the last differs from the first (the chain moved).
 int check_image(const std::string& file, int argc, char** argv) {
@@ -163,6 +182,7 @@ int main(int argc, char** argv) {
   }
   if (std::string(argv[1]) == "--get" && argc == 4) return get_value(argv[2], argv[3]);
   if (std::string(argv[1]) == "--image" && argc >= 3) return check_image(argv[2], argc, argv);
+  if (std::string(argv[1]) == "--compare" && argc == 5) return compare_images(argv[2], argv[3], std::atof(argv[4]));
   const std::string path = argv[1];
   bool expect_boundary = false, expect_guard = false, expect_images = false, expect_histograms = false,
        expect_replay = false, expect_ab = false, expect_attack = false, expect_drift = false,

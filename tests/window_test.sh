@@ -93,6 +93,29 @@ if "$JEMLAB" --preset lesson_robustness --presenter --frames 150 --size 1920x108
 else
   echo "FAIL jemlab --presenter exited non-zero"; fails=$((fails + 1)); summary+="presenter: jemlab exited non-zero"$'\n'
 fi
+# A session saved and reopened: the same knobs, data, view, landscape options, tab and lesson
+# (the file it saves again is the same, byte for byte), and a screenshot within a tolerance
+# (training runs on: measured 7.2 and 9.8 levels apart for the same setup, 25 for another view).
+echo "== session round trip"
+session_ok=1
+"$JEMLAB" --preset lesson_robustness --drift --field energy --frames 120 --save-session "$OUT/session.json" \
+  --screenshot "$OUT/session_a.png" --threads 1 || session_ok=0
+"$JEMLAB" --session "$OUT/session.json" --frames 120 --save-session "$OUT/session_again.json" \
+  --screenshot "$OUT/session_b.png" --threads 1 || session_ok=0
+if [ $session_ok = 1 ] && cmp -s "$OUT/session.json" "$OUT/session_again.json" &&
+   report=$("$PIXELS" --compare "$OUT/session_a.png" "$OUT/session_b.png" 16); then
+  echo "ok   the reopened session saves the same file; $report"
+else
+  echo "FAIL session round trip: $(diff "$OUT/session.json" "$OUT/session_again.json" 2>&1 | head -5) ${report:-}"
+  fails=$((fails + 1)); summary+="session round trip"$'\n'
+fi
+sed 's/"tab": "robustness"/"tab": "robustnes"/' "$OUT/session.json" >"$OUT/session_bad.json"
+msg=$("$JEMLAB" --session "$OUT/session_bad.json" --frames 2 2>&1); code=$?
+if [ $code = 2 ] && echo "$msg" | grep -q "session_bad.json: tab: 'robustnes' is not an analysis tab"; then
+  echo "ok   a bad session entry is refused by name (exit 2)"
+else
+  echo "FAIL bad session: exit $code, $msg"; fails=$((fails + 1)); summary+="bad session: $msg"$'\n'
+fi
 # A broken shader is reported with the file name and the GLSL log.
 BAD=$(mktemp -d)
 cp "$(dirname "$PRESETS")/../shaders/"* "$BAD/" 2>/dev/null

@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "app/window/export_logic.h"
+#include "app/window/session_file.h"
 
 namespace jem::window {
 namespace {
@@ -118,6 +119,19 @@ void KnobsPanel::draw_checkpoint(LabContext& ctx) {
   }
   note_widget(ctx, "metrics_csv");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every recorded iteration's figures, one row each.");
+  if (ImGui::Button("Save session")) ctx.session_request = export_path(ctx, "session", "json");
+  note_widget(ctx, "save_session");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Every knob, the data (your points included), the view, the landscape's options, the tab and the "
+                      "lesson, as one JSON file: 'jemlab --session FILE' reopens it exactly.");
+  ImGui::SameLine();
+  if (ImGui::Button("Copy command")) {
+    const std::string command = train_command_line(ctx.snap->settings);
+    ImGui::SetClipboardText(command.c_str());
+    ctx.export_status = "copied: " + command;
+  }
+  note_widget(ctx, "copy_command");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The 'jemlab train ...' command line of these knobs, on the clipboard.");
 
   // One panel as PNG: the panels drawn last frame (hidden tabs are not on screen to capture).
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);

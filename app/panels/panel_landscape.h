@@ -10,6 +10,7 @@
 #include "app/panels/field_scalar.h"
 #include "app/window/lab_context.h"
 #include "app/panels/panel_trajectories.h"
+#include "app/window/session_file.h"
 #include "app/window/view_transform.h"
 
 namespace jem::window {
@@ -21,6 +22,10 @@ class LandscapePanel {
   bool animating() const { return dragging_ || trajectories_.animating(); }
   void set_mode(FieldMode m) { mode_ = m; }
   void set_drift(bool on) { show_drift_ = on; }
+  // What a session keeps: the options shown, and the view box (applied at the next frame).
+  LandscapeOptions options() const;
+  void set_options(const LandscapeOptions& o);
+  void set_view(const Box& b);
 
  private:
   void draw_toolbar(const Snapshot& s);

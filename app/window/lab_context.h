@@ -42,6 +42,8 @@ struct LabContext {
   int launch_clicks = 0;                 // chains launched by clicking the landscape
   Box view;                              // the landscape's visible data box
   std::string tab_request;               // analysis tab to bring to front this frame (--tab, tests)
+  std::string current_tab = "curves";    // the analysis tab shown (a saved session keeps it)
+  std::string session_request;           // path: "Save session" writes the session there this frame
   std::string ab_request;                // a lesson's run B ("k=v,..."): the A/B panel starts it next frame
   std::string sweep_request;             // a preset's sweep ("KNOB=v1,v2,..."): the Sweep panel starts it next frame
   // The flight chain picked in the stability tab, by rank (0: the largest step, as numbered on

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 #include "app/cli/args.h"
@@ -22,6 +23,8 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"field", "What the landscape shows first: neg_energy, energy, density, chains_density, class_prob or class_logit", "neg_energy"},
       {"drift", "Open with the drift field drawn over the landscape", "", false},
       {"ood-split", "The OOD tab opens with the test set split into correct and misclassified (exercise 2)", "", false},
+      {"session", "Reopen a saved session: every knob, the data, the view, the landscape's options, the tab and the lesson", ""},
+      {"save-session", "Headless capture: write the session to this file after the last frame", ""},
       {"presenter", "Open in presenter mode (P toggles it): larger fonts, the knobs folded away", "", false},
       {"ab", "Start an A/B comparison at once: run B differs from A by these knobs, e.g. \"sgld_lr=3,n_steps=5\"", ""},
       {"size", "Window size WIDTHxHEIGHT in screen units", "1600x1000"},
@@ -54,6 +57,31 @@ void pick_start(const cli::Args& a, const std::vector<std::string>& args, LabOpt
   } else if (o.start == window_base_settings() && find_preset(o.presets, "jem_default")) {
     o.preset_name = "jem_default";
   }
+}
+
+// --session: its knobs (the points it carries written to a file of their own), tab, view,
+// landscape options and lesson: a preset's own (its run B and sweep too) when it names one
+// unchanged, else its text, which the presets panel shows as the preset "session".
+void pick_session(const std::string& path, LabOptions& o) {
+  Session s = load_session(path);
+  materialise_points(s, o.export_dir + "/session-points");
+  o.start = s.settings;
+  o.from_session = true;
+  o.first_tab = s.tab;
+  o.session_view = s.view;
+  o.landscape = s.landscape;
+  const Preset* known = find_preset(o.presets, s.preset);
+  if (known && (s.title.empty() || (s.title == known->title && s.description == known->description))) {
+    o.preset_name = known->name;
+    return;
+  }
+  Preset lesson;
+  lesson.name = "session";
+  lesson.title = s.title.empty() ? "Session " + std::filesystem::path(path).filename().string() : s.title;
+  lesson.description = s.description, lesson.look = s.look, lesson.try_this = s.try_this;
+  lesson.settings = s.settings;
+  o.presets.push_back(lesson);
+  o.preset_name = "session";
 }
 
 // --ab, or a lesson preset's own run B (on the A/B tab unless --tab names another): every
@@ -120,6 +148,8 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.replay_latest = a.has("replay-latest");
   o.presets = load_presets(o.assets_dir + "/presets", window_base_settings());
   pick_start(a, args, o);
+  o.save_session = option_or_empty(a, "save-session");
+  if (a.has("session")) pick_session(a.get("session"), o);
   // --sweep is checked before the window opens: a typo exits 2 with the reason, naming the knob.
   if (o.sweep) {
     SweepPlan plan;

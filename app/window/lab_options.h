@@ -10,6 +10,7 @@
 #include "app/panels/field_scalar.h"
 #include "app/panels/presets.h"
 #include "app/panels/sweep_logic.h"
+#include "app/window/session_file.h"
 #include "core/params/settings.h"
 
 namespace jem::window {
@@ -25,6 +26,10 @@ struct LabOptions {
   bool show_drift = false;  // --drift
   bool presenter = false;   // --presenter
   bool ood_split = false;   // --ood-split
+  std::optional<Box> session_view;  // --session's view box
+  LandscapeOptions landscape;       // --session's landscape options (else --field and --drift apply)
+  bool from_session = false;
+  std::string save_session;         // --save-session
   std::string first_tab = "curves";
   int win_w = 1600, win_h = 1000;
   float ui_scale = 0;                  // 0: the monitor's

@@ -37,6 +37,9 @@
 #include "app/panels/panel_ood.h"
 #include "app/panels/panel_presets.h"
 #include "app/panels/panel_robustness.h"
+#include "app/window/session_file.h"
+#include "core/data/points_csv.h"
+#include "core/util/atomic_file.h"
 #include "app/panels/panel_stability.h"
 #include "app/panels/panel_sweep.h"
 #include "app/window/resource_paths.h"
@@ -162,6 +165,7 @@ struct AnalysisTabs {
         const bool open = ImGui::BeginTabItem(label, nullptr, flags);
         note_widget(ctx, (std::string("tab_") + name).c_str());  // the tab's button, for the input test
         if (open) {
+          ctx.current_tab = name;
           panel.draw(ctx);
           ImGui::EndTabItem();
         }
@@ -241,6 +245,8 @@ struct Panels {
   explicit Panels(const LabOptions& o) : landscape(o.shader_dir) {  // throws ShaderError with the file and GLSL log
     landscape.set_mode(o.first_field);
     landscape.set_drift(o.show_drift);
+    if (o.from_session) landscape.set_options(o.landscape);
+    if (o.session_view) landscape.set_view(*o.session_view);
     analysis.ood.set_split(o.ood_split);
     analysis.ab.init(o.shader_dir);
     if (!o.ab_diffs.empty()) analysis.ab.start_with(o.ab_diffs);
@@ -255,6 +261,34 @@ struct Panels {
     else landscape.draw(ctx, layout.landscape);
     presets.draw(ctx, layout.presets);
     analysis.draw(ctx, layout.analysis);
+    if (!ctx.session_request.empty()) {
+      try {
+        save_session(ctx, ctx.session_request);
+        ctx.export_status = "wrote " + ctx.session_request;
+        ctx.exported.push_back(ctx.session_request);
+      } catch (const std::exception& e) {
+        ctx.export_status = e.what();
+      }
+      ctx.session_request.clear();
+    }
+  }
+  // "Save session" (and --save-session): the knobs, the data (a csv run's points embedded), the
+  // view, the landscape's options, the tab shown and the lesson's text.
+  void save_session(const LabContext& ctx, const std::string& path) const {
+    Session s;
+    s.settings = ctx.snap->settings;
+    if (s.settings.dataset == "csv") {
+      PointsTable p = read_points_csv(s.settings.data_file);
+      s.points_xy = std::move(p.xy), s.points_label = std::move(p.label);
+    }
+    if (!ctx.snap->data || ctx.snap->data->image_shape.empty()) s.view = ctx.view;
+    s.landscape = landscape.options();
+    s.tab = ctx.current_tab;
+    if (const Preset* p = find_preset(ctx.presets, ctx.preset_name)) {
+      s.preset = p->name == "session" ? "" : p->name;
+      s.title = p->title, s.description = p->description, s.look = p->look, s.try_this = p->try_this;
+    }
+    write_file_atomically(path, session_json(s));
   }
   LandscapePanel landscape;
   ImagesPanel images;  // in the landscape's place for image data
@@ -353,6 +387,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     const float display_w = ImGui::GetIO().DisplaySize.x, fb_scale = display_w > 0 ? fb_w / display_w : 1;
     if (!capture.after_render(ctx, frame, last_frame, fb_w, fb_h, fb_scale)) code = 1;
+    if (last_frame && !o.save_session.empty()) panels.save_session(ctx, o.save_session);
     glfwSwapBuffers(window);
     if (last_frame) break;
     pacer.end_frame(ctx);
