@@ -3,9 +3,11 @@
 // clipboard's command line.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
+#include "app/panels/draw_logic.h"
 #include "app/window/session_file.h"
 #include "core/data/points_csv.h"
 #include "core/params/schema.h"
@@ -108,4 +110,32 @@ TEST(SessionFile, TheCommandLineNamesEveryChangedKnobAndQuotesText) {
   s.dataset = "csv";
   s.data_file = "my points/it's.csv";
   EXPECT_EQ(train_command_line(s), "jemlab train --sgld_lr 0.5 --dataset csv --data_file 'my points/it'\\''s.csv'");
+}
+
+TEST(DrawnPoints, StrokesEraseUndoAndClear) {
+  DrawnPoints d;
+  d.radius = 0.5f, d.density = 5;
+  d.paint(0, 0), d.paint(0.1f, 0), d.end_stroke();
+  ASSERT_EQ(d.size(), 10u);
+  for (size_t i = 0; i < d.size(); ++i) {
+    EXPECT_LE(std::hypot(d.xy()[2 * i] - (i < 5 ? 0.0f : 0.1f), d.xy()[2 * i + 1]), 0.5f + 1e-6f);
+    EXPECT_EQ(d.labels()[i], 0);
+  }
+  EXPECT_NE(d.not_ready(), "") << "one class only";
+  d.brush_class = 1;
+  d.paint(5, 5), d.end_stroke();
+  EXPECT_EQ(d.n_classes(), 2);
+  EXPECT_EQ(d.not_ready(), "");
+  d.erase = true, d.radius = 1;
+  d.paint(5, 5), d.end_stroke();  // the class-1 stroke erased
+  EXPECT_EQ(d.size(), 10u);
+  d.undo();
+  EXPECT_EQ(d.size(), 15u);
+  d.clear();
+  EXPECT_EQ(d.size(), 0u);
+  d.undo();
+  EXPECT_EQ(d.size(), 15u);
+  const PointsTable t = parse_points_csv(d.csv(), "drawn");
+  EXPECT_EQ(t.label.size(), 15u);
+  EXPECT_EQ(t.n_classes, 2);
 }

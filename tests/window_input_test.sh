@@ -184,6 +184,41 @@ xdo mousemove --window "$WID" "$(awk -v a="$x" -v b="$w" 'BEGIN { printf "%d", a
   "$(awk -v a="$y" -v b="$h" 'BEGIN { printf "%d", a + b / 2 }')"
 sleep 0.3; xdo click 1
 
+# Draw a dataset: the draw mode's brush of class 0 on the left, class 1 on the right, then "Train
+# on these points": the run restarts on them, four fifths of them the training split.
+click_widget() {  # click_widget NAME: the centre of a widget the report gives
+  local x y w h
+  read -r x y w h <<<"$(get "/widgets/$1")"
+  [ -n "${h:-}" ] || { fail "widget $1 not on screen"; return 1; }
+  xdo mousemove --window "$WID" "$(awk -v a="$x" -v b="$w" 'BEGIN { printf "%d", a + b / 2 }')" \
+    "$(awk -v a="$y" -v b="$h" 'BEGIN { printf "%d", a + b / 2 }')"
+  sleep 0.3; xdo click 1; sleep 0.3
+}
+stroke() {  # stroke FX0 FY FX1: a drag across the canvas at fractions of its size
+  local x0 y x1 i
+  x0=$(awk -v a="$CX" -v b="$CW" -v f="$1" 'BEGIN { printf "%d", a + f * b }')
+  y=$(awk -v a="$CY" -v b="$CH" -v f="$2" 'BEGIN { printf "%d", a + f * b }')
+  x1=$(awk -v a="$CX" -v b="$CW" -v f="$3" 'BEGIN { printf "%d", a + f * b }')
+  xdo mousemove --window "$WID" "$x0" "$y"; sleep 0.2; xdo mousedown 1
+  for i in 1 2 3 4 5 6 7 8 9 10; do xdo mousemove --window "$WID" $((x0 + (x1 - x0) * i / 10)) "$y"; sleep 0.05; done
+  sleep 0.2; xdo mouseup 1; sleep 0.3
+}
+click_widget draw_mode
+read -r CX CY CW CH <<<"$(get /panels/landscape_canvas)"  # the draw toolbar moved the canvas down
+click_widget draw_class_0 && stroke 0.15 0.5 0.35
+click_widget draw_class_1 && stroke 0.65 0.5 0.85
+DRAWN=$(get /drawn_points)
+check "two strokes drew points (${DRAWN:-0})" num "${DRAWN:-0} >= 20"
+S_BEFORE=$(get /step)
+click_widget draw_apply
+on_drawn() { [ "$(get /dataset)" = csv ] && [ "$(get /step)" -lt "$S_BEFORE" ] 2>/dev/null; }
+check "Train on these points restarts the run on them" until_true 20 on_drawn
+WANT=$(awk -v n="$DRAWN" 'BEGIN { t = int(n / 5); if (t < 2) t = 2; print n - t }')
+check "four fifths of the $DRAWN drawn points train (want $WANT, got $(get /train_points))" [ "$(get /train_points)" = "$WANT" ]
+N=$(n_exports); sleep 2; xdo key F12  # the drawn data training, for a person to look at
+until_true 10 exported $((N + 1)) && cp "$(last_export)" "$OUT/drawn_points.png"
+click_widget draw_mode
+
 # UI scale changes while running (HiDPI: a monitor of another scale goes the same way): Ctrl+=
 # twice zooms by 1.25^2, fonts and columns follow (the side columns' minimum is 300 x scale, so
 # the controls column widens by more than 1.3x at 1280 wide),

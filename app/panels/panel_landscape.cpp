@@ -35,7 +35,8 @@ float checkbox_w(const char* label) { return labelled(ImGui::GetFrameHeight(), l
 
 }  // namespace
 
-void LandscapePanel::draw_toolbar(const Snapshot& s) {
+void LandscapePanel::draw_toolbar(LabContext& ctx) {
+  const Snapshot& s = *ctx.snap;
   const float em = ImGui::GetFontSize();
   int mode = static_cast<int>(mode_);
   ImGui::SetNextItemWidth(em * 13);
@@ -83,6 +84,11 @@ void LandscapePanel::draw_toolbar(const Snapshot& s) {
   ImGui::Checkbox("drift", &show_drift_);
   help_marker("Arrows of an SGLD step's drift, sgld_lr * grad_x f(x), on a 24x24 grid, and circles of its noise "
               "std on the same scale (legend, bottom right): is a step drift or noise?");
+  same_line_if_fits(checkbox_w("draw"));
+  ImGui::Checkbox("draw", &draw_.active);
+  note_widget(ctx, "draw_mode");
+  help_marker("Draw your own dataset: a brush per class, erase, undo; 'Train on these points' restarts the run on "
+              "them (a fifth held out for testing). While drawing, a drag paints instead of panning.");
   same_line_if_fits(em * 7.5f);
   ImGui::SetNextItemWidth(em * 7.5f);
   int by = buffer_by_age_ ? 1 : 0;
@@ -258,6 +264,7 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   trajectories_.draw(dl, t, ctx);
   // After a divergence: where the diverged iteration's chains went (the flight recorder).
   if (s.guard && s.flight) draw_flight_paths(dl, t, *s.flight, ctx.ui_scale, ctx.flight_pick);
+  if (draw_.active) draw_.draw(dl, t, ctx.ui_scale);
   if (show_drift_ && s.field) ctx.facts["drift_arrows"] = std::to_string(draw_drift_field(dl, t, *s.field, ctx.ui_scale));
   if (ctx.attack_mode && s.attack) draw_attack_path(dl, t, *s.attack, ctx.ui_scale);
 
@@ -372,7 +379,8 @@ void LandscapePanel::publish_class_centroids(LabContext& ctx, const DataView& da
 void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
   begin_panel("Energy landscape", "landscape", rect, ctx, ImGuiWindowFlags_NoScrollbar);
   const Snapshot& s = *ctx.snap;
-  draw_toolbar(s);
+  draw_toolbar(ctx);
+  if (draw_.active) draw_.toolbar(ctx);
   trajectories_.update(s, ctx.frame_dt);
 
   const float em = ImGui::GetFontSize();
@@ -393,7 +401,8 @@ void LandscapePanel::draw(LabContext& ctx, const PanelRect& rect) {
   add_screen_blit(int(p0.x * fb.x), int(p0.y * fb.y), px_w, px_h);
   ctx.panel_rects["landscape_canvas"] = PanelRect{p0.x, p0.y, size.x, size.y};
   const ViewTransform t{view_, p0, size};
-  handle_mouse(ctx, t);
+  if (draw_.active) draw_.handle_mouse(ctx, t);  // a drag paints instead of panning
+  else handle_mouse(ctx, t);
   draw_overlays(ctx, t);
   if (s.data) publish_class_centroids(ctx, *s.data, t);
   trajectories_.draw_controls();

@@ -7,6 +7,7 @@
 
 #include "app/gl/field_renderer.h"
 #include "app/gl/render_target.h"
+#include "app/panels/draw_tool.h"
 #include "app/panels/field_scalar.h"
 #include "app/window/lab_context.h"
 #include "app/panels/panel_trajectories.h"
@@ -28,7 +29,7 @@ class LandscapePanel {
   void set_view(const Box& b);
 
  private:
-  void draw_toolbar(const Snapshot& s);
+  void draw_toolbar(LabContext& ctx);
   void sync_view(LabContext& ctx, float aspect);
   void upload_if_changed(const Snapshot& s);
   void handle_mouse(LabContext& ctx, const ViewTransform& t);
@@ -43,6 +44,7 @@ class LandscapePanel {
   gl::FieldRenderer renderer_;
   gl::RenderTarget target_;
   TrajectoryOverlay trajectories_;
+  DrawTool draw_;
 
   // What is shown.
   FieldMode mode_ = FieldMode::NegEnergy;

@@ -73,6 +73,7 @@ nlohmann::json run_json(const LabContext& ctx) {
   j["ui_scale"] = ctx.ui_scale;
   j["presenter"] = ctx.presenter;
   j["dataset"] = ctx.snap ? ctx.snap->settings.dataset : "";
+  j["train_points"] = ctx.snap && ctx.snap->data ? ctx.snap->data->xy.size() / 2 : 0;
   j["autosaved_step"] = ctx.snap ? ctx.snap->autosaved_step : -1;
   j["restore_prompt"] = ctx.restore_question;
   j["ab_step"] = ctx.ab_step;  // run B of the A/B tab: -1 when there is none
