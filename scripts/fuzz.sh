@@ -17,15 +17,15 @@ if [ ! -f "$B/CMakeCache.txt" ]; then
     -DJEMLAB_BUILD_APP=OFF -DJEMLAB_BUILD_TESTS=OFF >/dev/null
 fi
 harnesses=()
-for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset checkpoint}; do harnesses+=("fuzz_$h"); done
+for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset points_csv session checkpoint}; do harnesses+=("fuzz_$h"); done
 cmake --build "$B" --target fuzz_seeds fuzz_checkpoint_seeds "${harnesses[@]}"
 "$B/tests/fuzz/fuzz_seeds" "$B/seeds" >/dev/null
 "$B/tests/fuzz/fuzz_checkpoint_seeds" "$B/seeds"
 mkdir -p "$B/crashes" "$B/logs"
-for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset checkpoint}; do
+for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset points_csv session checkpoint}; do
   extra=()
   case $h in
-    config | preset) extra=(-dict="$B/seeds/json.dict") ;;
+    config | preset | session) extra=(-dict="$B/seeds/json.dict") ;;
     # Fuzzed knobs may ask for a model or data set of gigabytes, as the schema allows: such
     # out-of-memory and slow inputs are skipped (fork mode), crashes and leaks still stop it.
     checkpoint)

@@ -110,6 +110,13 @@ int main(int argc, char** argv) {
   copy_json("config", "assets/configs");
   copy_json("config", "assets/presets");
   copy_json("preset", "assets/presets");
+  seed("points_csv", "three.csv", "x0,x1,label\n0,0,0\n1,1,1\n2,2,2\n0.5,-1e-3,0\n1e5,2,1\n3,3,2\n4,4,0\n5,5,1\n6,6,2\n7,7,0\n");
+  seed("points_csv", "crlf.csv", " 1 , 2 ,0\r\n\r\n3,4,1\r\n5,6,0\r\n7,8,1\r\n9,10,0\r\n1,1,1\r\n2,2,0\r\n3,3,1\r\n4,4,0\r\n5,5,1\r\n");
+  seed("session", "session.json",
+       "{\"jemlab_session\": 1, \"settings\": {\"sgld_lr\": 0.5, \"eps\": \"0,0.2\"}, \"view\": [-3, 3, -2, 2],"
+       " \"landscape\": {\"field\": \"energy\", \"drift\": true, \"contours\": 4}, \"tab\": \"ood\","
+       " \"lesson\": {\"title\": \"t\", \"description\": \"d\", \"look\": \"l\", \"try\": \"y\", \"preset\": \"\"},"
+       " \"points\": {\"x0\": [0,1,2,3,4,5,6,7,8,9], \"x1\": [0,1,2,3,4,5,6,7,8,9], \"label\": [0,1,0,1,0,1,0,1,0,1]}}");
   write_bytes(g_out + "/json.dict", json_dictionary());
   std::printf("fuzz_seeds: corpora written to %s\n", g_out.c_str());
   return 0;
