@@ -39,6 +39,7 @@ cmake --build build-asan --target test_params test_images test_engine test_windo
 ASAN_SLOW='DivergenceGuard.TwentySeededUnstableRunsAreAllCaughtAndResume:EightGaussians.*'
 ASAN_SLOW+=':ImageTraining.BaselineLearnsShapes:StabilityIndicators.AlarmBeforeTheGuardTripsAndNotOnAStableRun'
 ASAN_SLOW+=':Training.JemOnTwoMoonsReachesNinetyFivePercent:Control.JemLearnsTheJointAndTheBaselineOnlyTheConditional'
+ASAN_SLOW+=':RobustnessRun.*'  # trains two runs; Pgd.*, ImageRobustness.* and the runner's test cover the code
 export UBSAN_OPTIONS=print_stacktrace=1
 for t in test_params test_images test_window_logic; do build-asan/tests/$t --gtest_brief=1; done
 build-asan/tests/test_engine --gtest_brief=1 --gtest_filter="-$ASAN_SLOW"

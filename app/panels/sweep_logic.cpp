@@ -85,8 +85,18 @@ bool sweepable(const ParamSpec& p) {
 std::string suggest_sweep_values(const ParamSpec& p, const Settings& current) {
   if (p.type == ParamType::Bool) return "false,true";
   if (p.type == ParamType::Choice) {
+    // The choices that stand with the other knobs as they are (dataset csv needs a data_file).
     std::string out;
-    for (const auto& c : p.choices) out += (out.empty() ? "" : ",") + c;
+    for (const auto& c : p.choices) {
+      Settings probe = current;
+      try {
+        set_param(probe, p.name, c);
+        validate(probe);
+      } catch (const std::exception&) {
+        continue;
+      }
+      out += (out.empty() ? "" : ",") + c;
+    }
     return out;
   }
   if (p.type == ParamType::Text) return get_param(current, p.name);
