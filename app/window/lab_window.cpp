@@ -26,22 +26,15 @@
 #include "app/window/frame_hooks.h"
 #include "app/window/lab_options.h"
 #include "app/panels/ab_logic.h"
-#include "app/panels/panel_ab.h"
-#include "app/panels/panel_calibration.h"
 #include "app/widgets/widgets.h"
-#include "app/panels/panel_control_dataset.h"
 #include "app/panels/panel_knobs.h"
-#include "app/panels/panel_curves.h"
 #include "app/panels/panel_images.h"
 #include "app/panels/panel_landscape.h"
-#include "app/panels/panel_ood.h"
 #include "app/panels/panel_presets.h"
-#include "app/panels/panel_robustness.h"
+#include "app/window/analysis_tabs.h"
 #include "app/window/session_file.h"
 #include "core/data/points_csv.h"
 #include "core/util/atomic_file.h"
-#include "app/panels/panel_stability.h"
-#include "app/panels/panel_sweep.h"
 #include "app/window/resource_paths.h"
 #include "app/window/ui_scale.h"
 #include "core/data/dataset_names.h"
@@ -139,51 +132,6 @@ void handle_shortcuts(LabContext& ctx) {
   }
   g_key_presses.clear();
 }
-
-// The right column's tabs: curves, calibration, OOD, control dataset. They share one rectangle so
-// each plot gets the full column height, readable at 1280x800.
-struct AnalysisTabs {
-  CurvesPanel curves;
-  CalibrationPanel calibration;
-  OodPanel ood;
-  ControlDatasetPanel control;
-  StabilityPanel stability;
-  SweepPanel sweep;
-  AbPanel ab;
-  RobustnessPanel robustness;
-
-  void draw(LabContext& ctx, const PanelRect& rect) {
-    sweep.update(ctx);  // a sweep runs (and --sweep starts) whichever tab is shown
-    if (!ctx.ab_request.empty()) ab.start_with(parse_knob_diffs(ctx.ab_request)), ctx.ab_request.clear();
-    if (!ctx.sweep_request.empty()) sweep.request(parse_sweep_option(ctx.sweep_request)), ctx.sweep_request.clear();
-    ab.update(ctx);     // run B follows A's view whichever tab is shown
-    ctx.attack_mode = false;  // the Robustness tab sets it again when it is drawn
-    begin_panel("Analysis", "analysis", rect, ctx);
-    if (ImGui::BeginTabBar("analysis_tabs")) {
-      auto tab = [&](const char* label, const char* name, auto& panel) {
-        const ImGuiTabItemFlags flags = ctx.tab_request == name ? ImGuiTabItemFlags_SetSelected : 0;
-        const bool open = ImGui::BeginTabItem(label, nullptr, flags);
-        note_widget(ctx, (std::string("tab_") + name).c_str());  // the tab's button, for the input test
-        if (open) {
-          ctx.current_tab = name;
-          panel.draw(ctx);
-          ImGui::EndTabItem();
-        }
-      };
-      tab("Curves", "curves", curves);
-      tab("Calibration", "calibration", calibration);
-      tab("OOD", "ood", ood);
-      tab("Control dataset", "control", control);
-      tab("Stability", "stability", stability);
-      tab("Robustness", "robustness", robustness);
-      tab("Sweep", "sweep", sweep);
-      tab("A/B", "ab", ab);
-      ImGui::EndTabBar();
-    }
-    ctx.tab_request.clear();
-    ImGui::End();
-  }
-};
 
 // GLFW, the GL 3.3 core context and ImGui; throws with what the driver offers when it cannot.
 GLFWwindow* open_window(const LabOptions& o, LabContext& ctx) {
