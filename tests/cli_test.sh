@@ -51,6 +51,22 @@ head -c 2000 "$T/run/last.ckpt" >"$T/trunc.ckpt"
 expect_error "truncated checkpoint" "truncated" train --resume "$T/trunc.ckpt" --out "$T/x"
 expect_error "missing config" "cannot open config file" train --config "$T/none.json" --out "$T/x"
 expect_error "unknown command" "unknown command 'trian'" trian
+expect_error "zero iters" "--iters: 0 must be at least 1" train --iters 0 --out "$T/x"
+expect_error "negative iters" "--iters: -5 must be at least 1" train --iters -5 --out "$T/x"
+echo '{"n_steps": 3, "lr": 0.01, "n_steps": 4}' >"$T/dup.json"
+expect_error "duplicated config key" "dup.json: the key 'n_steps' is given twice" train --config "$T/dup.json" --out "$T/x"
+
+# A scheduler's SIGTERM: the run saves where it is, says so, and exits 143 (128 + 15), like Ctrl-C (130).
+"$JEMLAB" train --iters 1000000 --out "$T/term" --threads 1 --n_train 500 --save_every 0 --quiet >"$T/term.out" 2>&1 &
+TPID=$!
+sleep 4
+kill -TERM $TPID
+wait $TPID
+code=$?
+check "SIGTERM exits 143" test $code -eq 143
+check "SIGTERM names the step and the checkpoint" contains "$T/term.out" "terminated (SIGTERM) at step [0-9]*: saving $T/term/last.ckpt"
+"$JEMLAB" eval --ckpt "$T/term/last.ckpt" --eval test_clf >"$T/term_eval.out" 2>&1
+check "the SIGTERM checkpoint loads" contains "$T/term_eval.out" "test accuracy"
 
 # A divergent run stops cleanly with the last good state saved (exit 3).
 "$JEMLAB" train --iters 300 --sgld_lr 100 --lr 0.05 --guard_threshold 1e4 --n_train 500 --out "$T/div" --threads 1 \

@@ -5,6 +5,7 @@
 
 #include "core/params/config_file.h"
 #include "core/params/schema.h"
+#include "core/params/strict_json.h"
 #include "core/util/error.h"
 
 using namespace jem;
@@ -126,4 +127,23 @@ TEST(ConfigFile, BadFilesAreRefusedWithTheFileAndKeyNamed) {
   EXPECT_NE(e.find("unknown parameter 'bogus'"), std::string::npos) << e;
   EXPECT_NE(error_of([] { load_settings_file("/nonexistent/x.json", {}); }).find("/nonexistent/x.json"),
             std::string::npos);
+}
+
+TEST(StrictJson, AKeyGivenTwiceInOneObjectIsRefusedByName) {
+  EXPECT_NO_THROW(parse_json_strict(R"({"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}]})", "f.json"));
+  for (const char* text : {R"({"n_steps": 3, "n_steps": 4})", R"({"a": {"x": 1, "x": 2}})", R"([{"x": 1, "y": 2, "x": 3}])"}) {
+    try {
+      parse_json_strict(text, "f.json");
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("f.json: the key '"), std::string::npos) << e.what();
+    }
+  }
+  // Config files and presets read through it: the last value no longer wins silently.
+  try {
+    settings_from_json(R"({"sgld_lr": 1, "sgld_lr": 2})", Settings{}, "cfg.json");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cfg.json: the key 'sgld_lr' is given twice (which value is meant?)");
+  }
 }

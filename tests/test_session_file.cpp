@@ -83,6 +83,7 @@ TEST(SessionFile, AWrongEntryIsRefusedByName) {
   EXPECT_EQ(refusal(with("\"view\": [", "\"view\": [9, ")), "lesson.json: view: expected [x0, x1, y0, y1] with x0 < x1 and y0 < y1");
   EXPECT_NE(refusal(with("\"label\": [", "\"label\": [7, ")).find("x0, x1 and label differ in length"), std::string::npos);
   EXPECT_EQ(refusal("[1, 2]"), "lesson.json: not a JSON object (a session file from 'Save session')");
+  EXPECT_EQ(refusal(with("\"tab\":", "\"tab\": \"ood\", \"tab\":")), "lesson.json: the key 'tab' is given twice (which value is meant?)");
   EXPECT_EQ(refusal("{\"settings\": {}}"), "lesson.json: not a JEM Lab session (no jemlab_session version)");
   EXPECT_NE(refusal("{\"jemlab_session\": 1, \"settings\": {\"dataset\": \"csv\", \"data_file\": \"\"}}").find("data_file"),
             std::string::npos);

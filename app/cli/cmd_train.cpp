@@ -19,8 +19,10 @@
 namespace jem::cli {
 namespace {
 
+// Ctrl-C (SIGINT) and a scheduler's SIGTERM both stop at the next iteration boundary: the run is
+// saved, and the exit code is 128 + the signal (130, 143), as a shell reports a killed process.
 volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) { g_interrupted = 1; }
+void on_signal(int sig) { g_interrupted = sig; }
 
 const std::vector<OptionSpec>& train_options() {
   static const std::vector<OptionSpec> o = {
@@ -57,10 +59,14 @@ std::string fmt(const char* f, double v) {
 
 // `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
 int run_training(const Args& a, const std::string& banner, std::unique_ptr<Trainer> resumed = nullptr) {
+  // From the start: a signal while the data loads still ends in a saved checkpoint.
+  auto old_int = std::signal(SIGINT, on_signal);
+  auto old_term = std::signal(SIGTERM, on_signal);
   std::unique_ptr<Trainer> trainer = std::move(resumed);
   if (trainer) trainer->apply(a.settings);
   else trainer = std::make_unique<Trainer>(a.settings);
   const int64_t iters = a.get_int("iters");
+  if (iters < 1) throw Error("--iters: " + std::to_string(iters) + " must be at least 1");
   const int save_every = a.get_int("save_every");
   const std::string out = a.get("out");
   std::error_code ec;
@@ -74,14 +80,14 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
 
   std::fprintf(stderr, "%s: %s, %d classes, device %s -> %s\n", banner.c_str(), trainer->settings().dataset.c_str(),
                trainer->n_classes(), trainer->device_name().c_str(), out.c_str());
-  auto old_handler = std::signal(SIGINT, on_sigint);
   ProgressBar bar(iters);
   int code = 0;
   StepStats last;
   while (trainer->iteration() < iters) {
     if (g_interrupted) {
-      std::fprintf(stderr, "\ninterrupted at step %lld\n", static_cast<long long>(trainer->iteration()));
-      code = 130;
+      std::fprintf(stderr, "\n%s at step %lld: saving %s\n", g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted",
+                   static_cast<long long>(trainer->iteration()), ckpt.c_str());
+      code = 128 + g_interrupted;
       break;
     }
     std::optional<GuardEvent> guard;
@@ -104,7 +110,8 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
   }
   metrics.flush();
   save_checkpoint(*trainer, ckpt);
-  std::signal(SIGINT, old_handler);
+  std::signal(SIGINT, old_int);
+  std::signal(SIGTERM, old_term);
   if (code == 0) {
     if (!a.has("quiet")) bar.finish("done");
     const double test = trainer->test_accuracy();

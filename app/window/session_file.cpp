@@ -10,6 +10,7 @@
 #include "core/data/points_csv.h"
 #include "core/params/config_file.h"
 #include "core/params/schema.h"
+#include "core/params/strict_json.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
@@ -91,8 +92,13 @@ std::string session_json(const Session& s) {
 }
 
 Session parse_session(const std::string& text, const std::string& origin) {
-  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) refuse(origin, "not a JSON object (a session file from 'Save session')");
+  json j;
+  try {
+    j = parse_json_strict(text, origin);
+  } catch (const json::exception&) {
+    refuse(origin, "not a JSON object (a session file from 'Save session')");
+  }
+  if (!j.is_object()) refuse(origin, "not a JSON object (a session file from 'Save session')");
   check_keys(j, {"jemlab_session", "settings", "points", "view", "landscape", "tab", "lesson"}, origin, "");
   if (!j.contains("jemlab_session")) refuse(origin, "not a JEM Lab session (no jemlab_session version)");
   if (!j["jemlab_session"].is_number_integer() || j["jemlab_session"].get<int>() != kSessionVersion)

@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "core/params/strict_json.h"
 #include <sstream>
 
 #include "core/params/schema.h"
@@ -27,7 +29,7 @@ std::string settings_to_json(const Settings& s, int indent) {
 Settings settings_from_json(const std::string& text, const Settings& base, const std::string& origin) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
+    j = parse_json_strict(text, origin);
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + ": not valid JSON: " + e.what());
   }
