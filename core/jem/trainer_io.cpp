@@ -85,7 +85,7 @@ Settings read_settings(torch::serialize::InputArchive& ar, const std::string& or
     throw Error(origin + ": training state of an unknown format version");
   c10::IValue js = read_value(ar, "settings", origin);
   if (!js.isString()) throw Error(origin + ": settings are not text");
-  return settings_from_json(js.toStringRef(), Settings{}, origin + " (settings)");
+  return settings_from_json(js.toStringRef(), Settings{}, origin + " (settings)", /*repeated_keys_ok=*/true);
 }
 
 // LibTorch takes a saved tensor's offset and strides from the pickle without checking them

@@ -26,10 +26,11 @@ std::string settings_to_json(const Settings& s, int indent) {
   return j.dump(indent);
 }
 
-Settings settings_from_json(const std::string& text, const Settings& base, const std::string& origin) {
+Settings settings_from_json(const std::string& text, const Settings& base, const std::string& origin,
+                            bool repeated_keys_ok) {
   nlohmann::json j;
   try {
-    j = parse_json_strict(text, origin);
+    j = repeated_keys_ok ? nlohmann::json::parse(text) : parse_json_strict(text, origin);
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + ": not valid JSON: " + e.what());
   }
