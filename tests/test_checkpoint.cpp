@@ -19,6 +19,7 @@
 #include "core/jem/trainer_state.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "tests/error_message.h"
 
 using namespace jem;
 
@@ -234,12 +235,7 @@ std::string tiny_zip(const std::vector<std::pair<std::string, std::string>>& fil
 }
 
 std::string refusal(const std::string& payload) {
-  try {
-    check_torch_archive(payload, "x.ckpt");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "accepted";
+  return error_message([&] { check_torch_archive(payload, "x.ckpt"); }, "accepted");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "core/data/points_csv.h"
 #include "core/util/error.h"
+#include "tests/error_message.h"
 
 using namespace jem;
 
@@ -21,12 +22,7 @@ std::string rows(int n, int classes = 2) {
 
 // The message parse_points_csv throws for `text`, or "" when it is accepted.
 std::string refusal(const std::string& text) {
-  try {
-    parse_points_csv(text, "pts.csv");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return error_message([&] { parse_points_csv(text, "pts.csv"); });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/data/points_csv.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
+#include "tests/error_message.h"
 
 using namespace jem;
 using namespace jem::window;
@@ -35,12 +36,7 @@ Session example() {
 }
 
 std::string refusal(const std::string& text) {
-  try {
-    parse_session(text, "lesson.json");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return error_message([&] { parse_session(text, "lesson.json"); });
 }
 
 }  // namespace

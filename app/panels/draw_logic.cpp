@@ -20,6 +20,7 @@ void DrawnPoints::begin_stroke() {
 
 void DrawnPoints::paint(float x, float y) {
   if (!in_stroke_) begin_stroke();
+  ++revision_;
   if (erase) {
     size_t kept = 0;
     for (size_t i = 0; i < label_.size(); ++i) {
@@ -43,6 +44,7 @@ void DrawnPoints::end_stroke() { in_stroke_ = false; }
 void DrawnPoints::undo() {
   if (undo_.empty()) return;
   xy_ = std::move(undo_.back().xy), label_ = std::move(undo_.back().label);
+  ++revision_;
   undo_.pop_back();
   in_stroke_ = false;
 }
@@ -51,6 +53,7 @@ void DrawnPoints::clear() {
   if (label_.empty()) return;
   begin_stroke();
   xy_.clear(), label_.clear();
+  ++revision_;
   end_stroke();
 }
 
@@ -58,13 +61,16 @@ int DrawnPoints::n_classes() const { return label_.empty() ? 0 : 1 + *std::max_e
 
 std::string DrawnPoints::csv() const { return points_csv_text(xy_, label_); }
 
-std::string DrawnPoints::not_ready() const {
+const std::string& DrawnPoints::not_ready() const {
+  if (checked_revision_ == revision_) return not_ready_;
+  checked_revision_ = revision_;
+  not_ready_.clear();
   try {
     parse_points_csv(csv(), "drawn points");
   } catch (const Error& e) {
-    return e.what();
+    not_ready_ = e.what();
   }
-  return "";
+  return not_ready_;
 }
 
 }  // namespace jem::window

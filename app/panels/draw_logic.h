@@ -29,8 +29,9 @@ class DrawnPoints {
   int n_classes() const;  // 1 + the largest label drawn (0 when empty)
   bool can_undo() const { return !undo_.empty(); }
   std::string csv() const;  // x0,x1,label rows with a header
-  // Why these points cannot train yet ("" when they can): too few, or a class left out.
-  std::string not_ready() const;
+  // Why these points cannot train yet ("" when they can): too few, or a class left out. The
+  // reader's own check, run once per change (the toolbar asks every frame).
+  const std::string& not_ready() const;
 
  private:
   struct Snapshot {
@@ -41,6 +42,9 @@ class DrawnPoints {
   std::vector<int> label_;
   std::vector<Snapshot> undo_;  // the points before each stroke (bounded)
   bool in_stroke_ = false;
+  uint64_t revision_ = 0;  // bumped by every change of the points
+  mutable uint64_t checked_revision_ = ~uint64_t(0);
+  mutable std::string not_ready_;
   std::mt19937 rng_{12345};
 };
 

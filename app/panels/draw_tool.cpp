@@ -42,7 +42,7 @@ void DrawTool::toolbar(LabContext& ctx) {
   ImGui::SameLine();
   if (ImGui::Button("Clear")) points_.clear();
   ImGui::SameLine();
-  const std::string why = points_.not_ready();
+  const std::string& why = points_.not_ready();
   ImGui::BeginDisabled(!why.empty());
   if (ImGui::Button("Train on these points")) train_on_points(ctx);
   note_widget(ctx, "draw_apply");
