@@ -284,42 +284,6 @@ TEST(Checkpoint, ArchivesTheStreamReaderWouldThrowOnAreRefusedBeforeIt) {
     EXPECT_NE(refusal(cut.substr(0, n)), "accepted") << n;
 }
 
-// LibTorch loads optimiser moments without comparing them with the parameters; its step()
-// then threw mid-training (found by fuzzing). A state whose moments do not fit is refused.
-TEST(Checkpoint, OptimiserMomentsShapedUnlikeTheirParametersAreRefused) {
-  Settings s;
-  s.n_train = 64, s.buffer_size = 0, s.batch_size = 8, s.n_steps = 1, s.threads = 1, s.width = 8;
-  Trainer a(s);
-  a.step();
-  Settings wide = s;
-  wide.width = 16;
-  Trainer b(wide);
-  b.step();
-  // a's whole state with b's optimiser (same parameter count, other shapes).
-  torch::serialize::InputArchive in;
-  const std::string payload = a.serialize();
-  in.load_from(payload.data(), payload.size());
-  torch::serialize::OutputArchive out, model, optim;
-  for (const char* key : {"format", "settings", "step", "wall", "has_buffer"}) {
-    c10::IValue v;
-    ASSERT_TRUE(in.try_read(key, v)) << key;
-    out.write(key, v);
-  }
-  a.state().net->save(model);
-  b.state().opt->save(optim);
-  out.write("model", model), out.write("optimizer", optim), out.write("rng", a.state().rng->state());
-  std::ostringstream bytes;
-  out.save_to(bytes);
-  try {
-    load_checkpoint_bytes(frame_payload(bytes.str()), "x.ckpt");
-    ADD_FAILURE() << "accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("x.ckpt: training state's optimiser first moment does not match"),
-              std::string::npos) << e.what();
-  }
-  EXPECT_EQ(load_checkpoint_bytes(frame_payload(payload), "x.ckpt")->iteration(), 1);
-}
-
 // LibTorch's unpickler believed the sizes a pickle claims (a memo index of 2^31 asked for tens of
 // gigabytes): the archive check walks data.pkl first.
 TEST(PickleScan, RefusesClaimsBeyondThePickleAndUnknownOpcodes) {
@@ -351,26 +315,6 @@ TEST(PickleScan, RefusesClaimsBeyondThePickleAndUnknownOpcodes) {
   caffe2::serialize::PyTorchStreamReader reader(&stream);
   auto [data, size] = reader.getRecord("data.pkl");
   EXPECT_EQ(refusal(std::string(static_cast<const char*>(data.get()), size)), "accepted");
-}
-
-TEST(Checkpoint, FuzzerFindingsAreRefusedWithAClearMessage) {
-  const std::string dir = JEMLAB_SOURCE_DIR "/assets/fixtures/fuzz_checkpoint/";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"optimiser_moment_shape.payload", "training state's optimiser"},
-      {"pickle_memo_2e31.payload", "memo index beyond the pickle's size"},
-      {"tensor_outside_storage.payload", "lies outside its data"},
-  };
-  for (const auto& [file, expected] : cases) {
-    const std::string bytes = read_file(dir + file);
-    ASSERT_GT(bytes.size(), 1000u) << file;
-    try {
-      load_checkpoint_bytes(frame_payload(bytes), file);
-      ADD_FAILURE() << file << " accepted";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(file + ": "), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-    }
-  }
 }
 
 TEST(Checkpoint, CsvDataTrainsAndAChangedFileIsRefusedOnResume) {

@@ -106,7 +106,7 @@ TEST(ReplayBuffer, ReinitFractionMatchesReinitFreq) {
   ChainInit init(x, y, 4, torch::tensor({-3.0f, -3.0f}), torch::tensor({3.0f, 3.0f}));
   ReplayBuffer buf;
   const int64_t n = 4000;
-  buf.restore(torch::full({n, 2}, 100.0f), torch::full({n}, 7, torch::kLong), 4);
+  buf.restore(torch::full({n, 2}, 100.0f), torch::full({n}, 7, torch::kLong), init, 4);
   at::Generator gen = make_gen(11);
   const int64_t batch = 40000;
   for (double f : {0.05, 0.3}) {

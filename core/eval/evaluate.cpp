@@ -178,7 +178,7 @@ OodEval eval_ood(Trainer& tr, const std::string& ood_dataset, double temperature
     std::vector<double> out = ood_scores(tr, ood_dataset, score, temperature);
     e.n_in = static_cast<int64_t>(in.size());
     e.n_ood = static_cast<int64_t>(out.size());
-    OodScoreResult r{score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins)};
+    OodScoreResult r{score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins), {}};
     std::vector<double> right, wrong;
     for (size_t i = 0; i < in.size() && i < correct.size(); ++i) (correct[i] ? right : wrong).push_back(in[i]);
     // Bins over the same pooled values as `hist` (right and wrong are the test set), so they match.

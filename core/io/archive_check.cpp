@@ -155,6 +155,7 @@ void check_torch_archive(const std::string& bytes, const std::string& origin) {
       if (std::regex_match(name, m, kCodeName)) classes.insert(m[2].matched ? std::stoi(m[2]) : -1);
     }
     if (!classes.count(-1)) throw Error(bad + "no code/__torch__.py)");
+    std::vector<StorageClaim> claims;
     for (const std::string& name : names) {
       auto record = [&] {
         auto [data, size] = reader.getRecord(name);
@@ -165,7 +166,7 @@ void check_torch_archive(const std::string& bytes, const std::string& origin) {
       const std::string base = debug ? name.substr(0, name.size() - 10) : name;
       // LibTorch 2.x also writes .data/version, byteorder and .data/serialization_id.
       if (name == "data.pkl") {
-        check_pickle_bounds(record(), origin);
+        claims = pickle_storage_claims(record(), origin);
         continue;
       }
       if (name == "version" || name == ".data/version" || name == "byteorder" ||
@@ -178,6 +179,13 @@ void check_torch_archive(const std::string& bytes, const std::string& origin) {
           continue;
       }
       throw Error(bad + "unexpected record '" + name + "')");
+    }
+    const std::set<std::string> present(names.begin(), names.end());
+    for (const StorageClaim& c : claims) {
+      const std::string name = "data/" + c.key;
+      if (!present.count(name)) throw Error(bad + "a tensor's record '" + name + "' is missing)");
+      if (std::get<1>(reader.getRecord(name)) != c.bytes)
+        throw Error(bad + "record '" + name + "' holds other than the " + std::to_string(c.bytes) + " bytes its tensor claims)");
     }
   } catch (const Error&) {
     throw;

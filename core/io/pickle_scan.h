@@ -6,9 +6,23 @@
 #pragma once
 #include <string>
 
+#include <cstdint>
+#include <vector>
+
 namespace jem {
 
 // Throws Error naming origin and the offending opcode's offset.
 void check_pickle_bounds(const std::string& pickle, const std::string& origin);
+
+// What each tensor storage of a bounds-checked pickle claims: its record (data/KEY) and its size
+// in bytes. LibTorch builds a storage of the claimed size over the record's bytes without
+// comparing the two, so a claim beyond the record made every read of the tensor overflow (found
+// by fuzzing). Our writer's form only: ('storage', torch.<Type>Storage, KEY, DEVICE, NUMEL)
+// then BINPERSID; any other persistent id throws Error naming origin.
+struct StorageClaim {
+  std::string key;
+  uint64_t bytes = 0;
+};
+std::vector<StorageClaim> pickle_storage_claims(const std::string& pickle, const std::string& origin);
 
 }  // namespace jem

@@ -18,11 +18,17 @@ void ReplayBuffer::reset(int64_t size, int n_classes, const ChainInit& init, con
   age_ = at::zeros({size}, slot_class.options());
 }
 
-void ReplayBuffer::restore(const at::Tensor& x, const at::Tensor& age, int n_classes) {
-  if (x.defined() && (x.dim() != 2 || !age.defined() || age.size(0) != x.size(0) || x.size(0) % n_classes))
-    throw Error("replay buffer: inconsistent saved shapes");
-  x_ = x;
-  age_ = age;
+void ReplayBuffer::restore(const at::Tensor& x, const at::Tensor& age, const ChainInit& init, int n_classes) {
+  // A saved buffer is only trusted as far as it matches the run: rows of the data's width and
+  // type, one int64 age per row, whole classes (a mismatch read past its storage; found by fuzzing).
+  const at::Tensor& lo = init.lo();
+  if (x.defined() && x.size(0) > 0 &&
+      (x.dim() != 2 || x.size(1) != lo.size(0) || x.scalar_type() != lo.scalar_type() || !age.defined() ||
+       age.dim() != 1 || age.scalar_type() != at::kLong || age.size(0) != x.size(0) || x.size(0) % n_classes))
+    throw Error("replay buffer does not fit the run (rows of the data's width and type, an int64 age per row, whole classes)");
+  const bool empty = !x.defined() || x.size(0) == 0;
+  x_ = empty ? at::Tensor() : x.contiguous();
+  age_ = empty ? at::Tensor() : age.contiguous();
   n_classes_ = n_classes;
 }
 

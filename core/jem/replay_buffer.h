@@ -31,7 +31,7 @@ class ReplayBuffer {
 
   const at::Tensor& x() const { return x_; }     // [N,D]
   const at::Tensor& age() const { return age_; } // [N] int64
-  void restore(const at::Tensor& x, const at::Tensor& age, int n_classes);
+  void restore(const at::Tensor& x, const at::Tensor& age, const ChainInit& init, int n_classes);
 
  private:
   at::Tensor x_, age_;

@@ -119,12 +119,19 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
     for (const at::Tensor& p : group.params()) {
       auto it = opt.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
       if (it == opt.state().end()) continue;
+      // A parameter listed twice in the saved groups gets an empty state (LibTorch moves the
+      // saved one to the first), and step() dereferenced it (found by fuzzing).
+      if (!it->second) throw Error(origin + ": training state's optimiser lists a parameter twice");
       if (const auto* a = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
         like(a->exp_avg(), p, "first moment"), like(a->exp_avg_sq(), p, "second moment");
         like(a->max_exp_avg_sq(), p, "max second moment");
+        if (!a->exp_avg().defined() || !a->exp_avg_sq().defined())
+          throw Error(origin + ": training state's optimiser lacks a moment of a parameter");
         if (a->step() < 0) throw Error(origin + ": training state's optimiser has a negative step count");
       } else if (const auto* m = dynamic_cast<const torch::optim::SGDParamState*>(it->second.get())) {
         like(m->momentum_buffer(), p, "momentum");
+        if (!m->momentum_buffer().defined())
+          throw Error(origin + ": training state's optimiser lacks the momentum of a parameter");
       }
     }
 }
@@ -160,9 +167,10 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
       for (const at::Tensor& b : t.net->buffers()) all.push_back(b);
       return all;
     };
-    std::vector<std::vector<int64_t>> shapes;
+    std::vector<std::vector<int64_t>> shapes, strides;
     std::vector<at::ScalarType> types;
-    for (const at::Tensor& x : tensors()) shapes.push_back(x.sizes().vec()), types.push_back(x.scalar_type());
+    for (const at::Tensor& x : tensors())
+      shapes.push_back(x.sizes().vec()), strides.push_back(x.strides().vec()), types.push_back(x.scalar_type());
     t.net->load(model);
     const auto loaded = tensors();
     for (size_t i = 0; i < loaded.size(); ++i) {
@@ -170,6 +178,12 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
       check_in_bounds(loaded[i], what, origin);
       if (loaded[i].sizes().vec() != shapes[i] || loaded[i].scalar_type() != types[i])
         throw Error(origin + ": training state's " + what + " does not match its settings");
+      // The hand-written kernels read weights in the model's own layout; a saved tensor with
+      // other strides (in bounds, even zero) is copied into it (the MLP's read past one; fuzzing).
+      if (loaded[i].strides().vec() != strides[i]) {
+        at::NoGradGuard no_grad;
+        loaded[i].set_data(at::empty_strided(shapes[i], strides[i], loaded[i].options()).copy_(loaded[i]));
+      }
     }
     t.net->to(t.device);
     t.opt = make_optimizer(*t.net, t.s);
@@ -186,9 +200,13 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
       ar.read("buffer_x", x);
       ar.read("buffer_age", age);
       check_in_bounds(x, "replay buffer", origin), check_in_bounds(age, "replay buffer ages", origin);
-      t.buffer.restore(x.to(t.device), age.to(t.device), t.data.n_classes);
+      try {
+        t.buffer.restore(x.to(t.device), age.to(t.device), t.init, t.data.n_classes);
+      } catch (const Error& e) {
+        throw Error(origin + ": training state's " + e.what());
+      }
     } else {
-      t.buffer.restore(at::Tensor(), at::Tensor(), t.data.n_classes);
+      t.buffer.restore(at::Tensor(), at::Tensor(), t.init, t.data.n_classes);
     }
     at::Tensor rng;
     ar.read("rng", rng);
