@@ -8,6 +8,7 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/png_chart.h"
+#include "app/cli/stop_signal.h"
 #include "core/sweep/sweep.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -18,8 +19,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
       {"param", "The knob to sweep (any schema knob, e.g. p_x_weight)", ""},
       {"values", "Comma-separated values, e.g. 0,0.1,1,10", ""},
-      {"seeds", "Runs per value, with seeds 1..N", "1"},
-      {"iters", "Training iterations per run", "500"},
+      int_option("seeds", "Runs per value, with seeds 1..N", "1", 1, 1000),
+      int_option("iters", "Training iterations per run", "500", 1, kIntMax),
       {"out", "Folder for sweep.csv and sweep.png", "runs/sweep"},
   };
   Args a = parse_args(args, own);
@@ -34,7 +35,6 @@ int cmd_sweep(const std::vector<std::string>& args) {
   plan.seeds = a.get_int("seeds"), plan.iters = a.get_int("iters");
   plan.base = a.settings;
   if (plan.values.empty()) throw Error("sweep: --values is empty");
-  if (plan.seeds < 1 || plan.iters < 1) throw Error("sweep: --seeds and --iters must be >= 1");
   check_sweep_plan(plan);  // every value before anything trains
   const std::string& param = plan.param;
   const std::vector<std::string>& values = plan.values;
@@ -42,6 +42,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const std::string out = a.get("out");
   std::filesystem::create_directories(out);
 
+  // A signal cancels the run in flight; the finished runs' CSV and chart are written as usual.
+  const StopSignals stop;
+  const auto running = [&](int, bool) { return stop.caught() == 0; };
   std::vector<SweepRow> rows;
   std::vector<ChartPanel> panels = {{"test accuracy", {}}, {"ECE (calibration error)", {}},
                                     {"OOD AUROC, px score", {}}, {"exact test NLL (nats, 2D)", {}},
@@ -49,7 +52,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
   for (auto& p : panels) p.values.assign(values.size(), {});
   for (size_t run = 0; run < plan.n_runs(); ++run) {
     const size_t i = plan.value_of_run(run);
-    const SweepRow r = *run_sweep_one(plan, i, plan.seed_of_run(run));  // no callback: never cancelled
+    const std::optional<SweepRow> done = run_sweep_one(plan, i, plan.seed_of_run(run), running);
+    if (!done) {
+      std::fprintf(stderr, "%s during run %zu of %zu (%s = %s, seed %d): writing the %zu finished run(s)\n", stop.what(),
+                   run + 1, plan.n_runs(), param.c_str(), values[i].c_str(), plan.seed_of_run(run), rows.size());
+      break;
+    }
+    const SweepRow& r = *done;
     std::fprintf(stderr, "%s = %s, seed %d: accuracy %.4f  ECE %.4f  AUROC %.4f  NLL %s  KL %s%s\n", param.c_str(),
                  values[i].c_str(), r.seed, r.accuracy, r.ece, r.auroc, sweep_number(r.nll).c_str(),
                  sweep_number(r.kl).c_str(),
@@ -62,8 +71,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   write_chart_png(out + "/sweep.png", "sweep of " + param + " (" + std::to_string(seeds) + " seed(s), " +
                                           std::to_string(iters) + " iterations, " + a.settings.dataset + ")",
                   values, panels);
-  std::printf("wrote %s/sweep.csv and %s/sweep.png (%zu values x %d seeds)\n", out.c_str(), out.c_str(), values.size(), seeds);
-  return 0;
+  write_file_atomically(out + "/sweep.csv", sweep_csv(param, rows));
+  std::printf("wrote %s/sweep.csv and %s/sweep.png (%zu of %zu runs: %zu values x %d seeds)\n", out.c_str(), out.c_str(),
+              rows.size(), plan.n_runs(), values.size(), seeds);
+  return stop.caught() ? stop.exit_code() : 0;
 }
 
 }  // namespace jem::cli

@@ -1,7 +1,6 @@
 // jemlab train: a headless run that writes config.json, metrics.jsonl and checkpoints.
 #include <cmath>
 #include <cstdlib>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,7 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
+#include "app/cli/stop_signal.h"
 #include "core/io/checkpoint.h"
 #include "core/io/metrics_io.h"
 #include "core/jem/trainer.h"
@@ -19,16 +19,11 @@
 namespace jem::cli {
 namespace {
 
-// Ctrl-C (SIGINT) and a scheduler's SIGTERM both stop at the next iteration boundary: the run is
-// saved, and the exit code is 128 + the signal (130, 143), as a shell reports a killed process.
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_signal(int sig) { g_interrupted = sig; }
-
 const std::vector<OptionSpec>& train_options() {
   static const std::vector<OptionSpec> o = {
-      {"iters", "Iterations to train (in total, counting those of a resumed checkpoint)", "2000"},
+      int_option("iters", "Iterations to train (in total, counting those of a resumed checkpoint)", "2000", 1, kIntMax),
       {"out", "Output folder for config.json, metrics.jsonl and last.ckpt", "runs/train"},
-      {"save_every", "Write last.ckpt every N iterations (0: only at the end)", "1000"},
+      int_option("save_every", "Write last.ckpt every N iterations (0: only at the end)", "1000", 0, kIntMax),
       {"resume", "Continue from this checkpoint; flags given here override its knobs", ""},
       {"quiet", "No progress bar", "", false},
   };
@@ -59,14 +54,13 @@ std::string fmt(const char* f, double v) {
 
 // `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
 int run_training(const Args& a, const std::string& banner, std::unique_ptr<Trainer> resumed = nullptr) {
-  // From the start: a signal while the data loads still ends in a saved checkpoint.
-  auto old_int = std::signal(SIGINT, on_signal);
-  auto old_term = std::signal(SIGTERM, on_signal);
+  // From the start: a signal while the data loads still ends in a saved checkpoint (at the next
+  // iteration boundary).
+  const StopSignals stop;
   std::unique_ptr<Trainer> trainer = std::move(resumed);
   if (trainer) trainer->apply(a.settings);
   else trainer = std::make_unique<Trainer>(a.settings);
   const int64_t iters = a.get_int("iters");
-  if (iters < 1) throw Error("--iters: " + std::to_string(iters) + " must be at least 1");
   const int save_every = a.get_int("save_every");
   const std::string out = a.get("out");
   std::error_code ec;
@@ -84,10 +78,10 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
   int code = 0;
   StepStats last;
   while (trainer->iteration() < iters) {
-    if (g_interrupted) {
-      std::fprintf(stderr, "\n%s at step %lld: saving %s\n", g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted",
-                   static_cast<long long>(trainer->iteration()), ckpt.c_str());
-      code = 128 + g_interrupted;
+    if (stop.caught()) {
+      std::fprintf(stderr, "\n%s at step %lld: saving %s\n", stop.what(), static_cast<long long>(trainer->iteration()),
+                   ckpt.c_str());
+      code = stop.exit_code();
       break;
     }
     std::optional<GuardEvent> guard;
@@ -110,8 +104,6 @@ int run_training(const Args& a, const std::string& banner, std::unique_ptr<Train
   }
   metrics.flush();
   save_checkpoint(*trainer, ckpt);
-  std::signal(SIGINT, old_int);
-  std::signal(SIGTERM, old_term);
   if (code == 0) {
     if (!a.has("quiet")) bar.finish("done");
     const double test = trainer->test_accuracy();
