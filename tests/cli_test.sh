@@ -51,10 +51,29 @@ head -c 2000 "$T/run/last.ckpt" >"$T/trunc.ckpt"
 expect_error "truncated checkpoint" "truncated" train --resume "$T/trunc.ckpt" --out "$T/x"
 expect_error "missing config" "cannot open config file" train --config "$T/none.json" --out "$T/x"
 expect_error "unknown command" "unknown command 'trian'" trian
-expect_error "zero iters" "--iters: 0 must be at least 1" train --iters 0 --out "$T/x"
-expect_error "negative iters" "--iters: -5 must be at least 1" train --iters -5 --out "$T/x"
+expect_error "zero iters" "--iters: '0' is out of range (integer in \[1, 2147483647\])" train --iters 0 --out "$T/x"
+expect_error "negative iters" "--iters: '-5' is out of range (integer in \[1, 2147483647\])" train --iters -5 --out "$T/x"
+expect_error "iters beyond int" "--iters: '99999999999' is out of range" train --iters 99999999999 --out "$T/x"
+expect_error "iters not a number" "--iters: '1e3' is not an integer" train --iters 1e3 --out "$T/x"
+expect_error "sweep zero seeds" "--seeds: '0' is out of range (integer in \[1, 1000\])" sweep --param lr --values 1 --seeds 0
+expect_error "sample negative steps" "--n_steps: '-1' is out of range" sample --ckpt "$T/run/last.ckpt" --n_steps -1
+expect_error "eval NaN temperature" "--temperature: 'nan' is out of range" eval --ckpt "$T/run/last.ckpt" --eval OOD --temperature nan
+expect_error "control zero samples" "--n_samples: '0' is out of range" control --n_samples 0
+expect_error "bench negative warmup" "--warmup: '-1' is out of range" bench --warmup -1
 echo '{"n_steps": 3, "lr": 0.01, "n_steps": 4}' >"$T/dup.json"
 expect_error "duplicated config key" "dup.json: the key 'n_steps' is given twice" train --config "$T/dup.json" --out "$T/x"
+
+# Requests past the memory available are refused with the estimate (a 16 GB budget, as on a
+# small server), before anything is allocated: no OOM killer.
+export JEMLAB_AVAILABLE_MB=16384
+expect_error "sample too big for memory" "2000000000 chains of 2 values through model mlp needs about [0-9.]* GB of memory, more than the 17.2 GB available; ask for fewer samples" \
+  sample --ckpt "$T/run/last.ckpt" --n 2000000000
+expect_error "quadrature grid too big" "a 100000 x 100000 quadrature grid needs about 240.0 GB of memory" \
+  eval --ckpt "$T/run/last.ckpt" --eval nll --res 100000
+export JEMLAB_AVAILABLE_MB=1000
+expect_error "image buffer past a 1 GB budget" "this run (buffer_size 1000000 x 768 values, batch_size 256, model cnn) needs about 3.2 GB of memory, more than the 1.0 GB available" \
+  train --dataset shapes --model cnn --buffer_size 1000000 --out "$T/x" --threads 1 --iters 1
+unset JEMLAB_AVAILABLE_MB
 
 # A scheduler's SIGTERM: the run saves where it is, says so, and exits 143 (128 + 15), like Ctrl-C (130).
 "$JEMLAB" train --iters 1000000 --out "$T/term" --threads 1 --n_train 500 --save_every 0 --quiet >"$T/term.out" 2>&1 &
@@ -190,6 +209,17 @@ check "sweep csv: header + 4 rows" test "$(wc -l <"$T/sweep/sweep.csv")" -eq 5
 check "sweep csv: seeds of each value" test "$(grep -c '^p_x_weight,1,[12],0\.[0-9]*,' "$T/sweep/sweep.csv")" -eq 2
 check "sweep png" bash -c "head -c 8 '$T/sweep/sweep.png' | od -An -c | grep -q 'P   N   G'"
 expect_error "sweep bad value" "p_x_weight: 'lots' is not a number" sweep --param p_x_weight --values 1,lots
+# SIGTERM mid-sweep: the run in flight is dropped, the finished ones (none here) are written, exit 143.
+"$JEMLAB" sweep --param p_x_weight --values 0,1 --iters 1000000 --n_train 300 --threads 1 --out "$T/sweep_term" \
+  >"$T/swt.out" 2>&1 &
+SPID=$!
+sleep 4
+kill -TERM $SPID
+wait $SPID
+check "sweep SIGTERM exits 143" test $? -eq 143
+check "sweep SIGTERM names the run" contains "$T/swt.out" "terminated (SIGTERM) during run 1 of 2 (p_x_weight = 0, seed 1): writing the 0 finished run(s)"
+check "sweep SIGTERM csv: the header" test "$(cat "$T/sweep_term/sweep.csv" | wc -l)" -eq 1
+check "sweep SIGTERM says where" contains "$T/swt.out" "wrote $T/sweep_term/sweep.csv and $T/sweep_term/sweep.png (0 of 2 runs"
 
 # Density truth: the two estimators and MALA in one sweep on 8 Gaussians, with the KL columns filled;
 # eval nll reports exp(f) and the chains' exp(beta f); quadrature on images is refused by name.

@@ -1,6 +1,10 @@
 #include "app/cli/args.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <sstream>
 
 #include "core/params/config_file.h"
@@ -18,26 +22,50 @@ const OptionSpec* find_own(const std::vector<OptionSpec>& own, const std::string
   return nullptr;
 }
 
+// "[1, 2147483647]", "[1e-06, 1e+06]".
+std::string range_text(const OptionSpec& o) {
+  std::ostringstream s;
+  s << std::setprecision(12) << "[" << o.min << ", " << o.max << "]";
+  return s.str();
+}
+
+// A number of an option's kind within its range, or an Error naming the option, the value and
+// the range (as the schema's knobs are refused).
+double checked_number(const OptionSpec& o, const std::string& v) {
+  char* end = nullptr;
+  errno = 0;
+  const double x = o.kind == OptionSpec::Integer ? double(std::strtoll(v.c_str(), &end, 10)) : std::strtod(v.c_str(), &end);
+  const char* kind = o.kind == OptionSpec::Integer ? "integer" : "number";
+  if (v.empty() || *end || std::isspace(static_cast<unsigned char>(v[0])))
+    throw Error("--" + o.name + ": '" + v + "' is not " + (o.kind == OptionSpec::Integer ? "an integer" : "a number"));
+  if (errno == ERANGE || !std::isfinite(x) || x < o.min || x > o.max)
+    throw Error("--" + o.name + ": '" + v + "' is out of range (" + kind + " in " + range_text(o) + ")");
+  return x;
+}
+
 }  // namespace
 
 int Args::get_int(const std::string& k) const {
-  const std::string& v = get(k);
-  char* end = nullptr;
-  long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end) throw Error("--" + k + ": '" + v + "' is not an integer");
-  return static_cast<int>(x);
+  const OptionSpec& o = spec_of(k);
+  if (o.kind != OptionSpec::Integer) throw Error("--" + k + ": not an integer option");
+  return static_cast<int>(checked_number(o, get(k)));
 }
 
 double Args::get_double(const std::string& k) const {
-  const std::string& v = get(k);
-  char* end = nullptr;
-  double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end) throw Error("--" + k + ": '" + v + "' is not a number");
-  return x;
+  const OptionSpec& o = spec_of(k);
+  if (o.kind == OptionSpec::Text) throw Error("--" + k + ": not a numeric option");
+  return checked_number(o, get(k));
+}
+
+const OptionSpec& Args::spec_of(const std::string& k) const {
+  for (const auto& o : own)
+    if (o.name == k) return o;
+  throw Error("--" + k + ": no such option");
 }
 
 Args parse_args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& own, const Settings& base) {
   Args a;
+  a.own = own;
   std::vector<std::pair<std::string, std::string>> knobs;
   std::string config;
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -72,6 +100,7 @@ Args parse_args(const std::vector<std::string>& argv, const std::vector<OptionSp
       }
     }
     if (name == "config") config = value;
+    else if (o && o->kind != OptionSpec::Text) checked_number(*o, value), a.options[name] = value;  // refused early
     else if (o) a.options[name] = value;
     else knobs.emplace_back(name, value);
   }
@@ -96,7 +125,10 @@ std::string usage(const std::string& command, const std::string& summary, const 
     o << "Options:\n";
     for (const auto& s : own) {
       o << "  --" << s.name << (s.takes_value ? " VALUE" : "") << "\n      " << s.help;
-      if (!s.default_value.empty()) o << " (default " << s.default_value << ")";
+      if (s.kind != OptionSpec::Text)
+        o << " (" << (s.kind == OptionSpec::Integer ? "integer" : "number") << " in " << range_text(s)
+          << (s.default_value.empty() ? "" : ", default " + s.default_value) << ")";
+      else if (!s.default_value.empty()) o << " (default " << s.default_value << ")";
       o << "\n";
     }
     o << "\n";

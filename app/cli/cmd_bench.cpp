@@ -85,13 +85,13 @@ double bench_runner(const Settings& s, int warmup, int iters) {
 
 int cmd_bench(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
-      {"iters", "Timed iterations", "200"},
-      {"warmup", "Untimed iterations first", "20"},
+      int_option("iters", "Timed iterations", "200", 1, kIntMax),
+      int_option("warmup", "Untimed iterations first", "20", 0, kIntMax),
       {"runner", "Train inside the Runner with 60 Hz snapshot reads, as the window does", "", false},
-      {"soak", "Train this many minutes inside the Runner with the window's traffic, watching RSS, fds, threads and NaNs; exit 1 on a leak", ""},
-      {"soak_every", "With --soak: a report line every this many seconds", "10"},
+      real_option("soak", "Train this many minutes inside the Runner with the window's traffic, watching RSS, fds, threads and NaNs; exit 1 on a leak", "", 0.001, 1e6),
+      real_option("soak_every", "With --soak: a report line every this many seconds", "10", 0.1, 1e6),
       {"soak_csv", "With --soak: write the report lines to this CSV file too", ""},
-      {"soak_rss_mb", "With --soak: RSS growth after warm-up (beyond the metrics history's) that fails", "64"},
+      real_option("soak_rss_mb", "With --soak: RSS growth after warm-up (beyond the metrics history's) that fails", "64", 0, 1e7),
   };
   Args a = parse_args(args, own);
   if (a.help) {
@@ -104,7 +104,6 @@ int cmd_bench(const std::vector<std::string>& args) {
     o.every_s = a.get_double("soak_every");
     o.csv = a.has("soak_csv") ? a.get("soak_csv") : "";
     o.max_growth_mb = a.get_double("soak_rss_mb");
-    if (!(o.minutes > 0)) throw Error("--soak: expected a number of minutes > 0");
     return run_soak(a.settings, o);
   }
   const int warmup = a.get_int("warmup"), iters = a.get_int("iters");

@@ -180,9 +180,9 @@ int cmd_eval(const std::vector<std::string>& args) {
       {"ood_dataset", "OOD set. 2D: uniform | shifted | rotated | another 2D dataset (default uniform; logp_hist: "
                       "uniform, shifted, rotated). Images: noise | constant | interp | svhn | cifar10 | cifar100 | "
                       "mnist | fashion_mnist (default noise; logp_hist: noise, constant, interp)", ""},
-      {"n_bins", "Reliability bins (calibration) or histogram bins", "20"},
-      {"temperature", "Temperature of the energy score (Liu et al. 2020)", "1"},
-      {"res", "Quadrature grid resolution per side (nll)", "256"},
+      int_option("n_bins", "Reliability bins (calibration) or histogram bins", "20", 2, 10000),
+      real_option("temperature", "Temperature of the energy score (Liu et al. 2020)", "1", 1e-6, 1e6),
+      int_option("res", "Quadrature grid resolution per side (nll)", "256", 4, 1000000),
       {"out", "Folder for the JSON/CSV files (default: the checkpoint's folder)", ""},
   };
   Args a = parse_args(args, own);
@@ -228,11 +228,11 @@ int cmd_eval(const std::vector<std::string>& args) {
 int cmd_sample(const std::vector<std::string>& args) {
   static const std::vector<OptionSpec> own = {
       {"ckpt", "Checkpoint to sample from (required)", ""},
-      {"n", "Number of samples", "1000"},
-      {"n_steps", "SGLD steps to run from the starting points", "100"},
-      {"class", "Class-conditional samples of this class (default: p(x))", ""},
+      int_option("n", "Number of samples", "1000", 1, kIntMax),
+      int_option("n_steps", "SGLD steps to run from the starting points", "100", 0, 10000000),
+      int_option("class", "Class-conditional samples of this class (default: p(x))", "", 0, 100000),
       {"fresh", "Start from the init distribution instead of the saved buffer", "", false},
-      {"seed", "Seed of the sampling chains", "1"},
+      int_option("seed", "Seed of the sampling chains", "1", 0, kIntMax),
       {"cond", "Images: --n samples of every class, one row per class (the official cond_samples)", "", false},
       {"out", "CSV file (default: standard output); for images a PNG grid (default samples.png)", ""},
   };
@@ -246,7 +246,6 @@ int cmd_sample(const std::vector<std::string>& args) {
   std::unique_ptr<Trainer> t = load_checkpoint(a.get("ckpt"));
   const int label = a.has("class") ? a.get_int("class") : -1;
   const int n = a.get_int("n"), steps = a.get_int("n_steps");
-  if (n < 1 || steps < 0) throw Error("sample: --n must be >= 1 and --n_steps >= 0");
   const uint64_t seed = static_cast<uint64_t>(a.get_int("seed"));
   if (t->has_images()) return write_image_samples(*t, a, n, steps, label, seed);
   std::vector<float> xy = t->sample(n, steps, label, a.has("fresh"), seed);

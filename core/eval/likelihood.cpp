@@ -8,10 +8,12 @@
 #include "core/eval/evaluate.h"
 #include "core/eval/quadrature.h"
 #include "core/jem/chain_temperature.h"
+#include "core/jem/memory_estimate.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/metrics/sample_quality.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 #include "core/util/tensor_copy.h"
 
 namespace jem {
@@ -41,6 +43,8 @@ namespace {
 LikelihoodEval likelihood(Trainer& tr, int res, at::Tensor* f_half_out) {
   TrainerState& t = tr.state();
   require_points(t, "nll");
+  check_memory("a " + std::to_string(res) + " x " + std::to_string(res) + " quadrature grid", quadrature_bytes(res),
+               "lower the resolution");
   torch::NoGradGuard no_grad;
   LikelihoodEval e;
   e.box = likelihood_box(t.data.box);

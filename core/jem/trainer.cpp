@@ -8,6 +8,7 @@
 
 #include "core/eval/evaluate.h"
 #include "core/eval/quadrature.h"
+#include "core/jem/memory_estimate.h"
 #include "core/jem/objective.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
@@ -16,6 +17,7 @@
 #include "core/model/precision.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 
 namespace jem {
 
@@ -58,6 +60,21 @@ void check_data_combination(const Settings& s, const Dataset& d) {
                 " has images, whose normaliser no grid can sum); use sgld");
 }
 
+namespace {
+
+DataShape shape_of(const Dataset& d) { return {d.dim(), d.image_shape, d.n_classes}; }
+
+// Before the buffer and the model are built: a run that cannot fit is refused with its estimate.
+void check_run_fits(const Settings& s, const Dataset& d) {
+  char what[160];
+  std::snprintf(what, sizeof what, "this run (buffer_size %lld x %lld values, batch_size %lld, model %s)",
+                static_cast<long long>(s.buffer_size), static_cast<long long>(d.dim()),
+                static_cast<long long>(s.batch_size), s.model.c_str());
+  check_memory(what, training_bytes(s, shape_of(d)), "lower buffer_size or batch_size, or pick a smaller model");
+}
+
+}  // namespace
+
 Trainer::Trainer(const Settings& s) : st_(std::make_unique<TrainerState>()) {
   validate(s);
   st_->s = s;
@@ -79,6 +96,7 @@ void Trainer::rebuild() {
   t.rng = std::make_unique<Rng>(static_cast<uint64_t>(s.seed), t.device);
   t.data = make_dataset(s);
   check_data_combination(s, t.data);
+  check_run_fits(s, t.data);
   t.x_train = t.data.x_train.to(t.device);
   t.y_train = t.data.y_train.to(t.device);
   t.x_test = t.data.x_test.to(t.device);
@@ -113,7 +131,7 @@ bool Trainer::apply(const Settings& next) {
     optimizer |= p.effect == Effect::Optimizer;
     buffer |= p.effect == Effect::Buffer;
   }
-  if (!reset) check_data_combination(next, t.data);
+  if (!reset) check_data_combination(next, t.data), check_run_fits(next, t.data);
   t.s = next;
   if (reset) {
     rebuild();

@@ -8,7 +8,9 @@
 #include "core/jem/trainer.h"
 #include "core/jem/chain_temperature.h"
 #include "core/jem/trainer_state.h"
+#include "core/jem/memory_estimate.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 #include "core/util/tensor_copy.h"
 
 namespace jem {
@@ -191,6 +193,8 @@ std::vector<float> Trainer::sample(int n, int n_steps, int label, bool fresh, ui
   const Settings& s = t.s;
   if (label >= t.data.n_classes) throw Error("class: " + std::to_string(label) + " is not a class of this model (0.." +
                                              std::to_string(t.data.n_classes - 1) + ")");
+  check_memory(std::to_string(n) + " chains of " + std::to_string(t.data.dim()) + " values through model " + s.model,
+               sampling_bytes(s, {t.data.dim(), t.data.image_shape, t.data.n_classes}, n), "ask for fewer samples");
   Rng rng(seed, t.device);
   at::Tensor y = label >= 0 ? at::full({n}, label, at::TensorOptions().dtype(at::kLong).device(t.device)) : at::Tensor();
   at::Tensor x0;
