@@ -1,6 +1,9 @@
 #include "app/cli/image_png.h"
 
-#include <stb/stb_image_write.h>  // the implementation is compiled in app/window/screenshot.cpp
+// The one implementation of stb_image_write (the window's screenshots use it too): here, so that
+// a CLI-only jemlab has it.
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <vector>

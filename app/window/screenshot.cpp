@@ -9,8 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include <stb/stb_image_write.h>  // the implementation is compiled in app/cli/image_png.cpp
 
 #include "core/util/atomic_file.h"
 
