@@ -1,7 +1,9 @@
 // The complete training state as bytes (a torch archive): checkpoints, guard rollbacks, rewind.
 #include <torch/optim.h>
 #include <torch/serialize.h>
+#include <torch/version.h>
 
+#include <set>
 #include <sstream>
 
 #include "core/io/archive_check.h"
@@ -106,6 +108,13 @@ void check_in_bounds(const at::Tensor& x, const std::string& what, const std::st
     throw bad();
 }
 
+// LibTorch 2 keys an optimiser's state by the parameter's TensorImpl, 1.13 by its address as text.
+#if TORCH_VERSION_MAJOR >= 2
+void* state_key(const at::Tensor& p) { return p.unsafeGetTensorImpl(); }
+#else
+std::string state_key(const at::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+#endif
+
 // LibTorch loads an optimiser's moments without comparing them with the parameters, and its
 // step() then throws mid-training (found by fuzzing): each moment must be shaped like its
 // parameter. The step counts must be sane too (Adam's bias correction divides by 1 - beta^step).
@@ -117,11 +126,8 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
   };
   for (auto& group : opt.param_groups())
     for (const at::Tensor& p : group.params()) {
-      auto it = opt.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      auto it = opt.state().find(state_key(p));
       if (it == opt.state().end()) continue;
-      // A parameter listed twice in the saved groups gets an empty state (LibTorch moves the
-      // saved one to the first), and step() dereferenced it (found by fuzzing).
-      if (!it->second) throw Error(origin + ": training state's optimiser lists a parameter twice");
       if (const auto* a = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
         like(a->exp_avg(), p, "first moment"), like(a->exp_avg_sq(), p, "second moment");
         like(a->max_exp_avg_sq(), p, "max second moment");
@@ -134,6 +140,47 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
           throw Error(origin + ": training state's optimiser lacks the momentum of a parameter");
       }
     }
+}
+
+// LibTorch's Optimizer::load maps the saved states to the parameters through their saved keys,
+// which 1.13 writes as hexadecimal addresses and 2.x parses as decimal: a 1.13 checkpoint loaded
+// on 2.6 gave every parameter the same state (found by the cross-release fixtures). The layout
+// is the same in both, so we map the keys ourselves, as strings. The saved options are skipped:
+// the knobs win.
+void load_optimizer_state(torch::optim::Optimizer& opt, torch::serialize::InputArchive& ar, bool adam,
+                          const std::string& origin) {
+  torch::serialize::InputArchive groups, states;
+  ar.read("param_groups", groups);
+  ar.read("state", states);
+  at::Tensor n_groups;
+  groups.read("param_groups/size", n_groups);
+  if (n_groups.numel() != 1 || n_groups.item<int64_t>() != int64_t(opt.param_groups().size()))
+    throw Error(origin + ": training state's optimiser has other parameter groups than its model");
+  std::set<std::string> seen;
+  for (size_t g = 0; g < opt.param_groups().size(); ++g) {
+    torch::serialize::InputArchive group;
+    groups.read("param_groups/" + std::to_string(g), group);
+    at::Tensor n_params;
+    group.read("params/size", n_params);
+    const std::vector<at::Tensor>& params = opt.param_groups()[g].params();
+    if (n_params.numel() != 1 || n_params.item<int64_t>() != int64_t(params.size()))
+      throw Error(origin + ": training state's optimiser has other parameters than its model");
+    for (size_t i = 0; i < params.size(); ++i) {
+      c10::IValue key;
+      group.read("params/" + std::to_string(i), key);
+      if (!key.isString()) throw Error(origin + ": training state's optimiser has a malformed parameter key");
+      // A parameter listed twice would share one state (LibTorch left the second empty; fuzzing).
+      if (!seen.insert(key.toStringRef()).second)
+        throw Error(origin + ": training state's optimiser lists a parameter twice");
+      torch::serialize::InputArchive saved;
+      if (!states.try_read(key.toStringRef(), saved)) continue;  // no step taken for it yet
+      std::unique_ptr<torch::optim::OptimizerParamState> state;
+      if (adam) state = std::make_unique<torch::optim::AdamParamState>();
+      else state = std::make_unique<torch::optim::SGDParamState>();
+      state->serialize(saved);
+      opt.state()[state_key(params[i])] = std::move(state);
+    }
+  }
 }
 
 }  // namespace
@@ -187,13 +234,7 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     }
     t.net->to(t.device);
     t.opt = make_optimizer(*t.net, t.s);
-    // The archive repeats the knobs' optimiser options (lr, betas, amsgrad...): the knobs win.
-    std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> knobs;
-    for (auto& group : t.opt->param_groups()) knobs.push_back(group.options().clone());
-    t.opt->load(optim);
-    if (knobs.size() != t.opt->param_groups().size())
-      throw Error(origin + ": training state's optimiser has other parameter groups than its model");
-    for (size_t i = 0; i < knobs.size(); ++i) t.opt->param_groups()[i].set_options(std::move(knobs[i]));
+    load_optimizer_state(*t.opt, optim, t.s.optimizer != "sgd", origin);
     check_optimizer_state(*t.opt, origin);
     if (read_value(ar, "has_buffer", origin).toBool()) {
       at::Tensor x, age;

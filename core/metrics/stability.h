@@ -42,7 +42,7 @@ struct Indicator {
   double value = 0;
   double warn = 0, alarm = 0;  // thresholds on value (direction per indicator)
   Level level = Level::Unknown;
-  std::string explanation;     // one line: what the value means now
+  std::string explanation{};   // one line: what the value means now
 };
 
 std::vector<Indicator> stability_indicators(const StabilityInputs& in);

@@ -1,7 +1,6 @@
 // The MLP's SGLD drift on the CPU for small inputs (the 2D lab): per step, only the width x width
 // layers go to BLAS (into this thread's workspace); the thin first layer, the head and their
 // backward passes are the loops of mlp_kernels. No allocation but the two results.
-#include <ATen/autocast_mode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 
 #include "core/model/fused_activation.h"
 #include "core/model/mlp.h"
+#include "core/model/precision.h"
 #include "core/model/mlp_kernels.h"
 
 namespace jem {
@@ -52,7 +52,7 @@ const float* data(const at::Tensor& t) { return t.data_ptr<float>(); }
 bool Mlp::cpu_score_applies(const at::Tensor& x) const {
   return x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 2 && x.is_contiguous() && x.size(1) <= 8 &&
          opt_.n_classes <= 64 && head_->weight.is_cpu() && head_->weight.scalar_type() == at::kFloat &&
-         !at::autocast::is_cpu_enabled();
+         !autocast_enabled(at::kCPU);
 }
 
 std::pair<at::Tensor, at::Tensor> Mlp::score_cpu(const at::Tensor& x, const at::Tensor& y) {

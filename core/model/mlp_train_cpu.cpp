@@ -3,10 +3,10 @@
 // the logits (and the scalar head) as autograd leaves, so only the loss's own few operations are
 // recorded; backward_from runs the loss's backward to those leaves, then the layers' backward by
 // hand, accumulating into each parameter's .grad exactly where autograd would.
-#include <ATen/autocast_mode.h>
 #include <torch/autograd.h>
 
 #include "core/model/mlp.h"
+#include "core/model/precision.h"
 
 namespace jem {
 
@@ -14,7 +14,7 @@ namespace {
 
 bool takes_hand_backward(const at::Tensor& x, const at::Tensor& w) {
   return x.is_cpu() && x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat && x.dim() == 2 &&
-         !at::autocast::is_cpu_enabled() && torch::autograd::GradMode::is_enabled();
+         !autocast_enabled(at::kCPU) && torch::autograd::GradMode::is_enabled();
 }
 
 void accumulate(at::Tensor param, const at::Tensor& g) {  // a handle: the same parameter

@@ -28,6 +28,8 @@ void enable(at::DeviceType t, bool on) {
 
 }  // namespace
 
+bool autocast_enabled(at::DeviceType type) { return enabled(type); }
+
 AutocastScope::AutocastScope(const at::Device& device, bool on) : on_(on), type_(device.type()) {
   if (!on_) return;
   prev_ = enabled(type_);

@@ -19,6 +19,9 @@ class AutocastScope {
   at::DeviceType type_ = at::kCPU;
 };
 
+// Whether autocast is on for `type` now (the hand-written fp32 kernels step aside when it is).
+bool autocast_enabled(at::DeviceType type);
+
 // Every 4-D parameter (convolution weights) in channels-last layout.
 void to_channels_last(torch::nn::Module& m);
 
