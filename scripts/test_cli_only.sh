@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 no_modules=$(mktemp -d)
 trap 'rm -rf "$no_modules"' EXIT
 PKG_CONFIG_LIBDIR="$no_modules" PKG_CONFIG_PATH="" cmake -S . -B build-cli -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DJEMLAB_BUILD_WINDOW=OFF -DCMAKE_DISABLE_FIND_PACKAGE_OpenGL=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON "$@" >/dev/null
+  -DJEMLAB_BUILD_WINDOW=OFF -DCMAKE_DISABLE_FIND_PACKAGE_OpenGL=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON "$@" \
+  >"$no_modules/configure.log" 2>&1 || { cat "$no_modules/configure.log"; exit 1; }
+# The window's find_package calls are REQUIRED: CMake refuses a disabled REQUIRED package, so a
+# configure that succeeds here looked for neither OpenGL nor pkg-config (nor ImGui, GLFW, epoxy,
+# X11, which are found through pkg-config).
 cmake --build build-cli
 if readelf -d build-cli/jemlab | grep NEEDED | grep -Eiq 'libGL|libglfw|libepoxy|libX11|imgui'; then
   echo "build-cli/jemlab needs a window library:" >&2

@@ -24,6 +24,7 @@
 
 #include "app/cli/args.h"
 #include "app/window/frame_hooks.h"
+#include "app/window/gl_driver_isolation.h"
 #include "app/window/lab_options.h"
 #include "app/panels/ab_logic.h"
 #include "app/widgets/widgets.h"
@@ -139,6 +140,7 @@ GLFWwindow* open_window(const LabOptions& o, LabContext& ctx) {
   // and they fight the trainer's OpenMP team for the same cores: one is plenty for our panels
   // (measured: training 43-57 -> 74-76 it/s at the same frame rate). GPU drivers ignore it.
   setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
+  isolate_gl_driver_from_torch();
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) throw std::runtime_error("cannot initialise GLFW (no display? try xvfb-run -a)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
