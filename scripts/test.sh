@@ -4,9 +4,11 @@
 # unit suites under AddressSanitizer + UBSan, and each fuzzer briefly (see the README's Hardening).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stage() { echo "== $1 (at $SECONDS s)"; }  # each stage says when it started: CI's time per stage
 scripts/install_deps.sh
+stage "build"
 scripts/build.sh
-echo "== test suite"
+stage "test suite"
 # One test at a time: the training tests use both cores (OpenMP), and two of them side by side
 # ran several times slower than one after the other.
 (cd build && xvfb-run -a -s "-screen 0 1600x1000x24" ctest --output-on-failure)
@@ -16,14 +18,14 @@ echo "== test suite"
 clang=()
 command -v clang++ >/dev/null && clang=(env CC=clang CXX=clang++)
 
-echo "== ThreadSanitizer: runner and snapshot hand-off"
+stage "ThreadSanitizer: runner and snapshot hand-off"
 "${clang[@]}" cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_SANITIZE=thread \
   -DJEMLAB_BUILD_APP=OFF >/dev/null
 cmake --build build-tsan --target test_runner_threads
 # One OpenMP thread: libgomp is not instrumented, so its pool would only add false reports.
 OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/test_runner_threads
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer: unit suites"
+stage "AddressSanitizer + UndefinedBehaviorSanitizer: unit suites"
 fuzz=OFF
 fuzz_probe=$(mktemp -d)
 if [ ${#clang[@]} -gt 0 ] &&
@@ -45,8 +47,9 @@ for t in test_params test_images test_window_logic; do build-asan/tests/$t --gte
 build-asan/tests/test_engine --gtest_brief=1 --gtest_filter="-$ASAN_SLOW"
 
 if [ $fuzz = ON ]; then
-  echo "== libFuzzer: every reader for 10 s"
+  stage "libFuzzer: every reader for 10 s"
   FUZZ_BUILD=build-asan scripts/fuzz.sh -max_total_time=10
 else
-  echo "== libFuzzer: SKIPPED, clang++ cannot link -fsanitize=fuzzer (install clang, libclang-rt-dev, libomp-dev)"
+  stage "libFuzzer: SKIPPED, clang++ cannot link -fsanitize=fuzzer (install clang, libclang-rt-dev, libomp-dev)"
 fi
+stage "done"
