@@ -134,6 +134,7 @@ TEST(CheckpointState, FuzzerFindingsAreRefusedWithAClearMessage) {
       {"optimiser_parameter_twice.payload", "training state's optimiser lists a parameter twice"},
       {"storage_beyond_record.payload", "holds other than the"},
       {"pickle_pop_past_mark.payload", "a pop from an empty stack"},
+      {"serialization_id_damaged.payload", "'archive/.data/serialization_id' has no local header"},
       {"pickle_memo_2e31.payload", "memo index beyond the pickle's size"},
       {"tensor_outside_storage.payload", "bytes its tensor claims"},  // now caught at the archive check
   };
