@@ -5,12 +5,7 @@ set -u
 JEMLAB=${1:?usage: cli_only_test.sh path/to/jemlab-cli}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
-contains() { grep -q -- "$2" "$1"; }
+. "$(dirname "$0")/check_helpers.sh"
 
 "$JEMLAB" >"$T/lab.out" 2>&1
 check "no subcommand: exit 2" test $? -eq 2

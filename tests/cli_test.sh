@@ -4,12 +4,7 @@ set -u
 JEMLAB=${1:?usage: cli_test.sh path/to/jemlab}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
-contains() { grep -q -- "$2" "$1"; }
+. "$(dirname "$0")/check_helpers.sh"
 
 # A short training run writes config.json, metrics.jsonl and a checkpoint.
 "$JEMLAB" train --iters 30 --out "$T/run" --threads 1 --n_train 500 --batch_size 64 --eval_every 10 --quiet \

@@ -71,7 +71,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   write_chart_png(out + "/sweep.png", "sweep of " + param + " (" + std::to_string(seeds) + " seed(s), " +
                                           std::to_string(iters) + " iterations, " + a.settings.dataset + ")",
                   values, panels);
-  write_file_atomically(out + "/sweep.csv", sweep_csv(param, rows));
+  if (rows.empty()) write_file_atomically(out + "/sweep.csv", sweep_csv(param, rows));  // else written per run
   std::printf("wrote %s/sweep.csv and %s/sweep.png (%zu of %zu runs: %zu values x %d seeds)\n", out.c_str(), out.c_str(),
               rows.size(), plan.n_runs(), values.size(), seeds);
   return stop.caught() ? stop.exit_code() : 0;
