@@ -21,6 +21,11 @@ PKGS=(
 # Both releases name every package alike (checked with apt-cache in a trixie root, see
 # scripts/test_in_debian13.sh); the versions differ: trixie brings LibTorch 2.6, ImGui 1.90,
 # GLFW 3.4, GoogleTest 1.16 and clang 19 behind the same names.
+# JEMLAB_LIBTORCH=libtorch-cuda-dev: Debian 13's CUDA LibTorch (contrib) and toolkit instead of
+# the CPU one (scripts/test_in_debian13.sh --cuda).
+if [ "${JEMLAB_LIBTORCH:-libtorch-dev}" = libtorch-cuda-dev ]; then
+  PKGS=("${PKGS[@]/#libtorch-dev/libtorch-cuda-dev}" nvidia-cuda-dev nvidia-cuda-toolkit)
+fi
 case $codename in
   bookworm | trixie) ;;
   *) echo "install_deps: '$codename' is neither Debian 12 (bookworm) nor 13 (trixie); trying the Debian 12 set" >&2 ;;

@@ -20,6 +20,11 @@ check "checkpoint written" test -s "$T/run/last.ckpt"
 check "resume exits 0" test $? -eq 0
 check "resume appended 10 rows" test "$(wc -l <"$T/run/metrics.jsonl")" -eq 40
 check "resumed run kept its knobs" contains "$T/run/config.json" '"n_train": 500'
+# --device with --resume moves the run there (onto the CPU it ran on here: no cross-device note).
+"$JEMLAB" train --iters 42 --out "$T/run" --resume "$T/run/last.ckpt" --device cpu --quiet >"$T/resume_cpu.out" 2>&1
+check "resume --device cpu exits 0" test $? -eq 0
+check "resume --device cpu recorded" contains "$T/run/config.json" '"device": "cpu"'
+check "same device: no cross-device note" sh -c "! grep -q 'another device' '$T/resume_cpu.out'"
 
 # A config file, with flags on top.
 echo '{"n_steps": 3, "dataset": "circles", "_description": "test"}' >"$T/cfg.json"
@@ -44,6 +49,8 @@ echo 'not a checkpoint' >"$T/bad.ckpt"
 expect_error "foreign checkpoint" "not a JEM Lab checkpoint" train --resume "$T/bad.ckpt" --out "$T/x"
 head -c 2000 "$T/run/last.ckpt" >"$T/trunc.ckpt"
 expect_error "truncated checkpoint" "truncated" train --resume "$T/trunc.ckpt" --out "$T/x"
+command -v nvidia-smi >/dev/null ||
+  expect_error "resume onto a missing GPU" "no CUDA GPU is available" train --resume "$T/run/last.ckpt" --device cuda --out "$T/x"
 expect_error "missing config" "cannot open config file" train --config "$T/none.json" --out "$T/x"
 expect_error "unknown command" "unknown command 'trian'" trian
 expect_error "zero iters" "--iters: '0' is out of range (integer in \[1, 2147483647\])" train --iters 0 --out "$T/x"

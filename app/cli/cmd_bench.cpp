@@ -43,13 +43,14 @@ double bench_trainer(Settings s, int warmup, int iters) {
   for (int i = 0; i < warmup; ++i) t.step();
   const auto t0 = Clock::now();
   StepStats last;
-  for (int i = 0; i < iters; ++i) last = t.step();
+  double loss_sum = 0;  // runs of the same knobs (cuda_graphs on or off) must agree on it
+  for (int i = 0; i < iters; ++i) last = t.step(), loss_sum += last.loss;
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const std::string model = s.model == "mlp" ? "MLP " + std::to_string(s.width) + "x" + std::to_string(s.depth) : s.model;
   std::printf("jemlab bench: %s, %s %s norm %s, %d classes, batch %d, n_steps %d, buffer %d, threads %d, device %s, "
-              "loss %.3f\n",
+              "loss %.3f, mean loss %.4f\n",
               s.dataset.c_str(), model.c_str(), s.activation.c_str(), s.norm.c_str(), t.n_classes(), s.batch_size,
-              s.n_steps, s.buffer_size, s.threads, t.device_name().c_str(), last.loss);
+              s.n_steps, s.buffer_size, s.threads, t.device_name().c_str(), last.loss, loss_sum / iters);
   return iters / secs;
 }
 

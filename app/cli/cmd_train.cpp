@@ -53,6 +53,13 @@ std::string fmt(const char* f, double v) {
 }  // namespace
 
 // `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
+// The --device flag, when given: a resumed run continues there instead of on its saved device.
+std::string device_flag(const std::vector<std::string>& args, const Settings& parsed) {
+  for (const std::string& x : args)
+    if (x == "--device" || x.rfind("--device=", 0) == 0) return parsed.device;
+  return "";
+}
+
 int run_training(const Args& a, const std::string& banner, std::unique_ptr<Trainer> resumed = nullptr) {
   // From the start: a signal while the data loads still ends in a saved checkpoint (at the next
   // iteration boundary).
@@ -123,8 +130,11 @@ int cmd_train(const std::vector<std::string>& args) {
   std::unique_ptr<Trainer> resumed;
   if (a.has("resume")) {
     // Flags override the checkpoint's own knobs, not the defaults.
-    resumed = load_checkpoint(a.get("resume"));
+    resumed = load_checkpoint(a.get("resume"), device_flag(args, a.settings));
     a = parse_args(args, train_options(), resumed->settings());
+    if (resumed->resumed_across_devices())
+      std::fprintf(stderr, "resumed on %s from a run on another device: the random streams restart, so the run is "
+                           "not bit-identical to one that never stopped\n", resumed->device_name().c_str());
   }
   return run_training(a, "train", std::move(resumed));
 }

@@ -103,12 +103,13 @@ CheckpointInfo peek_checkpoint(const std::string& path) {
   return info;
 }
 
-std::unique_ptr<Trainer> load_checkpoint(const std::string& path) {
-  return load_checkpoint_bytes(read_file(path), path);
+std::unique_ptr<Trainer> load_checkpoint(const std::string& path, const std::string& device) {
+  return load_checkpoint_bytes(read_file(path), path, device);
 }
 
-std::unique_ptr<Trainer> load_checkpoint_bytes(const std::string& file_bytes, const std::string& origin) {
-  return Trainer::deserialize(unframe_payload(file_bytes, origin), origin);
+std::unique_ptr<Trainer> load_checkpoint_bytes(const std::string& file_bytes, const std::string& origin,
+                                               const std::string& device) {
+  return Trainer::deserialize(unframe_payload(file_bytes, origin), origin, device);
 }
 
 }  // namespace jem

@@ -11,9 +11,12 @@ namespace jem {
 class Trainer;
 
 void save_checkpoint(const Trainer& t, const std::string& path);
-std::unique_ptr<Trainer> load_checkpoint(const std::string& path);  // throws Error naming the problem
+// Throws Error naming the problem. `device` non-empty: resume there (auto, cpu or cuda) instead
+// of on the saved device knob.
+std::unique_ptr<Trainer> load_checkpoint(const std::string& path, const std::string& device = "");
 // The same from the file's bytes (the fuzzer's entry point); `origin` names them in messages.
-std::unique_ptr<Trainer> load_checkpoint_bytes(const std::string& file_bytes, const std::string& origin);
+std::unique_ptr<Trainer> load_checkpoint_bytes(const std::string& file_bytes, const std::string& origin,
+                                               const std::string& device = "");
 
 // What a restore prompt shows, without building the model or the data: checks the framing and
 // CRC, then reads the step and the knobs. saved_at is the file's modification time (Unix seconds).

@@ -4,6 +4,9 @@
 
 #include "core/util/error.h"
 
+#include <cstring>
+#include <mutex>
+
 namespace jem {
 
 Rng::Rng(uint64_t seed, at::Device device)
@@ -27,19 +30,30 @@ at::Tensor Rng::state() const {
   return at::cat({len, c, d});
 }
 
-void Rng::set_state(const at::Tensor& packed) {
+bool Rng::set_state(const at::Tensor& packed) {
   at::Tensor p = packed.to(at::kCPU).contiguous();
   if (p.scalar_type() != at::kByte) throw Error("RNG state: wrong tensor type");
-  if (device_.is_cpu()) {
+  const int64_t cpu_bytes = cpu_.get_state().numel();
+  const bool saved_on_cpu = p.numel() == cpu_bytes;  // state() of a CPU run: the CPU state alone
+  if (saved_on_cpu) {
     cpu_.set_state(p);
-    return;
+    if (device_.is_cpu()) return true;
+    dev_.set_current_seed(draw_seed());
+    return false;
   }
   if (p.numel() < 8) throw Error("RNG state: too short");
   int64_t n = 0;
   std::memcpy(&n, p.data_ptr<uint8_t>(), 8);
-  if (n < 0 || n + 8 > p.numel()) throw Error("RNG state: bad length");
+  if (n != cpu_bytes || n + 8 >= p.numel()) throw Error("RNG state: bad length");
   cpu_.set_state(p.narrow(0, 8, n).clone());
+  if (device_.is_cpu()) return false;  // the saved device stream has no use here
   dev_.set_state(p.narrow(0, 8 + n, p.numel() - 8 - n).clone());
+  return true;
+}
+
+uint64_t Rng::draw_seed() {
+  std::lock_guard<std::mutex> lock(cpu_.mutex());
+  return cpu_.get<at::CPUGeneratorImpl>()->random64();
 }
 
 at::Generator copy_generator(const at::Generator& g) {

@@ -16,9 +16,13 @@ class Rng {
   at::Device device() const { return device_; }
 
   at::Tensor state() const;  // both states packed into one byte tensor
-  void set_state(const at::Tensor& packed);
+  // Restores state(). A state saved on another kind of device (a CUDA run resumed on the CPU or
+  // the other way round) restores the CPU stream only and seeds the device's from it: returns
+  // false then, since that resume cannot be bit-identical.
+  bool set_state(const at::Tensor& packed);
 
  private:
+  uint64_t draw_seed();  // from the CPU stream
   at::Device device_;
   at::Generator cpu_;
   at::Generator dev_;

@@ -85,8 +85,12 @@ Samples sample_q(TrainerState& t, const at::Tensor& y, int64_t batch, int record
   if (flight && s.flight_recorder > 0) p.trace = start_flight_record(t, start, y, p, gen);
   SgldResult r;
   {
-    AutocastScope autocast(t.device, s.amp == "bf16");
-    r = run_sgld(score, start.x0, y, p, gen);
+    if (s.cuda_graphs && cuda_graphs_built() && graph_eligible(p, start.x0)) {
+      r = t.sgld_graph.run(net, s.amp == "bf16", start.x0, y, p, gen);
+    } else {
+      AutocastScope autocast(t.device, s.amp == "bf16");
+      r = run_sgld(score, start.x0, y, p, gen);
+    }
   }
   net.train();
   t.buffer.write_back(start, r.x, s.n_steps);

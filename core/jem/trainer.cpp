@@ -87,6 +87,7 @@ const Settings& Trainer::settings() const { return st_->s; }
 int64_t Trainer::iteration() const { return st_->step; }
 int Trainer::n_classes() const { return st_->data.n_classes; }
 std::string Trainer::device_name() const { return st_->device.str(); }
+bool Trainer::resumed_across_devices() const { return st_->resumed_across_devices; }
 
 void Trainer::rebuild() {
   TrainerState& t = *st_;

@@ -34,6 +34,7 @@ class Trainer {
   int64_t iteration() const;
   int n_classes() const;
   std::string device_name() const;
+  bool resumed_across_devices() const;  // restored from a run on another kind of device
 
   double test_accuracy();
   FieldGrid field(const Box& box, int res);
@@ -70,7 +71,9 @@ class Trainer {
   // The complete state (model, optimiser, buffer, RNG, step, settings) as bytes, and back. A
   // restored state drops the kept states after it and is kept itself.
   std::string serialize() const;
-  static std::unique_ptr<Trainer> deserialize(const std::string& bytes, const std::string& origin);
+  // `device` non-empty: run there instead of the saved device knob (a CUDA run resumed on the CPU).
+  static std::unique_ptr<Trainer> deserialize(const std::string& bytes, const std::string& origin,
+                                              const std::string& device = "");
   void restore(const std::string& bytes, const std::string& origin);
 
   TrainerState& state() { return *st_; }  // for core and tests only

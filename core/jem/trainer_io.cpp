@@ -147,6 +147,18 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
 // on 2.6 gave every parameter the same state (found by the cross-release fixtures). The layout
 // is the same in both, so we map the keys ourselves, as strings. The saved options are skipped:
 // the knobs win.
+// The archive is read on the CPU: a CUDA run's moments go back onto their parameter's device.
+void on_device_of(torch::optim::OptimizerParamState& state, const at::Tensor& param) {
+  const auto move = [&](const at::Tensor& x) { return x.defined() ? x.to(param.device()) : x; };
+  if (auto* a = dynamic_cast<torch::optim::AdamParamState*>(&state)) {
+    a->exp_avg(move(a->exp_avg()));
+    a->exp_avg_sq(move(a->exp_avg_sq()));
+    a->max_exp_avg_sq(move(a->max_exp_avg_sq()));
+  } else if (auto* m = dynamic_cast<torch::optim::SGDParamState*>(&state)) {
+    m->momentum_buffer(move(m->momentum_buffer()));
+  }
+}
+
 void load_optimizer_state(torch::optim::Optimizer& opt, torch::serialize::InputArchive& ar, bool adam,
                           const std::string& origin) {
   torch::serialize::InputArchive groups, states;
@@ -178,6 +190,7 @@ void load_optimizer_state(torch::optim::Optimizer& opt, torch::serialize::InputA
       if (adam) state = std::make_unique<torch::optim::AdamParamState>();
       else state = std::make_unique<torch::optim::SGDParamState>();
       state->serialize(saved);
+      on_device_of(*state, params[i]);
       opt.state()[state_key(params[i])] = std::move(state);
     }
   }
@@ -185,9 +198,12 @@ void load_optimizer_state(torch::optim::Optimizer& opt, torch::serialize::InputA
 
 }  // namespace
 
-std::unique_ptr<Trainer> Trainer::deserialize(const std::string& bytes, const std::string& origin) {
+std::unique_ptr<Trainer> Trainer::deserialize(const std::string& bytes, const std::string& origin,
+                                              const std::string& device) {
   torch::serialize::InputArchive ar = open_archive(bytes, origin);
-  auto trainer = std::make_unique<Trainer>(read_settings(ar, origin));
+  Settings s = read_settings(ar, origin);
+  if (!device.empty()) s.device = device;
+  auto trainer = std::make_unique<Trainer>(s);
   trainer->state().history.clear();  // its own start is not the loaded run's
   trainer->restore(bytes, origin);
   return trainer;
@@ -197,6 +213,7 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
   TrainerState& t = *st_;
   torch::serialize::InputArchive ar = open_archive(bytes, origin);
   Settings s = read_settings(ar, origin);
+  s.device = t.s.device;  // a state goes onto this trainer's device (CUDA runs resume on the CPU)
   if (s != t.s) apply(s);  // rebuilds what the saved settings need
   c10::IValue data_hash;
   if (ar.try_read("data_hash", data_hash) &&
@@ -252,7 +269,11 @@ void Trainer::restore(const std::string& bytes, const std::string& origin) {
     at::Tensor rng;
     ar.read("rng", rng);
     check_in_bounds(rng, "random state", origin);
-    t.rng->set_state(rng);
+    try {
+      t.resumed_across_devices = !t.rng->set_state(rng);
+    } catch (const Error& e) {
+      throw Error(origin + ": training state's " + e.what());
+    }
     const c10::IValue step = read_value(ar, "step", origin), wall = read_value(ar, "wall", origin);
     if (!step.isInt() || !wall.isDouble()) throw Error(origin + ": training state has a malformed step or time");
     t.step = step.toInt();

@@ -12,6 +12,7 @@
 #include "core/jem/flight_recorder.h"
 #include "core/jem/replay_buffer.h"
 #include "core/jem/rng.h"
+#include "core/jem/sgld_graph.h"
 #include "core/jem/state_history.h"
 #include "core/jem/views.h"
 #include "core/model/energy_net.h"
@@ -54,6 +55,8 @@ struct TrainerState {
   at::Tensor quadrature_grid;          // p_x_estimator quadrature: cell centres (cached per res)
   double quadrature_log_cell_area = 0;
 
+  SgldGraph sgld_graph;               // cuda_graphs: the captured chain loop (CUDA only)
+  bool resumed_across_devices = false;  // restored from another device's run: not bit-identical
   FlightRecorder recorder;            // not part of the saved state: survives rollbacks
   at::Tensor last_trajectory;         // [n_steps+1, R, D] from the last iteration
   at::Tensor last_trajectory_labels;  // [R]

@@ -182,6 +182,9 @@ std::vector<ParamSpec> run_knobs() {
     shared_by_comparisons(restarts(choice("device", &S::device, {"auto", "cpu", "cuda"}, Effect::Runtime, "run",
                                           "Where training runs: auto picks CUDA when a GPU is present.")),
                           "both runs share this machine's device; it cannot differ"),
+    flag("cuda_graphs", &S::cuda_graphs, L, "run",
+         "CUDA: capture the SGLD chain loop as a CUDA graph once per shape and replay it (fewer kernel launches); "
+         "no effect on the CPU or with the flight recorder."),
     real("guard_threshold", &S::guard_threshold, 1, 1e30, true, L, "run",
          "|loss| above this, or any non-finite value, trips the divergence guard (official code aborts at 1e8)."),
     integer("guard_every", &S::guard_every, 1, 100000, true, L, "run",

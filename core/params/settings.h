@@ -71,6 +71,7 @@ struct Settings {
   int seed = 1;
   int threads = 0;               // 0: all cores
   std::string device = "auto";   // auto | cpu | cuda
+  bool cuda_graphs = false;      // CUDA: the SGLD chain loop captured once per shape, then replayed
   double guard_threshold = 1e8;  // |loss| above this trips the divergence guard
   int guard_every = 50;          // iterations between in-memory rollback snapshots
   int eval_every = 100;          // iterations between test-set evaluations
