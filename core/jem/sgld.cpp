@@ -4,27 +4,35 @@
 #include <torch/nn.h>
 
 #include <cmath>
+#include <cstring>
 #include <mutex>
 
 namespace jem {
 
 namespace {
 
-// x += step * g + noise, returning sum_i ||g_i||. One pass over small CPU chains (per-op
-// overhead dominates there); ATen ops elsewhere.
-double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noise, double step) {
-  const bool fast = x.is_cpu() && x.scalar_type() == at::kFloat && x.is_contiguous() && g.is_contiguous() &&
-                    (!noise.defined() || noise.is_contiguous());
-  if (!fast) {
-    double n = g.flatten(1).norm(2, 1).sum().item<double>();
-    x.add_(g, step);
-    if (noise.defined()) x.add_(noise);
-    return n;
-  }
+// The CPU chains' fast path: fp32, dense rows. Small 2D chains spend more time in ATen's per-call
+// overhead than in arithmetic, so the update and every recording go through raw pointers there.
+bool raw_rows(const at::Tensor& x, const at::Tensor& g, const at::Tensor& noise) {
+  return x.is_cpu() && x.scalar_type() == at::kFloat && x.is_contiguous() && g.is_contiguous() &&
+         g.scalar_type() == at::kFloat && (!noise.defined() || noise.is_contiguous());
+}
+
+// x += step * g + noise[t] (x being rows [b, b + rows) of all the chains), returning
+// sum_i ||g_i||; row_norms (when given) receives each ||g_i||.
+double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noise, int t, int64_t b, double step,
+                       float* row_norms) {
   const int64_t rows = x.size(0), d = x.numel() / std::max<int64_t>(rows, 1);
+  if (!raw_rows(x, g, noise)) {
+    const at::Tensor n = g.flatten(1).norm(2, 1);
+    if (row_norms) at::from_blob(row_norms, {n.size(0)}, at::kFloat).copy_(n);
+    x.add_(g, step);
+    if (noise.defined()) x.add_(noise[t].narrow(0, b, rows));
+    return n.sum().item<double>();
+  }
   float* xp = x.data_ptr<float>();
   const float* gp = g.data_ptr<float>();
-  const float* np = noise.defined() ? noise.data_ptr<float>() : nullptr;
+  const float* np = noise.defined() ? noise.data_ptr<float>() + (t * noise.size(1) + b) * d : nullptr;
   const float st = static_cast<float>(step);
   double total = 0;
   for (int64_t i = 0; i < rows; ++i) {
@@ -33,9 +41,22 @@ double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noi
       sq += gp[j] * gp[j];
       xp[j] += st * gp[j] + (np ? np[j] : 0.0f);
     }
+    if (row_norms) row_norms[i] = std::sqrt(sq);
     total += std::sqrt(sq);
   }
   return total;
+}
+
+// rows [0, n) of `from` into `to` at row `at` of step `t` ([steps, R, D] recordings).
+void record_rows(at::Tensor& to, int64_t t, int64_t at_row, const at::Tensor& from, int64_t n) {
+  if (n <= 0) return;
+  if (to.is_cpu() && to.is_contiguous() && from.is_contiguous() && to.scalar_type() == from.scalar_type() &&
+      to.scalar_type() == at::kFloat) {
+    const int64_t d = to.size(2);
+    std::memcpy(to.data_ptr<float>() + (t * to.size(1) + at_row) * d, from.data_ptr<float>(), sizeof(float) * n * d);
+  } else {
+    to[t].narrow(0, at_row, n).copy_(from.narrow(0, 0, n));
+  }
 }
 
 }  // namespace
@@ -95,15 +116,21 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
     for (int t = 0; t < p.n_steps; ++t) {
       auto [g, sc] = score(xs, ys);
       if (p.clip_grad > 0) g = g.clamp(-p.clip_grad, p.clip_grad);
-      if (tr) {
+      float* grad_norms = nullptr;  // the trace's [n_steps, B] floats, filled by the update (CPU)
+      if (tr && tr->energy.is_cpu()) {
+        grad_norms = tr->grad_norm.data_ptr<float>() + t * B + b;
+        float* energy = tr->energy.data_ptr<float>() + t * B + b;
+        const at::Tensor scores = sc.to(at::kFloat).contiguous();
+        const float* sp = scores.data_ptr<float>();
+        for (int64_t i = 0; i < e - b; ++i) energy[i] = -sp[i];
+      } else if (tr) {
         tr->energy[t].narrow(0, b, e - b).copy_(-sc);
         tr->grad_norm[t].narrow(0, b, e - b).copy_(g.flatten(1).norm(2, 1));
       }
-      at::Tensor nz = noise.defined() ? noise[t].narrow(0, b, e - b) : at::Tensor();
-      norms += langevin_update(xs, g, nz, p.step);
+      norms += langevin_update(xs, g, noise, t, b, p.step, grad_norms);
       if (p.lo.defined()) xs.copy_(at::minimum(at::maximum(xs, p.lo), p.hi));
-      if (b < rec_end) r.trajectory[t + 1].narrow(0, b, rec_end - b).copy_(xs.narrow(0, 0, rec_end - b));
-      if (tr && tr->keep_x) tr->x[t + 1].narrow(0, b, e - b).copy_(xs);
+      if (b < rec_end) record_rows(r.trajectory, t + 1, b, xs, rec_end - b);
+      if (tr && tr->keep_x) record_rows(tr->x, t + 1, b, xs, e - b);
     }
     std::lock_guard<std::mutex> lock(sum_mutex);
     grad_norm_sum += norms;
