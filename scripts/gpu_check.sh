@@ -112,12 +112,10 @@ PY
   test -f "$prefix/usr/src/googletest/CMakeLists.txt" && test -f "$prefix/usr/include/nlohmann/json.hpp"
 }
 configure() {
-  local torch_prefix libdirs link_flags=""
+  local torch_prefix link_flags=""
   torch_prefix=$("$py" -c 'import torch; print(torch.utils.cmake_prefix_path)')
   [ -f "$torch_prefix/Torch/TorchConfig.cmake" ] || torch_prefix=""  # Debian's python: system LibTorch
-  # pip's CUDA libraries sit beside torch; the linker must see them to check libtorch_cuda.
-  libdirs=$("$py" -c 'import torch, os, glob; s = os.path.dirname(os.path.dirname(torch.__file__)); print(":".join([os.path.join(os.path.dirname(torch.__file__), "lib")] + glob.glob(s + "/nvidia/*/lib")))')
-  for d in ${libdirs//:/ }; do link_flags="$link_flags -Wl,-rpath-link,$d"; done
+  for d in ${torch_libs//:/ }; do link_flags="$link_flags -Wl,-rpath-link,$d"; done
   cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJEMLAB_BUILD_WINDOW=OFF \
     -DCMAKE_PREFIX_PATH="${torch_prefix:+$torch_prefix;}$prefix/usr" \
     -DCMAKE_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu" -DCMAKE_INCLUDE_PATH="$prefix/usr/include" \
@@ -185,9 +183,11 @@ if [ "$mode" = gpu ]; then
 else
   device=cpu depth=10 widen=2 model=wrn-10-2 iters=2 warmup=1 live_iters=3
 fi
-lib_path=$("$py" -c 'import torch, os, glob; s = os.path.dirname(os.path.dirname(torch.__file__)); print(":".join(glob.glob(s + "/nvidia/*/lib")))')
-export LD_LIBRARY_PATH=${lib_path}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-export py device depth widen model iters warmup
+# torch's own libraries and pip's CUDA ones beside it: the linker must see them to check
+# libtorch_cuda, and the loader to run.
+torch_libs=$("$py" -c 'import torch, os, glob; t = os.path.dirname(torch.__file__); print(":".join([t + "/lib"] + glob.glob(os.path.dirname(t) + "/nvidia/*/lib")))')
+export LD_LIBRARY_PATH=${torch_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export py device depth widen model iters warmup torch_libs
 echo "gpu_check ($mode): work $work, logs $out, budget $budget s, stage budgets x$scale"
 
 stage env 20 env_report

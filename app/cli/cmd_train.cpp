@@ -50,9 +50,6 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-}  // namespace
-
-// `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
 // The --device flag, when given: a resumed run continues there instead of on its saved device.
 std::string device_flag(const std::vector<std::string>& args, const Settings& parsed) {
   for (const std::string& x : args)
@@ -60,6 +57,9 @@ std::string device_flag(const std::vector<std::string>& args, const Settings& pa
   return "";
 }
 
+}  // namespace
+
+// `resumed`: the trainer loaded from --resume (its knobs then updated from the flags), or null.
 int run_training(const Args& a, const std::string& banner, std::unique_ptr<Trainer> resumed = nullptr) {
   // From the start: a signal while the data loads still ends in a saved checkpoint (at the next
   // iteration boundary).

@@ -41,8 +41,9 @@ double langevin_update(at::Tensor& x, const at::Tensor& g, const at::Tensor& noi
       sq += gp[j] * gp[j];
       xp[j] += st * gp[j] + (np ? np[j] : 0.0f);
     }
-    if (row_norms) row_norms[i] = std::sqrt(sq);
-    total += std::sqrt(sq);
+    const float norm = std::sqrt(sq);
+    if (row_norms) row_norms[i] = norm;
+    total += norm;
   }
   return total;
 }

@@ -37,14 +37,14 @@ namespace {
 struct GraphKey {
   std::vector<int64_t> shape;
   at::ScalarType dtype = at::kFloat;
-  bool conditional = false, autocast = false, clamped = false, noisy = false;
+  bool conditional = false, autocast = false, clamped = false;
   int n_steps = 0;
   double step = 0, noise_std = 0, clip_grad = 0;
   const void* net = nullptr;
   std::vector<const void*> weights;  // data pointers: a rebuilt or reloaded model moves them
   bool operator==(const GraphKey& o) const {
     return shape == o.shape && dtype == o.dtype && conditional == o.conditional && autocast == o.autocast &&
-           clamped == o.clamped && noisy == o.noisy && n_steps == o.n_steps && step == o.step &&
+           clamped == o.clamped && n_steps == o.n_steps && step == o.step &&
            noise_std == o.noise_std && clip_grad == o.clip_grad && net == o.net && weights == o.weights;
   }
 };
@@ -56,7 +56,6 @@ GraphKey key_of(EnergyNet& net, bool autocast, const at::Tensor& x0, const at::T
   k.conditional = y.defined();
   k.autocast = autocast;
   k.clamped = p.lo.defined();
-  k.noisy = p.noise_std > 0;
   k.n_steps = p.n_steps;
   k.step = p.step, k.noise_std = p.noise_std, k.clip_grad = p.clip_grad;
   k.net = &net;
@@ -111,8 +110,7 @@ struct SgldGraph::Impl {
       graph->capture_begin();
       chain_steps(net, x, y, noise, norms, p);
       graph->capture_end();
-      at::autocast::set_autocast_cache_enabled(cache);
-      x.copy_(x_in);  // the capture ran no kernel, but keep the start explicit
+      at::autocast::set_autocast_cache_enabled(cache);  // capture runs no kernel: x is still x0
     }
     c10::cuda::device_synchronize();
     ++captures;

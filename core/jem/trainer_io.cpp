@@ -142,11 +142,6 @@ void check_optimizer_state(torch::optim::Optimizer& opt, const std::string& orig
     }
 }
 
-// LibTorch's Optimizer::load maps the saved states to the parameters through their saved keys,
-// which 1.13 writes as hexadecimal addresses and 2.x parses as decimal: a 1.13 checkpoint loaded
-// on 2.6 gave every parameter the same state (found by the cross-release fixtures). The layout
-// is the same in both, so we map the keys ourselves, as strings. The saved options are skipped:
-// the knobs win.
 // The archive is read on the CPU: a CUDA run's moments go back onto their parameter's device.
 void on_device_of(torch::optim::OptimizerParamState& state, const at::Tensor& param) {
   const auto move = [&](const at::Tensor& x) { return x.defined() ? x.to(param.device()) : x; };
@@ -159,6 +154,11 @@ void on_device_of(torch::optim::OptimizerParamState& state, const at::Tensor& pa
   }
 }
 
+// LibTorch's Optimizer::load maps the saved states to the parameters through their saved keys,
+// which 1.13 writes as hexadecimal addresses and 2.x parses as decimal: a 1.13 checkpoint loaded
+// on 2.6 gave every parameter the same state (found by the cross-release fixtures). The layout
+// is the same in both, so we map the keys ourselves, as strings. The saved options are skipped:
+// the knobs win.
 void load_optimizer_state(torch::optim::Optimizer& opt, torch::serialize::InputArchive& ar, bool adam,
                           const std::string& origin) {
   torch::serialize::InputArchive groups, states;
