@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -67,7 +68,10 @@ TEST(CrossRelease, CheckpointsOfBothReleasesLoadWithTheirWeightsExact) {
     const std::vector<float> logits = logits_at_probes(*t);
     const std::vector<float> written = expect["logits"].get<std::vector<float>>();
     ASSERT_EQ(logits.size(), written.size());
-    for (size_t i = 0; i < logits.size(); ++i) EXPECT_FLOAT_EQ(logits[i], written[i]) << i;
+    // The weights load bit for bit; the logits computed from them may differ in the last bits
+    // between CPUs (BLAS picks its kernel by the CPU: 6 ulp seen on a Zen 5 against the Zen 4
+    // that wrote the fixture). A weight read wrong moves them by far more than this.
+    for (size_t i = 0; i < logits.size(); ++i) EXPECT_NEAR(logits[i], written[i], 1e-5 * (1 + std::fabs(written[i]))) << i;
     EXPECT_NEAR(t->state().buffer.x().sum().item<double>(), expect["buffer_sum"].get<double>(), 1e-4);
     t->step();  // resumable: the optimiser state and the buffer are usable
     EXPECT_EQ(t->iteration(), expect["step"].get<int64_t>() + 1);

@@ -27,8 +27,10 @@ until_true() {
 }
 
 # 1280x800: the smallest size the layout is meant for. 30 fps leaves a core to the trainer.
+# --check-damage: every frame of this session under real input (hover, drags, zoom, clicks,
+# tooltips) is also drawn whole and compared with the partly redrawn one; a difference exits 1.
 "$JEMLAB" --preset jem_default --threads 1 --size 1280x800 --fps 30 --report "$REPORT" \
-  --export-dir "$EXPORTS" >"$OUT/jemlab.log" 2>&1 &
+  --export-dir "$EXPORTS" --check-damage >"$OUT/jemlab.log" 2>&1 &
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null && { sleep 1; kill -9 "$PID" 2>/dev/null; }
@@ -242,6 +244,8 @@ if until_true 20 exited; then
   wait "$PID"; code=$?
   check "Ctrl+Q quits with code 0 (got $code)" [ "$code" = 0 ]
   check "the last report says the window exited" [ "$(get /exiting)" = true ]
+  check "every frame drawn in part equals its whole redraw ($(grep -o 'damage check: .*' "$OUT/jemlab.log"))" \
+    grep -q 'damage check: [1-9][0-9]* frames compared with a whole redraw, 0 differed' "$OUT/jemlab.log"
 else
   fail "Ctrl+Q did not close the window in 20 s"
 fi

@@ -70,11 +70,12 @@ done
 # HiDPI: GLFW takes X11's content scale from the Xft.dpi resource. Xft.dpi 192 (scale 2) is set
 # on a private Xvfb, so that it cannot leak into the other window tests (-noreset: else the server
 # resets when xprop disconnects and forgets it): 1280x800 screen units must give a 2560x1600
-# window with everything scaled. 120 frames: llvmpipe draws 4x the pixels at a few fps.
+# window with everything scaled. 120 frames: llvmpipe draws 4x the pixels at a few fps. At scale 2
+# the partial redraw's clip arithmetic is checked too: each frame equals its whole redraw.
 echo "== HiDPI: Xft.dpi 192, --size 1280x800"
 if xvfb-run -a -s "-screen 0 2600x1700x24 -noreset" bash -c \
   'xprop -root -f RESOURCE_MANAGER 8s -set RESOURCE_MANAGER "Xft.dpi:	192" && exec "$@"' _ \
-  "$JEMLAB" --preset jem_default --frames 120 --size 1280x800 --screenshot "$OUT/hidpi_2x.png" --threads 1; then
+  "$JEMLAB" --preset jem_default --frames 120 --size 1280x800 --screenshot "$OUT/hidpi_2x.png" --threads 1 --check-damage; then
   if ! report=$("$PIXELS" "$OUT/hidpi_2x.png" --expect-scale 2 --expect-size 2560x1600 --expect-boundary); then
     fails=$((fails + 1)); summary+="HiDPI: $(echo "$report" | grep -v '^ok' | tr '\n' ' ')"$'\n'
   fi

@@ -1,5 +1,9 @@
 #include "app/gl/image_atlas.h"
 
+#include <cstdint>
+
+#include "app/window/frame_damage.h"
+
 namespace jem::gl {
 
 ImageAtlas::~ImageAtlas() {
@@ -19,6 +23,7 @@ void ImageAtlas::upload(const ImageGrid& g) {
   // The images stacked vertically: each one's rows are contiguous in the grid already.
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, g.width, g.height * g.n, 0, GL_RGB, GL_UNSIGNED_BYTE, g.rgb.data());
   glBindTexture(GL_TEXTURE_2D, 0);
+  window::note_content_changed(reinterpret_cast<const void*>(static_cast<intptr_t>(tex_)));  // redraw where shown
 }
 
 void ImageAtlas::uv(int i, float out[4]) const {

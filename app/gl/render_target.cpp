@@ -1,6 +1,9 @@
 #include "app/gl/render_target.h"
 
+#include <cstdint>
 #include <cstring>
+
+#include "app/window/frame_damage.h"
 
 namespace jem::gl {
 
@@ -33,6 +36,8 @@ void RenderTarget::begin(int w, int h) {
 }
 
 void RenderTarget::end() {
+  // Its pixels changed: wherever the window shows this texture is damaged (frame_damage.h).
+  window::note_content_changed(reinterpret_cast<const void*>(static_cast<intptr_t>(color_)));
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   glViewport(prev_viewport_[0], prev_viewport_[1], prev_viewport_[2], prev_viewport_[3]);
 }
@@ -44,13 +49,16 @@ void RenderTarget::blit_to(RenderTarget& dst) const {
   glBindFramebuffer(GL_FRAMEBUFFER, dst.fbo_);
 }
 
-void RenderTarget::blit_to_screen(int x, int y_top, int w, int h, int screen_h) const {
+void RenderTarget::blit_to_bound(int x, int y_top, int w, int h, int target_h) const {
   if (!fbo_) return;
+  GLint draw_fbo = 0, read_fbo = 0;
+  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw_fbo);
+  glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read_fbo);
   glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-  const int y0 = screen_h - (y_top + h);
+  const int y0 = target_h - (y_top + h);
   glBlitFramebuffer(0, 0, w_, h_, x, y0, x + w, y0 + h, GL_COLOR_BUFFER_BIT, w == w_ && h == h_ ? GL_NEAREST : GL_LINEAR);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read_fbo));
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw_fbo));
 }
 
 std::vector<uint8_t> RenderTarget::read_rgba() const {

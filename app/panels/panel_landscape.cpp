@@ -12,6 +12,8 @@
 #include "app/plot/colormap.h"
 #include "app/plot/line_plot.h"
 #include "app/window/export_logic.h"
+#include "app/window/frame_damage.h"
+#include "app/window/frame_render.h"
 
 namespace jem::window {
 namespace {
@@ -261,8 +263,12 @@ void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
 }
 
 void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
-  // The image reaches the screen by a framebuffer blit inside ImGui's draw order (overlays drawn
-  // after it land on top).
+  // The image reaches the frame by a framebuffer blit inside ImGui's draw order (overlays drawn
+  // after it land on top), clipped like any command: the window redraws only what changed, and a
+  // new image or place is a change (frame_damage.h).
+  if (blit_.x != x || blit_.y != y || blit_.w != w || blit_.h != h || blitted_at_ != points_rendered_at_)
+    window::note_content_changed(&blit_);  // target_ is drawn again exactly when points_rendered_at_ moves
+  blitted_at_ = points_rendered_at_;
   blit_.target = &target_;
   blit_.x = x, blit_.y = y, blit_.w = w, blit_.h = h;
   ImGui::GetWindowDrawList()->AddCallback(
@@ -270,10 +276,8 @@ void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
         const auto* b = static_cast<const BlitRequest*>(cmd->UserCallbackData);
         GLint viewport[4];
         glGetIntegerv(GL_VIEWPORT, viewport);
-        GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
-        glDisable(GL_SCISSOR_TEST);
-        b->target->blit_to_screen(b->x, b->y, b->w, b->h, viewport[3]);
-        if (scissor) glEnable(GL_SCISSOR_TEST);
+        window::scissor_as_backend(cmd);
+        b->target->blit_to_bound(b->x, b->y, b->w, b->h, viewport[3]);
       },
       &blit_);
 }

@@ -40,6 +40,8 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"metrics-csv", "Keep this CSV of the curves up to date (every --screenshot-every frames, else at exit)", ""},
       {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
       {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
+      {"full-redraw", "Draw every frame whole (the lab redraws only what changed since the last frame)", "", false},
+      {"check-damage", "Also draw every frame whole and compare, pixel for pixel; exit 1 if any differs (tests; slow)", "", false},
   };
   return o;
 }
@@ -137,6 +139,8 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.report = option_or_empty(a, "report");
   o.screenshot_every = std::max(0, a.get_int("screenshot-every"));
   o.metrics_csv = option_or_empty(a, "metrics-csv");
+  o.full_redraw = a.has("full-redraw");
+  o.check_damage = a.has("check-damage");
   // Headless capture writes no autosave unless --autosave names a file (tests, docs).
   o.autosave = option_or_empty(a, "autosave");
   if (o.autosave.empty() && o.frames == 0) o.autosave = default_autosave_path(std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));

@@ -43,6 +43,8 @@ struct LabOptions {
   int frames = 0;                      // run this many, then exit (0: until closed)
   std::string screenshot, chain_gif, report, metrics_csv;
   int screenshot_every = 0;
+  bool full_redraw = false;   // --full-redraw: every frame drawn whole (comparisons)
+  bool check_damage = false;  // --check-damage: each frame also drawn whole and compared
 };
 
 // nullopt after printing --help; throws std::runtime_error (or Error) naming what is wrong.

@@ -24,6 +24,7 @@
 
 #include "app/cli/args.h"
 #include "app/window/frame_hooks.h"
+#include "app/window/frame_render.h"
 #include "app/window/gl_driver_isolation.h"
 #include "app/window/lab_options.h"
 #include "app/panels/ab_logic.h"
@@ -271,7 +272,7 @@ bool minimised(GLFWwindow* window, LabContext& ctx) {
 constexpr float kPresenterScale = 1.5f;
 
 // A new scale is applied between frames: the font atlas is rebuilt and uploaded again.
-void apply_ui_scale(const LabOptions& o, LabContext& ctx) {
+bool apply_ui_scale(const LabOptions& o, LabContext& ctx) {
   float scale = wanted_ui_scale(ctx.ui_scale, o.ui_scale > 0, g_key_presses);
   if (ctx.presenter != ctx.presenter_scaled) {  // presenter mode on or off: fonts 1.5x or back
     scale = (scale > 0 ? scale : ctx.ui_scale) * (ctx.presenter ? kPresenterScale : 1 / kPresenterScale);
@@ -283,16 +284,15 @@ void apply_ui_scale(const LabOptions& o, LabContext& ctx) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
+  return scale > 0;
 }
 
-void render(GLFWwindow* window) {
-  ImGui::Render();
-  int fb_w = 0, fb_h = 0;
-  glfwGetFramebufferSize(window, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.09f, 0.09f, 0.11f, 1);  // the panels' background (they draw none)
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+// --check-damage: every frame's kept image must equal a whole redraw of it.
+bool report_damage_check(const FrameRenderer& r) {
+  std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels)\n",
+               static_cast<long long>(r.checked_frames()), static_cast<long long>(r.mismatched_frames()),
+               static_cast<long long>(r.worst_mismatch_px()));
+  return r.checked_frames() > 0 && r.mismatched_frames() == 0;
 }
 
 // The lab's frames until the window closes or a headless capture is done: poll, update, draw,
@@ -300,6 +300,7 @@ void render(GLFWwindow* window) {
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
                RestorePrompt& restore) {
   FramePacer pacer(o.frame_s);
+  FrameRenderer renderer(o.full_redraw, o.check_damage);
   Capture capture(o);
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
@@ -320,7 +321,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     }
     ctx.chain_heads_px.clear();
     ctx.widget_rects.clear();
-    apply_ui_scale(o, ctx);
+    if (apply_ui_scale(o, ctx)) renderer.invalidate();  // a new font texture
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     headless_input(o, ctx, frame);
@@ -329,7 +330,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     if (ctx.quit_request) glfwSetWindowShouldClose(window, GLFW_TRUE);
     panels.draw(ctx);
     restore.draw(ctx);
-    render(window);
+    renderer.render(window);
     ++frame;
     // A --sweep capture shows the finished sweep: the frames are a minimum then.
     const bool last_frame = o.frames > 0 && frame >= o.frames && !panels.analysis.sweep.busy();
@@ -343,9 +344,11 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     pacer.end_frame(ctx);
   }
   if (o.frames > 0)
-    std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame\n",
-                 frame, ctx.fps, static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s,
-                 run_state_name(ctx.snap->state), (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame));
+    std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame, "
+                 "%.0f %% of the frame redrawn\n", frame, ctx.fps, static_cast<long long>(ctx.snap->step),
+                 ctx.snap->iters_per_s, run_state_name(ctx.snap->state),
+                 (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame), 100 * renderer.mean_damaged_fraction());
+  if (o.check_damage && !report_damage_check(renderer)) code = 1;
   capture.finish(ctx, frame);
   return code;
 }

@@ -1,0 +1,178 @@
+#include "app/window/frame_render.h"
+
+#include <epoxy/gl.h>
+// epoxy first: GLFW must not pull in the system GL header.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace jem::window {
+namespace {
+
+constexpr float kClear[3] = {0.09f, 0.09f, 0.11f};  // the panels' background (they draw none)
+
+// The pixels ImGui's OpenGL3 backend (1.86 to 1.90) lets a command touch: its arithmetic exactly,
+// truncations included, turned from GL's bottom-up rows into top-down ones.
+PixelRect backend_scissor(const ImDrawCmd& c, const ImDrawData& dd, int fb_h) {
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  const ImVec2 lo((c.ClipRect.x - off.x) * scale.x, (c.ClipRect.y - off.y) * scale.y);
+  const ImVec2 hi((c.ClipRect.z - off.x) * scale.x, (c.ClipRect.w - off.y) * scale.y);
+  if (hi.x <= lo.x || hi.y <= lo.y) return {};
+  const int x = int(lo.x), w = int(hi.x - lo.x), gl_y = int(float(fb_h) - hi.y), h = int(hi.y - lo.y);
+  return {x, fb_h - gl_y - h, x + w, fb_h - gl_y};
+}
+
+// A clip rectangle for which the backend computes exactly the scissor r (the quarter pixels
+// keep its truncations on the right side of every rounding error of the scale).
+ImVec4 clip_for(const PixelRect& r, const ImDrawData& dd) {
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  return ImVec4((float(r.x0) + 0.25f) / scale.x + off.x, (float(r.y0) - 0.5f) / scale.y + off.y,
+                (float(r.x1) + 0.5f) / scale.x + off.x, (float(r.y1) - 0.25f) / scale.y + off.y);
+}
+
+uint64_t pointer_bits(const void* p) { return uint64_t(reinterpret_cast<uintptr_t>(p)); }
+
+uint64_t rect_bits(const PixelRect& r) {
+  return hash_mix(hash_mix(uint64_t(uint32_t(r.x0)) << 32 | uint32_t(r.y0), uint64_t(uint32_t(r.x1))), uint32_t(r.y1));
+}
+
+// Each command's triangles (or callback) as primitives, and per command the pixels its triangles
+// reach (so that a damage rectangle far from a command does not draw it again).
+struct Collected {
+  std::vector<PrimList> lists;
+  std::vector<std::vector<PixelRect>> cmd_bounds;  // [list][command]
+};
+
+Collected collect(const ImDrawData& dd, int fb_w, int fb_h) {
+  Collected out;
+  const PixelRect screen{0, 0, fb_w, fb_h};
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  for (int n = 0; n < dd.CmdListsCount; ++n) {
+    const ImDrawList* list = dd.CmdLists[n];
+    PrimList pl{list, {}};
+    std::vector<PixelRect>& bounds = out.cmd_bounds.emplace_back(size_t(list->CmdBuffer.Size));
+    for (int ci = 0; ci < list->CmdBuffer.Size; ++ci) {
+      const ImDrawCmd& c = list->CmdBuffer[ci];
+      const PixelRect sc = intersect(backend_scissor(c, dd, fb_h), screen);
+      if (c.UserCallback) {
+        if (c.UserCallback == ImDrawCallback_ResetRenderState) continue;
+        const uint64_t key = hash_mix(hash_mix(hash_mix(rect_bits(sc), pointer_bits(reinterpret_cast<void*>(c.UserCallback))),
+                                               pointer_bits(c.UserCallbackData)),
+                                      content_version(c.UserCallbackData));
+        pl.prims.push_back({sc, key});
+        bounds[ci] = sc;
+        continue;
+      }
+      if (sc.empty()) continue;
+      const uint64_t cmd_key = hash_mix(hash_mix(rect_bits(sc), pointer_bits(c.TextureId)), content_version(c.TextureId));
+      PixelRect reach;
+      for (unsigned e = 0; e + 2 < c.ElemCount; e += 3) {
+        uint64_t key = cmd_key;
+        float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+        for (int k = 0; k < 3; ++k) {
+          const ImDrawVert& v = list->VtxBuffer[int(c.VtxOffset + list->IdxBuffer[int(c.IdxOffset + e + k)])];
+          uint32_t words[5];
+          std::memcpy(words, &v, sizeof words);
+          for (uint32_t w : words) key = hash_mix(key, w);
+          x0 = std::fmin(x0, v.pos.x), y0 = std::fmin(y0, v.pos.y), x1 = std::fmax(x1, v.pos.x), y1 = std::fmax(y1, v.pos.y);
+        }
+        // Rounded out by a pixel: rasterisation touches the pixels whose centres are inside.
+        const PixelRect box{int(std::floor((x0 - off.x) * scale.x)) - 1, int(std::floor((y0 - off.y) * scale.y)) - 1,
+                            int(std::ceil((x1 - off.x) * scale.x)) + 1, int(std::ceil((y1 - off.y) * scale.y)) + 1};
+        const PixelRect clipped = intersect(box, sc);
+        pl.prims.push_back({clipped, key});
+        reach = unite(reach, clipped);
+      }
+      bounds[ci] = reach;
+    }
+    out.lists.push_back(std::move(pl));
+  }
+  return out;
+}
+
+void clear_rects(const std::vector<PixelRect>& rects, int fb_h) {
+  glEnable(GL_SCISSOR_TEST);
+  glClearColor(kClear[0], kClear[1], kClear[2], 1);
+  for (const PixelRect& r : rects) {
+    glScissor(r.x0, fb_h - r.y1, r.x1 - r.x0, r.y1 - r.y0);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
+  glDisable(GL_SCISSOR_TEST);
+}
+
+// Draws the lists clipped to the rectangles: each command once per rectangle it reaches, with
+// its clip rectangle cut down to it. The rectangles are disjoint, so every pixel is drawn by the
+// same commands in the same order as a whole redraw would draw it.
+void draw_clipped(ImDrawData& dd, const Collected& col, const std::vector<PixelRect>& rects, int fb_h) {
+  std::vector<ImVector<ImDrawCmd>> whole(size_t(dd.CmdListsCount));
+  for (int n = 0; n < dd.CmdListsCount; ++n) {
+    ImDrawList* list = dd.CmdLists[n];
+    whole[n].swap(list->CmdBuffer);
+    for (int ci = 0; ci < whole[n].Size; ++ci) {
+      const ImDrawCmd& c = whole[n][ci];
+      if (c.UserCallback == ImDrawCallback_ResetRenderState) { list->CmdBuffer.push_back(c); continue; }
+      const PixelRect sc = backend_scissor(c, dd, fb_h);
+      for (const PixelRect& r : rects) {
+        const PixelRect cut = intersect(sc, r);
+        if (cut.empty() || intersect(col.cmd_bounds[n][ci], r).empty()) continue;
+        ImDrawCmd piece = c;
+        piece.ClipRect = clip_for(cut, dd);
+        list->CmdBuffer.push_back(piece);
+      }
+    }
+  }
+  ImGui_ImplOpenGL3_RenderDrawData(&dd);
+  for (int n = 0; n < dd.CmdListsCount; ++n) dd.CmdLists[n]->CmdBuffer.swap(whole[n]);
+}
+
+}  // namespace
+
+void scissor_as_backend(const ImDrawCmd* cmd) {
+  GLint viewport[4];
+  glGetIntegerv(GL_VIEWPORT, viewport);
+  const PixelRect r = backend_scissor(*cmd, *ImGui::GetDrawData(), viewport[3]);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(r.x0, viewport[3] - r.y1, std::max(0, r.x1 - r.x0), std::max(0, r.y1 - r.y0));
+}
+
+void FrameRenderer::render(GLFWwindow* window) {
+  ImGui::Render();
+  ImDrawData& dd = *ImGui::GetDrawData();
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  Collected col = collect(dd, fb_w, fb_h);
+  if (full_redraw_) damage_.invalidate();
+  const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
+  ++frames_;
+  damaged_sum_ += damage_.damaged_fraction();
+  kept_.begin(fb_w, fb_h);
+  if (!rects.empty()) {
+    clear_rects(rects, fb_h);
+    draw_clipped(dd, col, rects, fb_h);
+  }
+  kept_.end();
+  if (check_) compare_with_whole_redraw(fb_w, fb_h);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, kept_.framebuffer());
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
+  whole_.begin(fb_w, fb_h);
+  clear_rects({{0, 0, fb_w, fb_h}}, fb_h);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  whole_.end();
+  const std::vector<uint8_t> a = kept_.read_rgba(), b = whole_.read_rgba();
+  int64_t differing = 0;
+  for (size_t i = 0; i + 3 < a.size() && a.size() == b.size(); i += 4)
+    differing += std::memcmp(&a[i], &b[i], 3) != 0;
+  ++checked_;
+  if (differing > 0) ++mismatched_;
+  worst_px_ = std::max(worst_px_, differing);
+}
+
+}  // namespace jem::window

@@ -1,0 +1,140 @@
+// FrameDamage: which pixels the window must draw again. Hand-built frames, then a seeded property
+// test: the rectangles are few, disjoint, and cover every primitive that changed.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "app/window/frame_damage.h"
+
+namespace jem::window {
+namespace {
+
+constexpr int W = 1600, H = 1000;
+
+Prim prim(int x, int y, int w, int h, uint64_t key) { return {{x, y, x + w, y + h}, key}; }
+
+bool covers(const std::vector<PixelRect>& rects, const PixelRect& box) {
+  // Every pixel of box lies in some rectangle (checked on a grid of its pixels' corners).
+  for (int y = box.y0; y < box.y1; y += std::max(1, (box.y1 - box.y0) / 7))
+    for (int x = box.x0; x < box.x1; x += std::max(1, (box.x1 - box.x0) / 7)) {
+      bool in = false;
+      for (const PixelRect& r : rects) in |= x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1;
+      if (!in) return false;
+    }
+  return true;
+}
+
+int64_t total_area(const std::vector<PixelRect>& rects) {
+  int64_t a = 0;
+  for (const PixelRect& r : rects) a += r.area();
+  return a;
+}
+
+// A frame: a window with text down its left side and a plot at its bottom right.
+std::vector<PrimList> frame(uint64_t plot_key, int text_lines = 20) {
+  PrimList win{reinterpret_cast<const void*>(1), {}};
+  win.prims.push_back(prim(0, 0, 800, 1000, 1));  // background
+  for (int i = 0; i < text_lines; ++i) win.prims.push_back(prim(10, 10 + 20 * i, 200, 16, 100 + i));
+  win.prims.push_back(prim(600, 800, 150, 150, plot_key));
+  PrimList other{reinterpret_cast<const void*>(2), {prim(900, 0, 700, 1000, 7)}};
+  return {win, other};
+}
+
+TEST(FrameDamage, TheFirstFrameIsWholeAndAnUnchangedOneIsEmpty) {
+  FrameDamage d;
+  const auto first = d.update(frame(5), W, H);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0], (PixelRect{0, 0, W, H}));
+  EXPECT_DOUBLE_EQ(d.damaged_fraction(), 1.0);
+  EXPECT_TRUE(d.update(frame(5), W, H).empty());
+  EXPECT_DOUBLE_EQ(d.damaged_fraction(), 0.0);
+}
+
+TEST(FrameDamage, AChangedPrimitiveDamagesItsTilesOnly) {
+  FrameDamage d;
+  d.update(frame(5), W, H);
+  const auto rects = d.update(frame(6), W, H);
+  ASSERT_EQ(rects.size(), 1u);
+  EXPECT_TRUE(covers(rects, {600, 800, 750, 950}));
+  // Rounded out to 32-pixel tiles: 576..768 x 800..960.
+  EXPECT_EQ(rects[0], (PixelRect{576, 800, 768, 960}));
+}
+
+TEST(FrameDamage, TextThatGrowsDamagesWhatChangedNotWhatItShifted) {
+  FrameDamage d;
+  d.update(frame(5, 20), W, H);
+  auto longer = frame(5, 20);
+  auto& p = longer[0].prims;
+  p.insert(p.begin() + 11, prim(210, 210, 30, 16, 999));  // one more glyph after line 10
+  const auto rects = d.update(longer, W, H);
+  EXPECT_TRUE(covers(rects, {210, 210, 240, 226}));
+  EXPECT_LE(total_area(rects), 64 * 64);  // not the lines above or below, nor the plot
+}
+
+TEST(FrameDamage, ListsThatComeAndGoDamageWhereTheyAreOrWere) {
+  FrameDamage d;
+  d.update(frame(5), W, H);
+  auto with_tooltip = frame(5);
+  with_tooltip.push_back({reinterpret_cast<const void*>(3), {prim(1000, 500, 100, 40, 42)}});
+  auto rects = d.update(with_tooltip, W, H);
+  EXPECT_TRUE(covers(rects, {1000, 500, 1100, 540}));
+  EXPECT_LE(total_area(rects), 160 * 96);
+  rects = d.update(frame(5), W, H);  // the tooltip closes
+  EXPECT_TRUE(covers(rects, {1000, 500, 1100, 540}));
+  EXPECT_LE(total_area(rects), 160 * 96);
+}
+
+TEST(FrameDamage, ReorderedListsASizeChangeOrInvalidateDrawTheWholeFrame) {
+  FrameDamage d;
+  d.update(frame(5), W, H);
+  auto swapped = frame(5);
+  std::swap(swapped[0], swapped[1]);  // a window came to the front
+  EXPECT_DOUBLE_EQ((d.update(swapped, W, H), d.damaged_fraction()), 1.0);
+  EXPECT_DOUBLE_EQ((d.update(swapped, W, H), d.damaged_fraction()), 0.0);
+  EXPECT_DOUBLE_EQ((d.update(swapped, W + 1, H), d.damaged_fraction()), 1.0);
+  d.invalidate();
+  EXPECT_DOUBLE_EQ((d.update(swapped, W + 1, H), d.damaged_fraction()), 1.0);
+}
+
+// Random frames with random edits: whatever changed is covered, by at most kMaxRects disjoint
+// rectangles inside the frame.
+TEST(FrameDamage, RandomEditsAreCoveredByFewDisjointRectangles) {
+  std::mt19937 rng(7);
+  auto rnd = [&](int n) { return int(rng() % uint32_t(n)); };
+  for (int trial = 0; trial < 200; ++trial) {
+    PrimList list{reinterpret_cast<const void*>(1), {}};
+    for (int i = 0; i < 300; ++i) list.prims.push_back(prim(rnd(W - 50), rnd(H - 50), 1 + rnd(50), 1 + rnd(50), rng()));
+    FrameDamage d;
+    d.update({list}, W, H);
+    PrimList edited = list;
+    std::vector<PixelRect> changed;
+    for (int e = 0, n = 1 + rnd(12); e < n; ++e) {
+      const size_t i = size_t(rnd(int(edited.prims.size())));
+      changed.push_back(edited.prims[i].box);
+      if (rnd(3) == 0) {
+        edited.prims.erase(edited.prims.begin() + long(i));
+      } else {
+        edited.prims[i] = prim(rnd(W - 50), rnd(H - 50), 1 + rnd(50), 1 + rnd(50), rng());
+        changed.push_back(edited.prims[i].box);
+      }
+    }
+    const auto rects = d.update({edited}, W, H);
+    ASSERT_LE(rects.size(), size_t(FrameDamage::kMaxRects));
+    for (size_t i = 0; i < rects.size(); ++i) {
+      EXPECT_TRUE(rects[i].x0 >= 0 && rects[i].y0 >= 0 && rects[i].x1 <= W && rects[i].y1 <= H);
+      for (size_t j = i + 1; j < rects.size(); ++j) EXPECT_TRUE(intersect(rects[i], rects[j]).empty()) << trial;
+    }
+    for (const PixelRect& c : changed) EXPECT_TRUE(covers(rects, c)) << "trial " << trial;
+  }
+}
+
+TEST(FrameDamage, ContentVersionsCountChanges) {
+  int texture = 0;
+  const uint64_t v = content_version(&texture);
+  note_content_changed(&texture);
+  note_content_changed(&texture);
+  EXPECT_EQ(content_version(&texture), v + 2);
+}
+
+}  // namespace
+}  // namespace jem::window
