@@ -73,6 +73,30 @@ TEST(Runner, TrainsPausesAndSteps) {
   EXPECT_EQ(s->history.size(), size_t(s->step));
 }
 
+// Paused and left alone, the run changes nothing: the snapshots go on (the window's clock, the
+// state) but the field, buffer and chains are the same objects, so the window draws nothing new.
+TEST(Runner, APausedRunRecomputesNothingUntilItChanges) {
+  RunnerOptions o;
+  o.start_running = false;
+  Runner r(small(), o);
+  auto a = wait_for(r, [](const Snapshot& s) { return s.field && s.buffer; });
+  ASSERT_TRUE(a->field && a->buffer);
+  std::this_thread::sleep_for(200ms);
+  a = r.latest();
+  std::this_thread::sleep_for(500ms);
+  auto b = r.latest();
+  EXPECT_GT(b->version, a->version) << "a paused runner still publishes";
+  EXPECT_EQ(b->field, a->field);
+  EXPECT_EQ(b->buffer, a->buffer);
+  EXPECT_EQ(b->chains, a->chains);
+
+  r.send(cmd::Step{1});
+  auto c = wait_for(r, [&](const Snapshot& s) { return s.step == 1 && s.field != a->field; });
+  EXPECT_EQ(c->step, 1);
+  EXPECT_NE(c->field, a->field) << "a step refreshes the field";
+  EXPECT_NE(c->buffer, a->buffer);
+}
+
 TEST(Runner, RapidKnobChangesWhileTrainingKeepItConsistent) {
   Runner r(small());
   wait_for(r, [](const Snapshot& s) { return s.step >= 2; });

@@ -271,7 +271,11 @@ void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
   blitted_at_ = points_rendered_at_;
   blit_.target = &target_;
   blit_.x = x, blit_.y = y, blit_.w = w, blit_.h = h;
-  ImGui::GetWindowDrawList()->AddCallback(
+  // Clipped to the canvas: a new image damages the canvas, not the whole panel.
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImVec2(x / fb.x, y / fb.y), ImVec2((x + w) / fb.x, (y + h) / fb.y), true);
+  dl->AddCallback(
       [](const ImDrawList*, const ImDrawCmd* cmd) {
         const auto* b = static_cast<const BlitRequest*>(cmd->UserCallbackData);
         GLint viewport[4];
@@ -280,6 +284,7 @@ void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
         b->target->blit_to_bound(b->x, b->y, b->w, b->h, viewport[3]);
       },
       &blit_);
+  dl->PopClipRect();
 }
 
 // Where each class's mean point is on screen, for the window tests' boundary checks.

@@ -143,7 +143,11 @@ void Runner::loop() {
     }
     bool force = !cmds.empty();
     for (auto& c : cmds) handle(c);
-    if (state_ == RunState::Running || steps_left_ > 0) run_one_step();
+    const bool stepping = state_ == RunState::Running || steps_left_ > 0;
+    if (stepping) run_one_step();
+    // A paused run with no command changes nothing: its field, buffer and chains are not
+    // recomputed (the window then draws nothing new either).
+    if (force || stepping) field_stale_ = buffer_stale_ = chains_stale_ = true;
     if (autosave_every_s_ > 0 &&
         std::chrono::duration<double>(Clock::now() - last_autosave_).count() >= autosave_every_s_) {
       autosave();
@@ -157,8 +161,8 @@ void Runner::loop() {
     const auto now = Clock::now();
     // A 128^2 grid costs more than a training iteration: refresh it at most often enough to take
     // ~5% of the trainer's time, except right after the view changed (pan and zoom stay snappy).
-    const bool field_due = view_dirty_ || std::chrono::duration<double>(now - last_field_).count() >=
-                                              std::max(0.1, 20 * field_cost_s_);
+    const bool field_due = view_dirty_ || (field_stale_ && std::chrono::duration<double>(now - last_field_).count() >=
+                                                             std::max(0.1, 20 * field_cost_s_));
     if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
       publish(field_due);
   }
@@ -265,16 +269,19 @@ void Runner::publish(bool field_due) {
     next_.field = std::make_shared<const FieldGrid>(trainer_->field(view_, view_res_));
     field_cost_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
     last_field_ = now;
-    view_dirty_ = false;
+    view_dirty_ = field_stale_ = false;
   }
   // Image buffers cost a forward pass of the shown slots: a few refreshes a second are enough.
-  if (!trainer_->has_images() || !next_.buffer || std::chrono::duration<double>(now - last_buffer_).count() >= 0.25) {
+  if (!next_.buffer || (buffer_stale_ && (!trainer_->has_images() ||
+                                          std::chrono::duration<double>(now - last_buffer_).count() >= 0.25))) {
     next_.buffer = std::make_shared<const BufferView>(trainer_->buffer_view());
     last_buffer_ = now;
+    buffer_stale_ = false;
   }
-  if (trainer_->settings().record_chains > 0) {
+  if (trainer_->settings().record_chains > 0 && chains_stale_) {
     Trajectories tr = trainer_->last_trajectories();
     if (tr.n_chains > 0) next_.chains = std::make_shared<const Trajectories>(std::move(tr));
+    chains_stale_ = false;
   }
   // Once a second while training; at once when paused, so a paused lab shows its current state.
   const bool stale_while_paused =

@@ -77,6 +77,8 @@ class Runner {
   Box view_;
   int view_res_ = 128;
   bool view_dirty_ = true;
+  // The run changed (a step or a command) since the field, buffer or chains were last made.
+  bool field_stale_ = true, buffer_stale_ = true, chains_stale_ = true;
   bool view_from_ui_ = false;  // a SetView came: the view is the UI's, kept across resets
   double field_cost_s_ = 0;
   std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, last_stability_, rate_t0_;
