@@ -3,6 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
+#include "tests/seeded_generator.h"
+
 #include <cmath>
 
 #include "core/eval/evaluate.h"
@@ -19,7 +21,7 @@ using namespace jem;
 
 namespace {
 
-at::Generator make_gen(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+using jem::test_support::make_gen;
 
 // log pi(x) = -(x-mu)^T A (x-mu) / 2, as in test_sgld.cpp.
 ScoreFn gaussian_score(const at::Tensor& A, const at::Tensor& mu) {

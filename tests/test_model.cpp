@@ -2,6 +2,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
+#include "tests/seeded_generator.h"
+
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
 #include "core/model/fused_activation.h"
@@ -11,7 +13,7 @@ using namespace jem;
 
 namespace {
 
-at::Generator make_gen(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+using jem::test_support::make_gen;
 
 // f(x)[k] = -|x - c_k|^2 / 2: class k's conditional is N(c_k, I). Uses EnergyNet's autograd score.
 class QuadraticNet : public EnergyNet {

@@ -2,6 +2,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
+#include "tests/seeded_generator.h"
+
 
 #include "core/jem/chain_init.h"
 #include "core/jem/replay_buffer.h"
@@ -13,7 +15,7 @@ using namespace jem;
 
 namespace {
 
-at::Generator make_gen(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+using jem::test_support::make_gen;
 
 // log p(x) = -(x-mu)^T A (x-mu) / 2: score = -A (x - mu).
 struct Gaussian2D {
