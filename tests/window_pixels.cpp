@@ -287,6 +287,15 @@ int main(int argc, char** argv) {
     const bool on_canvas = x >= double(canvas[0]) && y >= double(canvas[1]) &&
                            x < double(canvas[0]) + double(canvas[2]) && y < double(canvas[1]) + double(canvas[3]);
     if (!img.inside(x, y) || !on_canvas) continue;
+    // The legend and the colour bar are drawn over the chains: a head under them is hidden.
+    bool covered = false;
+    for (const char* overlay : {"landscape_legend", "landscape_colorbar"}) {
+      if (!j.contains("overlays") || !j["overlays"].contains(overlay)) continue;
+      const auto& r = j["overlays"][overlay];
+      covered |= x >= double(r[0]) - 3 && y >= double(r[1]) - 3 && x < double(r[0]) + double(r[2]) + 3 &&
+                 y < double(r[1]) + double(r[3]) + 3;
+    }
+    if (covered) continue;
     ++visible;
     white += near_white(img, x, y, 2);
   }

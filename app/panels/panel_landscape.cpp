@@ -192,8 +192,10 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   const float bar_w = em * 0.8f, bar_h = std::min(t.size.y * 0.45f, em * 16);
   const ImVec2 b1(t.p0.x + t.size.x - em * 0.8f, t.p0.y + em * 2.0f);
   const ImVec2 b0(b1.x - bar_w, b1.y);
-  dl->AddRectFilled(ImVec2(b0.x - em * 4.6f, b0.y - em * 1.8f), ImVec2(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f),
-                    IM_COL32(20, 20, 24, 190), 4);
+  const ImVec2 bar_lo(b0.x - em * 4.6f, b0.y - em * 1.8f), bar_hi(b1.x + em * 0.3f, b0.y + bar_h + em * 0.6f);
+  dl->AddRectFilled(bar_lo, bar_hi, IM_COL32(20, 20, 24, 190), 4);
+  // The overlays cover the chains under them (the window tests look for heads elsewhere).
+  ctx.overlay_rects["landscape_colorbar"] = PanelRect{bar_lo.x, bar_lo.y, bar_hi.x - bar_lo.x, bar_hi.y - bar_lo.y};
   gradient_strip(dl, b0, ImVec2(bar_w, bar_h), style_.colormap, true);
   // The title sits a full line above the top value, which is centred on the bar's top edge.
   dl->AddText(ImVec2(b0.x - em * 4.4f, b0.y - em * 1.7f), IM_COL32(235, 235, 240, 255), scalar_.label.c_str());
@@ -211,8 +213,9 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   const int n_classes = s.field ? s.field->n_classes : 0;
   ImVec2 lp(t.p0.x + em * 0.6f, t.p0.y + em * 0.5f);
   const float legend_w = em * 1.3f + ImGui::CalcTextSize("SGLD chain").x;  // the widest entry
-  dl->AddRectFilled(ImVec2(lp.x - em * 0.3f, lp.y - em * 0.2f),
-                    ImVec2(lp.x + legend_w, lp.y + em * (1.25f * (n_classes + 1) + 0.1f)), IM_COL32(20, 20, 24, 190), 4);
+  const ImVec2 leg_lo(lp.x - em * 0.3f, lp.y - em * 0.2f), leg_hi(lp.x + legend_w, lp.y + em * (1.25f * (n_classes + 1) + 0.1f));
+  dl->AddRectFilled(leg_lo, leg_hi, IM_COL32(20, 20, 24, 190), 4);
+  ctx.overlay_rects["landscape_legend"] = PanelRect{leg_lo.x, leg_lo.y, leg_hi.x - leg_lo.x, leg_hi.y - leg_lo.y};
   for (int k = 0; k < n_classes; ++k) {
     dl->AddCircleFilled(ImVec2(lp.x + em * 0.4f, lp.y + em * 0.55f), em * 0.32f, plot::class_color(k));
     dl->AddText(ImVec2(lp.x + em * 1.0f, lp.y), IM_COL32(230, 230, 235, 255), ("class " + std::to_string(k)).c_str());

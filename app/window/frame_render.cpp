@@ -6,7 +6,9 @@
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace jem::window {
@@ -167,11 +169,19 @@ void FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   whole_.end();
   const std::vector<uint8_t> a = kept_.read_rgba(), b = whole_.read_rgba();
-  int64_t differing = 0;
-  for (size_t i = 0; i + 3 < a.size() && a.size() == b.size(); i += 4)
-    differing += std::memcmp(&a[i], &b[i], 3) != 0;
+  // One level of 255 is rounding: Mesa 25's llvmpipe (Debian 13) blends some pixels of a
+  // primitive drawn under a scissor one level apart from the same primitive drawn whole.
+  int64_t differing = 0, rounded = 0;
+  for (size_t i = 0; i + 3 < a.size() && a.size() == b.size(); i += 4) {
+    if (std::memcmp(&a[i], &b[i], 3) == 0) continue;
+    int level = 0;
+    for (int c = 0; c < 3; ++c) level = std::max(level, std::abs(int(a[i + c]) - int(b[i + c])));
+    worst_level_ = std::max(worst_level_, level);
+    ++(level > 1 ? differing : rounded);
+  }
   ++checked_;
   if (differing > 0) ++mismatched_;
+  if (rounded > 0) ++rounded_frames_;
   worst_px_ = std::max(worst_px_, differing);
 }
 

@@ -23,10 +23,13 @@ class FrameRenderer {
   void invalidate() { damage_.invalidate(); }  // e.g. the font texture was rebuilt
   double damaged_fraction() const { return damage_.damaged_fraction(); }
   double mean_damaged_fraction() const { return frames_ ? damaged_sum_ / frames_ : 0; }
-  // --check-damage: frames whose kept image differed from a whole redraw, and the most pixels.
+  // --check-damage: frames whose kept image differed from a whole redraw by more than one level
+  // of 255, the most such pixels, the frames with one-level (rounding) differences only.
   int64_t checked_frames() const { return checked_; }
   int64_t mismatched_frames() const { return mismatched_; }
   int64_t worst_mismatch_px() const { return worst_px_; }
+  int worst_mismatch_level() const { return worst_level_; }  // the largest colour difference, 0..255
+  int64_t rounded_frames() const { return rounded_frames_; }
 
  private:
   void compare_with_whole_redraw(int fb_w, int fb_h);
@@ -34,7 +37,8 @@ class FrameRenderer {
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
   bool full_redraw_, check_;
-  int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0;
+  int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0, rounded_frames_ = 0;
+  int worst_level_ = 0;
   double damaged_sum_ = 0;
 };
 

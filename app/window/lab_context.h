@@ -53,6 +53,7 @@ struct LabContext {
   // Filled by panels for the capture's sidecar (tests locate what they check on the PNG).
   std::map<std::string, PanelRect> panel_rects;       // this frame's, cleared after each frame
   std::map<std::string, PanelRect> last_panel_rects;  // the previous frame's (the export combo lists them)
+  std::map<std::string, PanelRect> overlay_rects;     // boxes drawn over the chains (legend, colour bar), this frame's
   std::map<std::string, PanelRect> widget_rects;      // buttons a test clicks (--report), this frame's
   std::vector<std::pair<float, float>> chain_heads_px;  // screen positions of drawn chain heads
   std::vector<std::pair<float, float>> class_centroids_px;  // mean data point of each class, on screen

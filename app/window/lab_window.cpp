@@ -289,9 +289,11 @@ bool apply_ui_scale(const LabOptions& o, LabContext& ctx) {
 
 // --check-damage: every frame's kept image must equal a whole redraw of it.
 bool report_damage_check(const FrameRenderer& r) {
-  std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels)\n",
+  std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels "
+               "by more than one level; the largest difference %d levels; %lld frames with one-level rounding only)\n",
                static_cast<long long>(r.checked_frames()), static_cast<long long>(r.mismatched_frames()),
-               static_cast<long long>(r.worst_mismatch_px()));
+               static_cast<long long>(r.worst_mismatch_px()), r.worst_mismatch_level(),
+               static_cast<long long>(r.rounded_frames()));
   return r.checked_frames() > 0 && r.mismatched_frames() == 0;
 }
 
@@ -321,6 +323,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     }
     ctx.chain_heads_px.clear();
     ctx.widget_rects.clear();
+    ctx.overlay_rects.clear();
     if (apply_ui_scale(o, ctx)) renderer.invalidate();  // a new font texture
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
