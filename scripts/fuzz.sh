@@ -16,9 +16,8 @@ if [ ! -f "$B/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_FUZZ=ON \
     -DJEMLAB_BUILD_APP=OFF -DJEMLAB_BUILD_TESTS=OFF >/dev/null
 fi
-harnesses=()
-for h in ${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset points_csv session checkpoint}; do harnesses+=("fuzz_$h"); done
-cmake --build "$B" --target fuzz_seeds fuzz_checkpoint_seeds "${harnesses[@]}"
+names=(${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset points_csv session checkpoint})
+cmake --build "$B" --target fuzz_seeds fuzz_checkpoint_seeds "${names[@]/#/fuzz_}"
 "$B/tests/fuzz/fuzz_seeds" "$B/seeds" >/dev/null
 "$B/tests/fuzz/fuzz_checkpoint_seeds" "$B/seeds"
 mkdir -p "$B/crashes" "$B/logs"
@@ -53,7 +52,6 @@ fuzz_one() {
 # Each harness is one process on one core: as many side by side as there are cores
 # (FUZZ_PARALLEL), each for the whole time it is given.
 parallel=${FUZZ_PARALLEL:-$(nproc)}
-names=(${FUZZERS:-cifar svhn mat5 idx idx_gzip config preset points_csv session checkpoint})
 running=0
 for h in "${names[@]}"; do
   if [ "$running" -ge "$parallel" ]; then wait -n || true; running=$((running - 1)); fi

@@ -259,6 +259,7 @@ void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
     if (show_buffer_) renderer_.draw_points(1, view_, 3.5f * ctx.ui_scale * fb);
     if (show_data_) renderer_.draw_points(0, view_, 5.0f * ctx.ui_scale * fb);
     target_.end();
+    window::note_content_changed(&blit_);  // the blit shows a new image
     shown_data_ = show_data_, shown_buffer_ = show_buffer_;
     rendered_data_ = uploaded_data_, rendered_buffer_ = uploaded_buffer_;
     points_rendered_at_ = Clock::now();
@@ -267,11 +268,8 @@ void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
 
 void LandscapePanel::add_screen_blit(int x, int y, int w, int h) {
   // The image reaches the frame by a framebuffer blit inside ImGui's draw order (overlays drawn
-  // after it land on top), clipped like any command: the window redraws only what changed, and a
-  // new image or place is a change (frame_damage.h).
-  if (blit_.x != x || blit_.y != y || blit_.w != w || blit_.h != h || blitted_at_ != points_rendered_at_)
-    window::note_content_changed(&blit_);  // target_ is drawn again exactly when points_rendered_at_ moves
-  blitted_at_ = points_rendered_at_;
+  // after it land on top), clipped like any command: the window redraws only what changed. A new
+  // place moves the clip rectangle, a new image is noted where target_ is drawn (frame_damage.h).
   blit_.target = &target_;
   blit_.x = x, blit_.y = y, blit_.w = w, blit_.h = h;
   // Clipped to the canvas: a new image damages the canvas, not the whole panel.

@@ -104,7 +104,7 @@ class LandscapePanel {
   const DataView* rendered_data_ = nullptr;
   const BufferView* rendered_buffer_ = nullptr;
   bool shown_data_ = false, shown_buffer_ = false;
-  std::chrono::steady_clock::time_point field_rendered_at_, points_rendered_at_, blitted_at_;
+  std::chrono::steady_clock::time_point field_rendered_at_, points_rendered_at_;
   struct BlitRequest {
     const gl::RenderTarget* target = nullptr;
     int x = 0, y = 0, w = 0, h = 0;

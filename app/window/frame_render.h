@@ -21,7 +21,6 @@ class FrameRenderer {
 
   void render(GLFWwindow* window);  // ImGui::Render() included
   void invalidate() { damage_.invalidate(); }  // e.g. the font texture was rebuilt
-  double damaged_fraction() const { return damage_.damaged_fraction(); }
   double mean_damaged_fraction() const { return frames_ ? damaged_sum_ / frames_ : 0; }
   // --check-damage: frames whose kept image differed from a whole redraw by more than one level
   // of 255, the most such pixels, the frames with one-level (rounding) differences only.
