@@ -24,6 +24,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -x "$JEMLAB" ] || { echo "no $JEMLAB: build first (scripts/build.sh)" >&2; exit 2; }
+# Every row runs with OpenBLAS's own choice of kernels for this CPU; the 2D rows also run both
+# sides with the environment's OPENBLAS_CORETYPE where one is set (this workplace sets Haswell).
+ENV_KERNELS=${OPENBLAS_CORETYPE:-}
+unset OPENBLAS_CORETYPE
 has_row() { [[ ",$ROWS," == *",$1,"* ]]; }
 have_peer2d() { "$PY" -c "import torch" 2>/dev/null && [ -f "$BENCH/peer_jem2d.py" ]; }
 
@@ -43,22 +47,39 @@ ratio() { echo "scale=2; $1 / $2" | bc -l; }
 TABLE=()
 row() { TABLE+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 
-# 2D: the default loop, whole process, 1 and 2 threads on each side, interleaved.
+# 2D: the default loop, whole process, 1 and 2 threads on each side, interleaved. Both sides
+# link the same OpenBLAS, whose kernels move these times by half (core/util/blas_kernels.h): both
+# run with OpenBLAS's own choice, and where the environment set OPENBLAS_CORETYPE, both with that.
 bench_2d() {
   local steps=$1 iters=$2 label=$3
   if ! have_peer2d; then echo "skip $label: no python3-torch or peer_jem2d.py"; return; fi
-  local ours=() peer=() th rep
+  local env_kernels=$ENV_KERNELS own
+  own=$("$JEMLAB" bench --iters 1 --warmup 0 2>/dev/null | grep -o 'OpenBLAS [A-Za-z0-9]*' |
+        cut -d' ' -f2)
+  [ "$env_kernels" = "$own" ] && env_kernels=
+  local ours=() peer=() ours_env=() peer_env=() th rep
+  local peer_cmd=("$PY" "$BENCH/peer_jem2d.py" --warmup 20 --steps "$steps" --iters "$iters")
   for rep in 1 2; do
     for th in 1 2; do
       ours+=("$(wall "$JEMLAB" bench --iters "$iters" --warmup 20 --threads "$th" --n_steps "$steps")")
-      peer+=("$(wall "$PY" "$BENCH/peer_jem2d.py" --iters "$iters" --warmup 20 --threads "$th" --steps "$steps")")
-      echo "$label threads $th: jemlab ${ours[-1]} s, peer ${peer[-1]} s"
+      peer+=("$(wall "${peer_cmd[@]}" --threads "$th")")
+      echo "$label threads $th: jemlab ${ours[-1]} s, peer ${peer[-1]} s (OpenBLAS ${own:-?})"
+      if [ -n "$env_kernels" ]; then
+        ours_env+=("$(wall env OPENBLAS_CORETYPE="$env_kernels" "$JEMLAB" bench --iters "$iters" --warmup 20 --threads "$th" --n_steps "$steps")")
+        peer_env+=("$(wall env OPENBLAS_CORETYPE="$env_kernels" "${peer_cmd[@]}" --threads "$th")")
+        echo "$label threads $th, both OPENBLAS_CORETYPE=$env_kernels: jemlab ${ours_env[-1]} s, peer ${peer_env[-1]} s"
+      fi
     done
   done
   local o p
   o=$(best "${ours[@]}"); p=$(best "${peer[@]}")
-  row "$label, $iters iterations, whole process, best of 1/2 threads" "$(printf '%.2f s' "$o")" \
-      "$(printf '%.2f s' "$p")" "$(ratio "$p" "$o")x"
+  row "$label, $iters iterations, whole process, best of 1/2 threads, OpenBLAS's own kernels (${own:-?})" \
+      "$(printf '%.2f s' "$o")" "$(printf '%.2f s' "$p")" "$(ratio "$p" "$o")x"
+  if [ -n "$env_kernels" ]; then
+    o=$(best "${ours_env[@]}"); p=$(best "${peer_env[@]}")
+    row "same, both with this environment's OPENBLAS_CORETYPE=$env_kernels" "$(printf '%.2f s' "$o")" \
+        "$(printf '%.2f s' "$p")" "$(ratio "$p" "$o")x"
+  fi
 }
 
 # The window under Xvfb at its defaults (it leaves one core to drawing) beside the headless

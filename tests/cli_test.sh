@@ -177,6 +177,11 @@ expect_error "control bad joint" "expected 4 numbers" control --joint 0.5,0.5
 "$JEMLAB" bench --iters 3 --warmup 1 --threads 1 >"$T/bench.out" 2>&1
 check "bench exits 0" test $? -eq 0
 check "bench last line" bash -c "tail -n 1 '$T/bench.out' | grep -Eq '^[0-9]+(\.[0-9]+)? it/s$'"
+# The bench line names the BLAS kernels, as OPENBLAS_CORETYPE chose them.
+if grep -q 'OpenBLAS' "$T/bench.out"; then
+  OPENBLAS_CORETYPE=Haswell "$JEMLAB" bench --iters 1 --warmup 0 --threads 1 >"$T/bench_haswell.out" 2>&1
+  check "bench names the OpenBLAS kernels" contains "$T/bench_haswell.out" "OpenBLAS Haswell,"
+fi
 
 # Help lists every knob with its range.
 "$JEMLAB" train --help >"$T/help.out"

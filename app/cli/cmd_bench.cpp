@@ -14,6 +14,7 @@
 #include "app/cli/soak.h"
 #include "core/data/images/image_datasets.h"
 #include "core/jem/trainer.h"
+#include "core/util/blas_kernels.h"
 #include "core/util/error.h"
 #include "core/runner/runner.h"
 
@@ -48,9 +49,9 @@ double bench_trainer(Settings s, int warmup, int iters) {
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const std::string model = s.model == "mlp" ? "MLP " + std::to_string(s.width) + "x" + std::to_string(s.depth) : s.model;
   std::printf("jemlab bench: %s, %s %s norm %s, %d classes, batch %d, n_steps %d, buffer %d, threads %d, device %s, "
-              "loss %.3f, mean loss %.4f\n",
+              "%s, loss %.3f, mean loss %.4f\n",
               s.dataset.c_str(), model.c_str(), s.activation.c_str(), s.norm.c_str(), t.n_classes(), s.batch_size,
-              s.n_steps, s.buffer_size, s.threads, t.device_name().c_str(), last.loss, loss_sum / iters);
+              s.n_steps, s.buffer_size, s.threads, t.device_name().c_str(), blas_kernels_in_use().c_str(), last.loss, loss_sum / iters);
   return iters / secs;
 }
 
