@@ -4,6 +4,9 @@
 
 #include "tests/seeded_generator.h"
 
+#include <sstream>
+
+#include "core/jem/fused_adam.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
 #include "core/model/fused_activation.h"
@@ -63,15 +66,16 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
 
 // The training step's hand-written backward pass gives autograd's parameter gradients, for a JEM
 // loss that uses the logits (cross-entropy, f(x)[y]) and -E(x) (contrast, energy regulariser).
+// 600 rows are three of the passes' row blocks, the last one short.
 TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
-  for (int depth : {1, 3}) {
+  for (auto [depth, n] : {std::pair{1, 24}, std::pair{3, 24}, std::pair{3, 300}}) {
     at::Generator gen = make_gen(7);
     Mlp net(options(24, depth, 4), gen);
-    at::Tensor x = at::randn({48, 2}, gen) * 2;
-    at::Tensor y = at::randint(4, {24}, gen, at::kLong);
-    auto loss_of = [&](const NetOutput& out) {
-      at::Tensor ld = out.logits.narrow(0, 0, 24), fd = out.neg_energy.narrow(0, 0, 24);
-      at::Tensor fq = out.neg_energy.narrow(0, 24, 24);
+    at::Tensor x = at::randn({2 * n, 2}, gen) * 2;
+    at::Tensor y = at::randint(4, {n}, gen, at::kLong);
+    auto loss_of = [&, n = n](const NetOutput& out) {
+      at::Tensor ld = out.logits.narrow(0, 0, n), fd = out.neg_energy.narrow(0, 0, n);
+      at::Tensor fq = out.neg_energy.narrow(0, n, n);
       return at::cross_entropy_loss(ld, y) - (fd.mean() - fq.mean()) + 0.3 * ld.gather(1, y.unsqueeze(1)).mean() +
              0.1 * (fd.pow(2).mean() + fq.pow(2).mean());
     };
@@ -84,7 +88,7 @@ TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
     size_t i = 0;
     for (const auto& p : net.parameters()) {
       ASSERT_TRUE(p.grad().defined());
-      EXPECT_TRUE(at::allclose(hand[i], p.grad(), 1e-4, 1e-6)) << "parameter " << i << ", depth " << depth;
+      EXPECT_TRUE(at::allclose(hand[i], p.grad(), 1e-4, 1e-6)) << "parameter " << i << ", depth " << depth << ", rows " << 2 * n;
       EXPECT_GT(p.grad().abs().max().item<double>(), 0) << "parameter " << i << " got no gradient";
       ++i;
     }
@@ -163,4 +167,55 @@ TEST(Sampler, ConditionalChainsFollowTheirClassLogitAndSlots) {
   Samples u = sample_q(t, at::Tensor(), n, 0);
   at::Tensor nearest = (u.x.unsqueeze(1) - centres.unsqueeze(0)).norm(2, 2).argmin(1);
   for (int k = 0; k < 3; ++k) EXPECT_GT((nearest == k).sum().item<int64_t>(), n / 6) << "mode " << k;
+}
+
+// The fused Adam follows torch's Adam step for step (float rounding apart), with L2 weight decay
+// and a learning rate changed between steps, and keeps its moments where torch's Adam looks for
+// them: a state passed from one to the other continues the same trajectory.
+TEST(FusedAdam, FollowsTorchsAdamAndSharesItsState) {
+  at::Generator gen = make_gen(11);
+  MlpOptions o;
+  o.width = 16, o.depth = 2, o.n_classes = 3;
+  Mlp fused_net(o, gen), torch_net(o, gen);
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < fused_net.parameters().size(); ++i) torch_net.parameters()[i].copy_(fused_net.parameters()[i]);
+  }
+  const auto opts = torch::optim::AdamOptions(0.05).betas({0.9, 0.999}).weight_decay(0.01);
+  FusedAdam fused(fused_net.parameters(), opts);
+  torch::optim::Adam reference(torch_net.parameters(), opts);
+  at::Tensor x = at::randn({64, 2}, gen), y = at::randint(3, {64}, gen, at::kLong);
+  const at::Tensor start = fused_net.parameters()[0].detach().clone();
+  auto step = [&](Mlp& net, torch::optim::Optimizer& opt, double lr) {
+    for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+    opt.zero_grad();
+    at::cross_entropy_loss(net.forward_all(x).logits, y).backward();
+    opt.step();
+  };
+  for (int t = 0; t < 30; ++t) {
+    const double lr = t < 10 ? 0.05 : 0.01;
+    step(fused_net, fused, lr), step(torch_net, reference, lr);
+  }
+  for (size_t i = 0; i < fused_net.parameters().size(); ++i)
+    EXPECT_TRUE(at::allclose(fused_net.parameters()[i], torch_net.parameters()[i], 1e-4, 1e-6)) << "parameter " << i;
+  // The parameters moved far beyond the tolerance, so a wrong update cannot pass.
+  EXPECT_GT((fused_net.parameters()[0] - start).abs().max().item<double>(), 0.05);
+  // torch's Adam takes over the fused one's state (saved and loaded) and steps on the same way.
+  std::stringstream saved;
+  {
+    torch::serialize::OutputArchive ar;
+    fused.save(ar);
+    ar.save_to(saved);
+  }
+  torch::optim::Adam resumed(fused_net.parameters(), opts);
+  {
+    torch::serialize::InputArchive ar;
+    ar.load_from(saved);
+    resumed.load(ar);
+  }
+  ASSERT_EQ(resumed.state().size(), fused.state().size());
+  step(fused_net, resumed, 0.01);
+  step(torch_net, reference, 0.01);
+  for (size_t i = 0; i < fused_net.parameters().size(); ++i)
+    EXPECT_TRUE(at::allclose(fused_net.parameters()[i], torch_net.parameters()[i], 1e-4, 1e-6)) << "resumed " << i;
 }

@@ -10,6 +10,7 @@
 #include "core/eval/quadrature.h"
 #include "core/jem/memory_estimate.h"
 #include "core/jem/objective.h"
+#include "core/jem/fused_adam.h"
 #include "core/jem/sampler.h"
 #include "core/jem/trainer_state.h"
 #include "core/data/augment.h"
@@ -39,7 +40,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(EnergyNet& net, const Se
   if (s.optimizer == "sgd")
     return std::make_unique<torch::optim::SGD>(
         net.parameters(), torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
-  return std::make_unique<torch::optim::Adam>(
+  return std::make_unique<FusedAdam>(
       net.parameters(), torch::optim::AdamOptions(s.lr).betas({0.9, 0.999}).weight_decay(s.weight_decay));
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/io/archive_check.h"
+#include "core/jem/optimizer_state.h"
 #include "core/jem/trainer.h"
 #include "core/jem/trainer_state.h"
 #include "core/params/config_file.h"
@@ -107,13 +108,6 @@ void check_in_bounds(const at::Tensor& x, const std::string& what, const std::st
   if (__builtin_mul_overflow(last + 1, int64_t(x.element_size()), &bytes) || uint64_t(bytes) > x.storage().nbytes())
     throw bad();
 }
-
-// LibTorch 2 keys an optimiser's state by the parameter's TensorImpl, 1.13 by its address as text.
-#if TORCH_VERSION_MAJOR >= 2
-void* state_key(const at::Tensor& p) { return p.unsafeGetTensorImpl(); }
-#else
-std::string state_key(const at::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
-#endif
 
 // LibTorch loads an optimiser's moments without comparing them with the parameters, and its
 // step() then throws mid-training (found by fuzzing): each moment must be shaped like its
