@@ -41,6 +41,7 @@ wall() {
 }
 # bench's last line: "<n> it/s", or "<n> ms/it" for slow models.
 seconds_per_it() { awk '{ if ($2 == "ms/it") print $1 / 1000; else print 1 / $1 }'; }
+its_per_s() { awk '{ if ($2 == "ms/it") printf "%.1f\n", 1000 / $1; else print $1 }'; }
 best() { printf '%s\n' "$@" | grep -v FAIL | sort -g | head -1; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
@@ -93,11 +94,11 @@ bench_window() {
   fps=$(echo "$out" | sed -E 's/.* ([0-9.]+) fps.*/\1/')
   its=$(echo "$out" | sed -E 's/.*step [0-9]+, ([0-9.]+) it\/s.*/\1/')
   head=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 2>/dev/null |
-         tail -1 | awk '{print $1}')
+         tail -1 | its_per_s)
   # The window's trainer has a core fewer (presets.cpp): headless at that count too.
   local cores same
   cores=$(nproc); same=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 \
-                          --threads $((cores > 1 ? cores - 1 : 1)) 2>/dev/null | tail -1 | awk '{print $1}')
+                          --threads $((cores > 1 ? cores - 1 : 1)) 2>/dev/null | tail -1 | its_per_s)
   echo "$label: $out; headless $head it/s, $same it/s at the window's thread count"
   row "$label" "$fps fps, $its it/s" "headless $head it/s ($same at the window's threads)" \
       "$(echo "scale=0; 100 * $its / $head" | bc -l) % of headless ($(echo "scale=0; 100 * $its / $same" | bc -l) % at its threads)"
