@@ -77,6 +77,9 @@ for i in $(seq 1 "$WTRIALS"); do
     >"$T/win.log" 2>&1 &
   pid=$!
   started "$W/live.csv" || fail "window trial $i: no frame in 60 s"
+  # The report is rewritten at most every 0.1 s, so it can come frames after the CSV: a kill
+  # before its first write leaves none to check (seen twice in a row in the Debian 13 root).
+  started "$W/report.json" || fail "window trial $i: no report in 60 s"
   sleep_ms "$(ms_between 0 1500)"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
