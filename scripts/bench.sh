@@ -28,6 +28,8 @@ done
 # sides with the environment's OPENBLAS_CORETYPE where one is set (this workplace sets Haswell).
 ENV_KERNELS=${OPENBLAS_CORETYPE:-}
 unset OPENBLAS_CORETYPE
+OWN_KERNELS=$("$JEMLAB" bench --iters 1 --warmup 0 2>/dev/null | grep -o 'OpenBLAS [A-Za-z0-9]*' | cut -d' ' -f2)
+[ "$ENV_KERNELS" = "$OWN_KERNELS" ] && ENV_KERNELS=
 has_row() { [[ ",$ROWS," == *",$1,"* ]]; }
 have_peer2d() { "$PY" -c "import torch" 2>/dev/null && [ -f "$BENCH/peer_jem2d.py" ]; }
 
@@ -54,10 +56,7 @@ row() { TABLE+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 bench_2d() {
   local steps=$1 iters=$2 label=$3
   if ! have_peer2d; then echo "skip $label: no python3-torch or peer_jem2d.py"; return; fi
-  local env_kernels=$ENV_KERNELS own
-  own=$("$JEMLAB" bench --iters 1 --warmup 0 2>/dev/null | grep -o 'OpenBLAS [A-Za-z0-9]*' |
-        cut -d' ' -f2)
-  [ "$env_kernels" = "$own" ] && env_kernels=
+  local env_kernels=$ENV_KERNELS own=$OWN_KERNELS
   local ours=() peer=() ours_env=() peer_env=() th rep
   local peer_cmd=("$PY" "$BENCH/peer_jem2d.py" --warmup 20 --steps "$steps" --iters "$iters")
   for rep in 1 2; do

@@ -280,21 +280,19 @@ int main(int argc, char** argv) {
   const auto& heads = j["chain_heads"];
   if (j.value("p_x_weight", 0.0) > 0) check(!heads.empty(), "SGLD chains drawn (" + std::to_string(heads.size()) + " heads)");
   int visible = 0, white = 0;
+  // r: a sidecar rectangle [x, y, w, h], grown by margin on each side.
+  auto within = [](int x, int y, const nlohmann::json& r, double margin) {
+    return x >= double(r[0]) - margin && y >= double(r[1]) - margin && x < double(r[0]) + double(r[2]) + margin &&
+           y < double(r[1]) + double(r[3]) + margin;
+  };
+  const nlohmann::json overlays = j.value("overlays", nlohmann::json::object());
   for (const auto& hpos : heads) {
     const int x = int(hpos[0]), y = int(hpos[1]);
     // Heads are clipped to the canvas: a diverged chain far outside it is not drawn anywhere.
-    const auto& canvas = j["panels"]["landscape_canvas"];
-    const bool on_canvas = x >= double(canvas[0]) && y >= double(canvas[1]) &&
-                           x < double(canvas[0]) + double(canvas[2]) && y < double(canvas[1]) + double(canvas[3]);
-    if (!img.inside(x, y) || !on_canvas) continue;
-    // The legend and the colour bar are drawn over the chains: a head under them is hidden.
+    if (!img.inside(x, y) || !within(x, y, j["panels"]["landscape_canvas"], 0)) continue;
+    // The overlays (legend, colour bar) are drawn over the chains: a head under one is hidden.
     bool covered = false;
-    for (const char* overlay : {"landscape_legend", "landscape_colorbar"}) {
-      if (!j.contains("overlays") || !j["overlays"].contains(overlay)) continue;
-      const auto& r = j["overlays"][overlay];
-      covered |= x >= double(r[0]) - 3 && y >= double(r[1]) - 3 && x < double(r[0]) + double(r[2]) + 3 &&
-                 y < double(r[1]) + double(r[3]) + 3;
-    }
+    for (const auto& [name, r] : overlays.items()) covered |= within(x, y, r, 3);
     if (covered) continue;
     ++visible;
     white += near_white(img, x, y, 2);

@@ -119,8 +119,7 @@ void write_report(const std::string& path, const LabContext& ctx, int frame, boo
 
 void write_sidecar(const std::string& png_path, const LabContext& ctx, float fb_scale) {
   nlohmann::json j = run_json(ctx);
-  for (const auto& [name, r] : ctx.panel_rects)
-    j["panels"][name] = {r.x * fb_scale, r.y * fb_scale, r.w * fb_scale, r.h * fb_scale};
+  j["panels"] = rects_json(ctx.panel_rects, fb_scale);
   j["overlays"] = rects_json(ctx.overlay_rects, fb_scale);
   j["chain_heads"] = nlohmann::json::array();
   for (const auto& [x, y] : ctx.chain_heads_px) j["chain_heads"].push_back({x * fb_scale, y * fb_scale});
