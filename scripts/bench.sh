@@ -24,11 +24,18 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -x "$JEMLAB" ] || { echo "no $JEMLAB: build first (scripts/build.sh)" >&2; exit 2; }
-# Every row runs with OpenBLAS's own choice of kernels for this CPU; the 2D rows also run both
-# sides with the environment's OPENBLAS_CORETYPE where one is set (this workplace sets Haswell).
+# Every row runs both sides with the kernels jemlab runs by itself on this CPU: OpenBLAS's own
+# choice, or jemlab's where OpenBLAS picked a class below the CPU's (core/util/blas_kernels.h; a
+# peer left to itself would then run OpenBLAS's). The 2D rows also run both sides with the
+# environment's OPENBLAS_CORETYPE where one is set (one workplace set Haswell).
 ENV_KERNELS=${OPENBLAS_CORETYPE:-}
 unset OPENBLAS_CORETYPE
-OWN_KERNELS=$("$JEMLAB" bench --iters 1 --warmup 0 2>/dev/null | grep -o 'OpenBLAS [A-Za-z0-9]*' | cut -d' ' -f2)
+KERNELS_LINE=$("$JEMLAB" bench --iters 1 --warmup 0 2>/dev/null | grep -o 'OpenBLAS [^,]*')
+OWN_KERNELS=$(echo "$KERNELS_LINE" | cut -d' ' -f2)
+OPENBLAS_PICK=$(echo "$KERNELS_LINE" | sed -n -E 's/.*OpenBLAS picked ([A-Za-z0-9]+).*/\1/p')
+[ -n "$OWN_KERNELS" ] && export OPENBLAS_CORETYPE=$OWN_KERNELS
+KERNELS_NOTE=${OWN_KERNELS:-?}${OPENBLAS_PICK:+, where OpenBLAS alone picks $OPENBLAS_PICK}
+echo "kernels: both sides OpenBLAS ${OWN_KERNELS:-?}${OPENBLAS_PICK:+ (chosen by jemlab; OpenBLAS alone picks $OPENBLAS_PICK)}"
 [ "$ENV_KERNELS" = "$OWN_KERNELS" ] && ENV_KERNELS=
 has_row() { [[ ",$ROWS," == *",$1,"* ]]; }
 have_peer2d() { "$PY" -c "import torch" 2>/dev/null && [ -f "$BENCH/peer_jem2d.py" ]; }
@@ -51,19 +58,19 @@ TABLE=()
 row() { TABLE+=("$(printf '| %s | %s | %s | %s |' "$1" "$2" "$3" "$4")"); }
 
 # 2D: the default loop, whole process, 1 and 2 threads on each side, interleaved. Both sides
-# link the same OpenBLAS, whose kernels move these times by half (core/util/blas_kernels.h): both
-# run with OpenBLAS's own choice, and where the environment set OPENBLAS_CORETYPE, both with that.
+# link the same OpenBLAS, whose kernels move these times by half or more (core/util/blas_kernels.h):
+# both run with jemlab's kernels, and where the environment set OPENBLAS_CORETYPE, both with that.
 bench_2d() {
   local steps=$1 iters=$2 label=$3
   if ! have_peer2d; then echo "skip $label: no python3-torch or peer_jem2d.py"; return; fi
-  local env_kernels=$ENV_KERNELS own=$OWN_KERNELS
+  local env_kernels=$ENV_KERNELS
   local ours=() peer=() ours_env=() peer_env=() th rep
   local peer_cmd=("$PY" "$BENCH/peer_jem2d.py" --warmup 20 --steps "$steps" --iters "$iters")
   for rep in 1 2; do
     for th in 1 2; do
       ours+=("$(wall "$JEMLAB" bench --iters "$iters" --warmup 20 --threads "$th" --n_steps "$steps")")
       peer+=("$(wall "${peer_cmd[@]}" --threads "$th")")
-      echo "$label threads $th: jemlab ${ours[-1]} s, peer ${peer[-1]} s (OpenBLAS ${own:-?})"
+      echo "$label threads $th: jemlab ${ours[-1]} s, peer ${peer[-1]} s (OpenBLAS $KERNELS_NOTE)"
       if [ -n "$env_kernels" ]; then
         ours_env+=("$(wall env OPENBLAS_CORETYPE="$env_kernels" "$JEMLAB" bench --iters "$iters" --warmup 20 --threads "$th" --n_steps "$steps")")
         peer_env+=("$(wall env OPENBLAS_CORETYPE="$env_kernels" "${peer_cmd[@]}" --threads "$th")")
@@ -73,7 +80,7 @@ bench_2d() {
   done
   local o p
   o=$(best "${ours[@]}"); p=$(best "${peer[@]}")
-  row "$label, $iters iterations, whole process, best of 1/2 threads, OpenBLAS's own kernels (${own:-?})" \
+  row "$label, $iters iterations, whole process, best of 1/2 threads, both OpenBLAS $KERNELS_NOTE" \
       "$(printf '%.2f s' "$o")" "$(printf '%.2f s' "$p")" "$(ratio "$p" "$o")x"
   if [ -n "$env_kernels" ]; then
     o=$(best "${ours_env[@]}"); p=$(best "${peer_env[@]}")

@@ -181,6 +181,16 @@ check "bench last line" bash -c "tail -n 1 '$T/bench.out' | grep -Eq '^[0-9]+(\.
 if grep -q 'OpenBLAS' "$T/bench.out"; then
   OPENBLAS_CORETYPE=Haswell "$JEMLAB" bench --iters 1 --warmup 0 --threads 1 >"$T/bench_haswell.out" 2>&1
   check "bench names the OpenBLAS kernels" contains "$T/bench_haswell.out" "OpenBLAS Haswell,"
+  # Left to itself OpenBLAS 0.3.21 ran SSE3 kernels on a Xeon it did not know; jemlab then has it
+  # pick again by the CPU's features, so the kernels are of the CPU's class. A user's choice stands.
+  env -u OPENBLAS_CORETYPE "$JEMLAB" bench --iters 1 --warmup 0 --threads 1 >"$T/bench_own.out" 2>&1
+  if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo; then
+    check "bench kernels of the CPU's class" contains "$T/bench_own.out" "OpenBLAS \(SkylakeX\|Cooperlake\|SapphireRapids\)"
+  elif grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+    check "bench kernels of the CPU's class" contains "$T/bench_own.out" "OpenBLAS \(Haswell\|Zen\|SkylakeX\|Cooperlake\)"
+  fi
+  OPENBLAS_CORETYPE=Prescott "$JEMLAB" bench --iters 1 --warmup 0 --threads 1 >"$T/bench_prescott.out" 2>&1
+  check "bench keeps the user's kernels" contains "$T/bench_prescott.out" "OpenBLAS Prescott,"
 fi
 
 # Help lists every knob with its range.
