@@ -11,6 +11,7 @@
 #include "core/jem/trainer_state.h"
 #include "core/model/fused_activation.h"
 #include "core/model/mlp.h"
+#include "core/model/mlp_kernels.h"
 
 using namespace jem;
 
@@ -51,12 +52,16 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
   Mlp net(options(32, 3, 5), gen);
   at::Tensor x = at::randn({64, 2}, gen) * 2;
   at::Tensor y = at::randint(5, {64}, gen, at::kLong);
-  for (bool conditional : {false, true}) {
-    at::Tensor yy = conditional ? y : at::Tensor();
-    auto fast = net.score(x, yy);
-    auto slow = net.EnergyNet::score(x, yy);
-    EXPECT_TRUE(at::allclose(fast.first, slow.first, 1e-4, 1e-5)) << "grad, conditional=" << conditional;
-    EXPECT_TRUE(at::allclose(fast.second, slow.second, 1e-4, 1e-5)) << "score, conditional=" << conditional;
+  // 64 chains; 37 (padded columns) and 150 (three column chunks, the last narrower) of them.
+  for (int64_t rows : {64, 37, 150}) {
+    at::Tensor xr = at::randn({rows, 2}, gen) * 2, yr = at::randint(5, {rows}, gen, at::kLong);
+    for (bool conditional : {false, true}) {
+      at::Tensor yy = conditional ? yr : at::Tensor();
+      auto fast = net.score(xr, yy);
+      auto slow = net.EnergyNet::score(xr, yy);
+      EXPECT_TRUE(at::allclose(fast.first, slow.first, 1e-4, 1e-5)) << "grad, conditional=" << conditional << ", rows " << rows;
+      EXPECT_TRUE(at::allclose(fast.second, slow.second, 1e-4, 1e-5)) << "score, conditional=" << conditional << ", rows " << rows;
+    }
   }
   // The conditional score is f(x)[y], the marginal one -E(x).
   NetOutput out = net.forward_all(x);
@@ -97,6 +102,35 @@ TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
 
 INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
                          ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
+
+// The drift's product against a plain double-precision one, for W and W^T read in place, with and
+// without bias and multiplier, at sizes that leave every kind of short tile (1 to 5 rows past a
+// multiple of 6, 1 past one of 2, column chunks of 16 to 64), on each instruction set's tiles the
+// CPU can run.
+TEST(FeatureMajorProduct, MatchesAPlainProductAtEveryTileShape) {
+  at::Generator gen = make_gen(11);
+  for (ProductIsa isa : {ProductIsa::best, ProductIsa::avx2, ProductIsa::sse2})
+    for (auto [m, k] : {std::pair{1, 1}, std::pair{2, 3}, std::pair{3, 2}, std::pair{4, 5}, std::pair{5, 128},
+                          std::pair{9, 1}, std::pair{10, 3}, std::pair{11, 7}, std::pair{13, 128}, std::pair{128, 128}})
+      for (int64_t n : {16, 48, 80, 144})
+        for (bool transposed : {false, true}) {
+          at::Tensor w = transposed ? at::randn({k, m}, gen) : at::randn({m, k}, gen);
+          at::Tensor b = at::randn({k, n}, gen), bias = at::randn({m}, gen), mul = at::randn({m, n}, gen);
+          at::Tensor c = at::full({m, n}, std::nanf(""));
+          FeatureMajorProduct p;
+          p.m = m, p.k = k, p.n = n, p.a = w.data_ptr<float>();
+          p.a_row = transposed ? 1 : k, p.a_col = transposed ? m : 1;
+          p.b = b.data_ptr<float>(), p.ldb = n, p.c = c.data_ptr<float>(), p.ldc = n;
+          const bool with_extras = (m + n) % 2 == 0;
+          if (with_extras) p.bias = bias.data_ptr<float>(), p.mul = mul.data_ptr<float>();
+          feature_major_product(p, isa);
+          at::Tensor a = (transposed ? w.t() : w).to(at::kDouble);
+          at::Tensor ref = at::mm(a, b.to(at::kDouble));
+          if (with_extras) ref = (ref + bias.to(at::kDouble).unsqueeze(1)) * mul.to(at::kDouble);
+          EXPECT_TRUE(at::allclose(c.to(at::kDouble), ref, 1e-5, 1e-4))
+              << "isa " << int(isa) << ", m " << m << ", k " << k << ", n " << n << ", transposed " << transposed;
+        }
+}
 
 TEST(FusedActivation, SiluMatchesATenAndSaturatesAtExtremes) {
   at::Tensor z = torch::tensor({-1e30f, -1e4f, -100.f, -88.f, -20.f, -1.f, 0.f, 1.f, 20.f, 88.f, 100.f, 1e4f, 1e30f});

@@ -1,66 +1,107 @@
 #include "core/model/mlp_kernels.h"
 
-#include "core/model/isa_clones.h"
+#include <cstring>
 
 namespace jem {
 
-JEMLAB_ISA_CLONES
-void thin_input_layer(const float* x, int64_t rows, int in, const float* wt, const float* b, int width, float* z) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float* zr = z + r * width;
-    for (int j = 0; j < width; ++j) zr[j] = b[j];
-    for (int k = 0; k < in; ++k) {
-      const float xk = x[r * in + k];
-      const float* w = wt + int64_t(k) * width;
-      for (int j = 0; j < width; ++j) zr[j] += xk * w[j];
+namespace {
+
+// 16 floats, lowered to each entry point's instruction set: one zmm, two ymm or four xmm. Every
+// function taking or returning one is inlined into an entry point, so no call passes one and
+// GCC's note on the vector ABI does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float v16 __attribute__((vector_size(64)));
+
+inline __attribute__((always_inline)) v16 load(const float* p) {
+  v16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline __attribute__((always_inline)) void store(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+
+// One register tile: MR rows of C by NV x 16 columns, accumulated over all of k, written once.
+template <int MR, int NV>
+inline __attribute__((always_inline)) void tile(const FeatureMajorProduct& p, int64_t i0, int64_t c0) {
+  v16 acc[MR][NV];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    const float start = p.bias ? p.bias[i0 + i] : 0.0f;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = v16{} + start;
+  }
+  const float* a = p.a + i0 * p.a_row;
+  const float* b = p.b + c0;
+  for (int64_t j = 0; j < p.k; ++j, b += p.ldb, a += p.a_col) {
+    v16 bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = load(b + 16 * v);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      const float ai = a[i * p.a_row];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] += ai * bv[v];
     }
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    float* c = p.c + (i0 + i) * p.ldc + c0;
+    const float* mul = p.mul ? p.mul + (i0 + i) * p.ldc + c0 : nullptr;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) store(c + 16 * v, mul ? acc[i][v] * load(mul + 16 * v) : acc[i][v]);
   }
 }
 
-JEMLAB_ISA_CLONES
-void thin_head(const float* h, int64_t rows, int width, const float* w, const float* b, int k, float* logits) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* hr = h + r * width;
-    for (int c = 0; c < k; ++c) {
-      const float* wc = w + int64_t(c) * width;
-      float s = 0;
-      for (int j = 0; j < width; ++j) s += hr[j] * wc[j];
-      logits[r * k + c] = b[c] + s;
-    }
+// Rows in tiles of MR (the last one shorter) over one chunk of NV x 16 columns: the chunk of B
+// (k rows of it, 32 KB at k = 128) stays in L1 while every row tile passes over it.
+template <int MR, int NV>
+inline __attribute__((always_inline)) void column_chunk(const FeatureMajorProduct& p, int64_t c0) {
+  int64_t i = 0;
+  for (; i + MR <= p.m; i += MR) tile<MR, NV>(p, i, c0);
+  switch (p.m - i) {
+    case 1: tile<1, NV>(p, i, c0); break;
+    case 2: if constexpr (MR > 2) tile<2, NV>(p, i, c0); break;
+    case 3: if constexpr (MR > 3) tile<3, NV>(p, i, c0); break;
+    case 4: if constexpr (MR > 4) tile<4, NV>(p, i, c0); break;
+    case 5: if constexpr (MR > 5) tile<5, NV>(p, i, c0); break;
+    default: break;
   }
 }
 
-JEMLAB_ISA_CLONES
-void thin_head_backward(const float* c, int64_t rows, int k, const float* w, int width, const float* d, float* g) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float* gr = g + r * width;
-    for (int j = 0; j < width; ++j) gr[j] = 0;
-    for (int q = 0; q < k; ++q) {
-      const float cq = c[r * k + q];
-      const float* wq = w + int64_t(q) * width;
-      for (int j = 0; j < width; ++j) gr[j] += cq * wq[j];
-    }
-    const float* dr = d + r * width;
-    for (int j = 0; j < width; ++j) gr[j] *= dr[j];
+template <int MR, int NV>
+inline __attribute__((always_inline)) void product(const FeatureMajorProduct& p) {
+  int64_t c = 0;
+  for (; c + 16 * NV <= p.n; c += 16 * NV) column_chunk<MR, NV>(p, c);
+  switch ((p.n - c) / 16) {
+    case 1: column_chunk<MR, 1>(p, c); break;
+    case 2: if constexpr (NV > 2) column_chunk<MR, 2>(p, c); break;
+    case 3: if constexpr (NV > 3) column_chunk<MR, 3>(p, c); break;
+    default: break;
   }
 }
 
-JEMLAB_ISA_CLONES
-void thin_input_backward(const float* g, int64_t rows, int width, const float* wt, int in, float* out) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* gr = g + r * width;
-    for (int k = 0; k < in; ++k) {
-      const float* w = wt + int64_t(k) * width;
-      float s = 0;
-      for (int j = 0; j < width; ++j) s += gr[j] * w[j];
-      out[r * in + k] = s;
-    }
-  }
+// Tiles sized to each instruction set's registers: 6 x 4 zmm accumulators of 32 (AVX-512),
+// 6 x 2 ymm of 16 (AVX2), 2 x 4 xmm of 16 (SSE2).
+__attribute__((target("avx512f,avx512vl,fma"))) void product_avx512(const FeatureMajorProduct& p) { product<6, 4>(p); }
+__attribute__((target("avx2,fma"))) void product_avx2(const FeatureMajorProduct& p) { product<6, 1>(p); }
+void product_sse2(const FeatureMajorProduct& p) { product<2, 1>(p); }
+
+using ProductFn = void (*)(const FeatureMajorProduct&);
+
+ProductFn best_product() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return product_avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return product_avx2;
+  return product_sse2;
 }
 
-JEMLAB_ISA_CLONES
-void multiply_in_place(float* a, const float* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) a[i] *= b[i];
+}  // namespace
+
+void feature_major_product(const FeatureMajorProduct& p, ProductIsa isa) {
+  static const ProductFn best = best_product();
+  if (isa == ProductIsa::best) return best(p);
+  if (isa == ProductIsa::avx2 && best != product_sse2) return product_avx2(p);
+  product_sse2(p);
 }
 
 }  // namespace jem

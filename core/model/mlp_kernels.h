@@ -1,22 +1,31 @@
-// The thin layers of a small-input MLP's SGLD drift as plain loops over float arrays: the first
-// layer (in_dim inputs, 2 in 2D), the few-class head, and their backward passes. At these shapes
-// a BLAS call costs more in packing and dispatch than the arithmetic; built with -ffast-math and
-// per-ISA clones so that the dot products vectorise. Row-major throughout.
+// The small-input MLP's SGLD drift runs its layers in feature-major layout: a layer's activations
+// are [width, columns], a column per chain. Every layer of the drift, forward and backward, is then
+// one product C = (bias + A B) * mul with the weight matrix as A, read in place with strides (so
+// neither the weights nor the activations are ever packed or transposed), and the chains' values
+// as B, contiguous. At these shapes (width 128, a block of 128 chains) OpenBLAS spent a fifth of
+// its time packing, and the thin layers (2 inputs, 2 classes) are the same product with M or K of 2.
 #pragma once
 #include <cstdint>
 
 namespace jem {
 
-// z[r, j] = b[j] + sum_k x[r, k] wt[k, j]   (wt: the first layer's weight transposed, [in, width])
-void thin_input_layer(const float* x, int64_t rows, int in, const float* wt, const float* b, int width, float* z);
-// logits[r, k] = b[k] + sum_j h[r, j] w[k, j]   (w: the head's weight, [K, width])
-void thin_head(const float* h, int64_t rows, int width, const float* w, const float* b, int k, float* logits);
-// g[r, j] = d[r, j] sum_k c[r, k] w[k, j]: the head's backward pass times the activation's derivative.
-void thin_head_backward(const float* c, int64_t rows, int k, const float* w, int width, const float* d, float* g);
-// out[r, k] = sum_j g[r, j] wt[k, j]: the gradient at the input (wt as in thin_input_layer).
-void thin_input_backward(const float* g, int64_t rows, int width, const float* wt, int in, float* out);
-// a[i] *= b[i]
-void multiply_in_place(float* a, const float* b, int64_t n);
+struct FeatureMajorProduct {
+  int64_t m = 0, k = 0, n = 0;     // C is [m, n], A is m x k, B is [k, n]
+  const float* a = nullptr;        // A(i, j) = a[i * a_row + j * a_col]: W or W^T in place
+  int64_t a_row = 0, a_col = 0;
+  const float* b = nullptr;        // B(j, c) = b[j * ldb + c]
+  int64_t ldb = 0;
+  float* c = nullptr;              // C(i, c) = c[i * ldc + c]; mul (if any) shares ldc
+  int64_t ldc = 0;
+  const float* bias = nullptr;     // C(i, .) starts at bias[i] (or 0)
+  const float* mul = nullptr;      // then C *= mul elementwise (the activation's derivative)
+};
+
+// Which instruction set's tiles: the best this CPU has, or (for tests) a lesser one.
+enum class ProductIsa { best, avx2, sse2 };
+
+// n must be a multiple of 16 (the workspaces pad the chains' columns).
+void feature_major_product(const FeatureMajorProduct& p, ProductIsa isa = ProductIsa::best);
 
 // Row-wise {logsumexp, softmax} of [rows, k] logits. Exact IEEE arithmetic (it lives in
 // mlp_score_cpu.cpp, without fast math): a non-finite logit must come out as a non-finite score.

@@ -1,6 +1,7 @@
-// The MLP's SGLD drift on the CPU for small inputs (the 2D lab): per step, only the width x width
-// layers go to BLAS (into this thread's workspace); the thin first layer, the head and their
-// backward passes are the loops of mlp_kernels. No allocation but the two results.
+// The MLP's SGLD drift on the CPU for small inputs (the 2D lab), in feature-major layout (a column
+// per chain, mlp_kernels.h): every layer forward and backward is one feature_major_product into
+// this thread's workspace, the activation's derivative multiplied in as the product is written.
+// No allocation but the two results.
 
 #include <algorithm>
 #include <cmath>
@@ -28,24 +29,48 @@ void logsumexp_softmax_rows(const float* logits, int64_t rows, int k, float* lse
 
 namespace {
 
-// One per thread: the chains' blocks run concurrently (sgld.cpp's for_chain_blocks).
+constexpr int64_t kColumnAlign = 16;  // feature_major_product's column step
+
+// One per thread: the chains' blocks run concurrently (sgld.cpp's for_chain_blocks). Every
+// array is feature-major, [features, cols], cols the chains padded to a multiple of 16.
 struct ScoreWorkspace {
-  std::vector<std::vector<float>> act, deriv;  // per hidden layer, [rows, width]
-  std::vector<float> grad_a, grad_b, logits, soft, first_t;
-  void fit(size_t depth, size_t rows, size_t width, size_t k, size_t in) {
+  std::vector<std::vector<float>> act, deriv;  // per hidden layer, [width, cols]
+  std::vector<float> grad_a, grad_b, x_t, logits, soft, g_t;
+  void fit(size_t depth, size_t cols, size_t width, size_t k, size_t in) {
     act.resize(depth), deriv.resize(depth);
-    for (size_t i = 0; i < depth; ++i) act[i].resize(rows * width), deriv[i].resize(rows * width);
-    grad_a.resize(rows * width), grad_b.resize(rows * width);
-    logits.resize(rows * k), soft.resize(rows * k), first_t.resize(in * width);
+    for (size_t i = 0; i < depth; ++i) act[i].resize(width * cols), deriv[i].resize(width * cols);
+    grad_a.resize(width * cols), grad_b.resize(width * cols);
+    x_t.assign(in * cols, 0.0f), logits.resize(k * cols), soft.resize(k * cols), g_t.resize(in * cols);
   }
 };
 thread_local ScoreWorkspace workspace;
 
-at::Tensor wrap(std::vector<float>& v, int64_t rows, int64_t cols) {
-  return at::from_blob(v.data(), {rows, cols}, at::TensorOptions().dtype(at::kFloat));
+const float* data(const at::Tensor& t) { return t.data_ptr<float>(); }
+
+// C [m, cols] = bias + W b for a linear layer's weight W [m, k] (forward), or W^T b for its
+// backward pass (W [k, m]), times mul where given: W is read in place either way.
+void layer(const at::Tensor& w, bool transposed, const float* b, int64_t cols, float* c, const float* bias,
+           const float* mul) {
+  const int64_t out = w.size(0), in = w.size(1);
+  FeatureMajorProduct p;
+  p.m = transposed ? in : out, p.k = transposed ? out : in, p.n = cols;
+  p.a = data(w), p.a_row = transposed ? 1 : in, p.a_col = transposed ? in : 1;
+  p.b = b, p.ldb = cols, p.c = c, p.ldc = cols, p.bias = bias, p.mul = mul;
+  feature_major_product(p);
 }
 
-const float* data(const at::Tensor& t) { return t.data_ptr<float>(); }
+// Column-wise logsumexp and softmax of [k, cols] logits (IEEE: a non-finite logit gives a
+// non-finite score).
+void logsumexp_softmax_columns(const float* logits, int64_t rows, int64_t cols, int k, float* lse, float* soft) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float m = logits[r];
+    for (int j = 1; j < k; ++j) m = std::max(m, logits[j * cols + r]);
+    float sum = 0;
+    for (int j = 0; j < k; ++j) sum += (soft[j * cols + r] = std::exp(logits[j * cols + r] - m));
+    for (int j = 0; j < k; ++j) soft[j * cols + r] /= sum;
+    lse[r] = m + std::log(sum);
+  }
+}
 
 }  // namespace
 
@@ -56,57 +81,54 @@ bool Mlp::cpu_score_applies(const at::Tensor& x) const {
 }
 
 std::pair<at::Tensor, at::Tensor> Mlp::score_cpu(const at::Tensor& x, const at::Tensor& y) {
-  const int64_t rows = x.size(0);
+  const int64_t rows = x.size(0), cols = (rows + kColumnAlign - 1) / kColumnAlign * kColumnAlign;
   const int in = int(x.size(1)), width = opt_.width, k = opt_.n_classes, depth = int(hidden_.size());
   ScoreWorkspace& ws = workspace;
-  ws.fit(depth, rows, width, k, in);
+  ws.fit(depth, cols, width, k, in);
   const bool silu = opt_.activation == "silu";
   const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
   auto activate = [&](int i) {
-    if (silu) silu_and_grad(ws.act[i].data(), ws.deriv[i].data(), rows * width);
-    else leaky_relu_and_grad(ws.act[i].data(), ws.deriv[i].data(), rows * width, slope);
+    if (silu) silu_and_grad(ws.act[i].data(), ws.deriv[i].data(), width * cols);
+    else leaky_relu_and_grad(ws.act[i].data(), ws.deriv[i].data(), width * cols, slope);
   };
-  // Forward, keeping each layer's activation derivative.
-  const at::Tensor w0 = hidden_[0]->weight;  // [width, in]
-  for (int j = 0; j < width; ++j)
-    for (int q = 0; q < in; ++q) ws.first_t[size_t(q) * width + j] = data(w0)[j * in + q];
-  thin_input_layer(data(x), rows, in, ws.first_t.data(), data(hidden_[0]->bias), width, ws.act[0].data());
-  activate(0);
-  for (int i = 1; i < depth; ++i) {
-    at::Tensor out = wrap(ws.act[i], rows, width);
-    at::addmm_out(out, hidden_[i]->bias, wrap(ws.act[i - 1], rows, width), hidden_[i]->weight.t());
+  // Forward, keeping each layer's activation derivative; the padding columns hold zeros' images.
+  const float* xp = data(x);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int q = 0; q < in; ++q) ws.x_t[q * cols + r] = xp[r * in + q];
+  const float* h = ws.x_t.data();
+  for (int i = 0; i < depth; ++i) {
+    layer(hidden_[i]->weight, false, h, cols, ws.act[i].data(), data(hidden_[i]->bias), nullptr);
     activate(i);
+    h = ws.act[i].data();
   }
-  // The score and its gradient at the last hidden activation: c[r, :] weighs the head's rows.
+  // The score, and its gradient at the head's outputs (soft: [k or 1, cols]).
   at::Tensor s = at::empty({rows}, x.options());
   float* sp = s.data_ptr<float>();
-  const float* h = ws.act[depth - 1].data();
-  const float* dl = ws.deriv[depth - 1].data();
-  if (opt_.uncond && !y.defined()) {  // -E(x) is the scalar head; f(x)[y] stays the logits'
-    thin_head(h, rows, width, data(energy_head_->weight), data(energy_head_->bias), 1, sp);
-    std::fill(ws.soft.begin(), ws.soft.begin() + rows, 1.0f);
-    thin_head_backward(ws.soft.data(), rows, 1, data(energy_head_->weight), width, dl, ws.grad_a.data());
+  const bool scalar_head = opt_.uncond && !y.defined();  // -E(x) is the scalar head; f(x)[y] the logits'
+  const torch::nn::Linear& out = scalar_head ? energy_head_ : head_;
+  layer(out->weight, false, h, cols, ws.logits.data(), data(out->bias), nullptr);
+  if (scalar_head) {
+    std::copy(ws.logits.begin(), ws.logits.begin() + rows, sp);
+    std::fill(ws.soft.begin(), ws.soft.begin() + cols, 1.0f);
+  } else if (y.defined()) {
+    const at::Tensor yl = y.to(at::kLong).contiguous();
+    const int64_t* yp = yl.data_ptr<int64_t>();
+    std::fill(ws.soft.begin(), ws.soft.end(), 0.0f);
+    for (int64_t r = 0; r < rows; ++r) sp[r] = ws.logits[yp[r] * cols + r], ws.soft[yp[r] * cols + r] = 1;  // one-hot
   } else {
-    thin_head(h, rows, width, data(head_->weight), data(head_->bias), k, ws.logits.data());
-    if (y.defined()) {
-      const at::Tensor yl = y.to(at::kLong).contiguous();
-      const int64_t* yp = yl.data_ptr<int64_t>();
-      std::fill(ws.soft.begin(), ws.soft.end(), 0.0f);
-      for (int64_t r = 0; r < rows; ++r) sp[r] = ws.logits[r * k + yp[r]], ws.soft[r * k + yp[r]] = 1;  // one-hot
-    } else {
-      logsumexp_softmax_rows(ws.logits.data(), rows, k, sp, ws.soft.data());  // d lse / d logits = softmax
-    }
-    thin_head_backward(ws.soft.data(), rows, k, data(head_->weight), width, dl, ws.grad_a.data());
+    logsumexp_softmax_columns(ws.logits.data(), rows, cols, k, sp, ws.soft.data());  // d lse / d logits = softmax
   }
-  // Backward through the wide layers, then the thin first one.
+  // Backward: the head, the hidden layers (each times the derivative below it), the first layer.
+  layer(out->weight, true, ws.soft.data(), cols, ws.grad_a.data(), nullptr, ws.deriv[depth - 1].data());
   for (int i = depth - 1; i >= 1; --i) {
-    at::Tensor out = wrap(ws.grad_b, rows, width);
-    at::mm_out(out, wrap(ws.grad_a, rows, width), hidden_[i]->weight);
-    multiply_in_place(ws.grad_b.data(), ws.deriv[i - 1].data(), rows * width);
+    layer(hidden_[i]->weight, true, ws.grad_a.data(), cols, ws.grad_b.data(), nullptr, ws.deriv[i - 1].data());
     std::swap(ws.grad_a, ws.grad_b);
   }
+  layer(hidden_[0]->weight, true, ws.grad_a.data(), cols, ws.g_t.data(), nullptr, nullptr);
   at::Tensor g = at::empty({rows, in}, x.options());
-  thin_input_backward(ws.grad_a.data(), rows, width, ws.first_t.data(), in, g.data_ptr<float>());
+  float* gp = g.data_ptr<float>();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int q = 0; q < in; ++q) gp[r * in + q] = ws.g_t[q * cols + r];
   return {g, s};
 }
 
