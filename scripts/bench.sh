@@ -35,7 +35,7 @@ OWN_KERNELS=$(echo "$KERNELS_LINE" | cut -d' ' -f2)
 OPENBLAS_PICK=$(echo "$KERNELS_LINE" | sed -n -E 's/.*OpenBLAS picked ([A-Za-z0-9]+).*/\1/p')
 [ -n "$OWN_KERNELS" ] && export OPENBLAS_CORETYPE=$OWN_KERNELS
 KERNELS_NOTE=${OWN_KERNELS:-?}${OPENBLAS_PICK:+, where OpenBLAS alone picks $OPENBLAS_PICK}
-echo "kernels: both sides OpenBLAS ${OWN_KERNELS:-?}${OPENBLAS_PICK:+ (chosen by jemlab; OpenBLAS alone picks $OPENBLAS_PICK)}"
+echo "kernels: both sides OpenBLAS $KERNELS_NOTE"
 [ "$ENV_KERNELS" = "$OWN_KERNELS" ] && ENV_KERNELS=
 has_row() { [[ ",$ROWS," == *",$1,"* ]]; }
 have_peer2d() { "$PY" -c "import torch" 2>/dev/null && [ -f "$BENCH/peer_jem2d.py" ]; }

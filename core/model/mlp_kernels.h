@@ -24,10 +24,12 @@ struct FeatureMajorProduct {
 // Which instruction set's tiles: the best this CPU has, or (for tests) a lesser one.
 enum class ProductIsa { best, avx2, sse2 };
 
-// n must be a multiple of 16 (the workspaces pad the chains' columns).
+// n must be a multiple of kProductColumnStep (the workspaces pad the chains' columns).
+constexpr int64_t kProductColumnStep = 16;
 void feature_major_product(const FeatureMajorProduct& p, ProductIsa isa = ProductIsa::best);
 
-// Row-wise {logsumexp, softmax} of [rows, k] logits. Exact IEEE arithmetic (it lives in
+// Row-wise {logsumexp, softmax} of [rows, k] logits (the drift reads its [k, cols] logits with
+// the same loop, strided). Exact IEEE arithmetic (it lives in
 // mlp_score_cpu.cpp, without fast math): a non-finite logit must come out as a non-finite score.
 void logsumexp_softmax_rows(const float* logits, int64_t rows, int k, float* lse, float* soft);
 

@@ -14,22 +14,26 @@
 
 namespace jem {
 
-void logsumexp_softmax_rows(const float* logits, int64_t rows, int k, float* lse, float* soft) {
-  for (int64_t i = 0; i < rows; ++i) {
-    const float* row = logits + i * k;
-    float* out = soft + i * k;
+// Logit (r, j) at r * row_step + j * class_step: row-major [rows, k], or feature-major [k, cols].
+void logsumexp_softmax_strided(const float* logits, int64_t rows, int k, int64_t row_step, int64_t class_step,
+                               float* lse, float* soft) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = logits + r * row_step;
+    float* out = soft + r * row_step;
     float m = row[0];
-    for (int j = 1; j < k; ++j) m = std::max(m, row[j]);
+    for (int j = 1; j < k; ++j) m = std::max(m, row[j * class_step]);
     float sum = 0;
-    for (int j = 0; j < k; ++j) sum += (out[j] = std::exp(row[j] - m));
-    for (int j = 0; j < k; ++j) out[j] /= sum;
-    lse[i] = m + std::log(sum);
+    for (int j = 0; j < k; ++j) sum += (out[j * class_step] = std::exp(row[j * class_step] - m));
+    for (int j = 0; j < k; ++j) out[j * class_step] /= sum;
+    lse[r] = m + std::log(sum);
   }
 }
 
-namespace {
+void logsumexp_softmax_rows(const float* logits, int64_t rows, int k, float* lse, float* soft) {
+  logsumexp_softmax_strided(logits, rows, k, k, 1, lse, soft);
+}
 
-constexpr int64_t kColumnAlign = 16;  // feature_major_product's column step
+namespace {
 
 // One per thread: the chains' blocks run concurrently (sgld.cpp's for_chain_blocks). Every
 // array is feature-major, [features, cols], cols the chains padded to a multiple of 16.
@@ -59,19 +63,6 @@ void layer(const at::Tensor& w, bool transposed, const float* b, int64_t cols, f
   feature_major_product(p);
 }
 
-// Column-wise logsumexp and softmax of [k, cols] logits (IEEE: a non-finite logit gives a
-// non-finite score).
-void logsumexp_softmax_columns(const float* logits, int64_t rows, int64_t cols, int k, float* lse, float* soft) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float m = logits[r];
-    for (int j = 1; j < k; ++j) m = std::max(m, logits[j * cols + r]);
-    float sum = 0;
-    for (int j = 0; j < k; ++j) sum += (soft[j * cols + r] = std::exp(logits[j * cols + r] - m));
-    for (int j = 0; j < k; ++j) soft[j * cols + r] /= sum;
-    lse[r] = m + std::log(sum);
-  }
-}
-
 }  // namespace
 
 bool Mlp::cpu_score_applies(const at::Tensor& x) const {
@@ -81,7 +72,7 @@ bool Mlp::cpu_score_applies(const at::Tensor& x) const {
 }
 
 std::pair<at::Tensor, at::Tensor> Mlp::score_cpu(const at::Tensor& x, const at::Tensor& y) {
-  const int64_t rows = x.size(0), cols = (rows + kColumnAlign - 1) / kColumnAlign * kColumnAlign;
+  const int64_t rows = x.size(0), cols = (rows + kProductColumnStep - 1) / kProductColumnStep * kProductColumnStep;
   const int in = int(x.size(1)), width = opt_.width, k = opt_.n_classes, depth = int(hidden_.size());
   ScoreWorkspace& ws = workspace;
   ws.fit(depth, cols, width, k, in);
@@ -116,7 +107,7 @@ std::pair<at::Tensor, at::Tensor> Mlp::score_cpu(const at::Tensor& x, const at::
     std::fill(ws.soft.begin(), ws.soft.end(), 0.0f);
     for (int64_t r = 0; r < rows; ++r) sp[r] = ws.logits[yp[r] * cols + r], ws.soft[yp[r] * cols + r] = 1;  // one-hot
   } else {
-    logsumexp_softmax_columns(ws.logits.data(), rows, cols, k, sp, ws.soft.data());  // d lse / d logits = softmax
+    logsumexp_softmax_strided(ws.logits.data(), rows, k, 1, cols, sp, ws.soft.data());  // d lse / d logits = softmax
   }
   // Backward: the head, the hidden layers (each times the derivative below it), the first layer.
   layer(out->weight, true, ws.soft.data(), cols, ws.grad_a.data(), nullptr, ws.deriv[depth - 1].data());
