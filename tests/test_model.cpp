@@ -73,9 +73,11 @@ TEST_P(MlpScore, AnalyticGradientMatchesAutograd) {
 // loss that uses the logits (cross-entropy, f(x)[y]) and -E(x) (contrast, energy regulariser).
 // 600 rows are three of the passes' row blocks, the last one short.
 TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
-  for (auto [depth, n] : {std::pair{1, 24}, std::pair{3, 24}, std::pair{3, 300}}) {
+  // Width 24 takes the products' plain loop for its last 8 columns; 32 is two register tiles.
+  for (auto [width, depth, n] : {std::tuple{24, 1, 24}, std::tuple{24, 3, 24}, std::tuple{24, 3, 300},
+                                 std::tuple{32, 2, 300}}) {
     at::Generator gen = make_gen(7);
-    Mlp net(options(24, depth, 4), gen);
+    Mlp net(options(width, depth, 4), gen);
     at::Tensor x = at::randn({2 * n, 2}, gen) * 2;
     at::Tensor y = at::randint(4, {n}, gen, at::kLong);
     auto loss_of = [&, n = n](const NetOutput& out) {
@@ -93,7 +95,7 @@ TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
     size_t i = 0;
     for (const auto& p : net.parameters()) {
       ASSERT_TRUE(p.grad().defined());
-      EXPECT_TRUE(at::allclose(hand[i], p.grad(), 1e-4, 1e-6)) << "parameter " << i << ", depth " << depth << ", rows " << 2 * n;
+      EXPECT_TRUE(at::allclose(hand[i], p.grad(), 1e-4, 1e-6)) << "parameter " << i << ", width " << width << ", depth " << depth << ", rows " << 2 * n;
       EXPECT_GT(p.grad().abs().max().item<double>(), 0) << "parameter " << i << " got no gradient";
       ++i;
     }
@@ -103,30 +105,34 @@ TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
 INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
                          ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
 
-// The drift's product against a plain double-precision one, for W and W^T read in place, with and
-// without bias and multiplier, at sizes that leave every kind of short tile (1 to 5 rows past a
-// multiple of 6, 1 past one of 2, column chunks of 16 to 64), on each instruction set's tiles the
-// CPU can run.
+// The product against a plain double-precision one, for W and W^T read in place, with and
+// without a bias (per row or per column) and multiplier, at sizes that leave every kind of short
+// tile (1 to 5 rows past a multiple of 6, 1 past one of 2, column chunks of 16 to 64, and 5 or 8
+// columns past a multiple of 16 for the plain loop), on each instruction set's tiles the CPU can run.
 TEST(FeatureMajorProduct, MatchesAPlainProductAtEveryTileShape) {
   at::Generator gen = make_gen(11);
   for (ProductIsa isa : {ProductIsa::best, ProductIsa::avx2, ProductIsa::sse2})
     for (auto [m, k] : {std::pair{1, 1}, std::pair{2, 3}, std::pair{3, 2}, std::pair{4, 5}, std::pair{5, 128},
                           std::pair{9, 1}, std::pair{10, 3}, std::pair{11, 7}, std::pair{13, 128}, std::pair{128, 128}})
-      for (int64_t n : {16, 48, 80, 144})
+      for (int64_t n : {5, 16, 24, 48, 80, 144})
         for (bool transposed : {false, true}) {
           at::Tensor w = transposed ? at::randn({k, m}, gen) : at::randn({m, k}, gen);
           at::Tensor b = at::randn({k, n}, gen), bias = at::randn({m}, gen), mul = at::randn({m, n}, gen);
+          at::Tensor bias_col = at::randn({n}, gen);
           at::Tensor c = at::full({m, n}, std::nanf(""));
           FeatureMajorProduct p;
           p.m = m, p.k = k, p.n = n, p.a = w.data_ptr<float>();
           p.a_row = transposed ? 1 : k, p.a_col = transposed ? m : 1;
           p.b = b.data_ptr<float>(), p.ldb = n, p.c = c.data_ptr<float>(), p.ldc = n;
-          const bool with_extras = (m + n) % 2 == 0;
-          if (with_extras) p.bias = bias.data_ptr<float>(), p.mul = mul.data_ptr<float>();
+          const bool with_extras = (m + n) % 2 == 0, per_column = (m + k) % 2 == 0;
+          if (with_extras) p.mul = mul.data_ptr<float>();
+          if (with_extras && per_column) p.bias_col = bias_col.data_ptr<float>();
+          else if (with_extras) p.bias = bias.data_ptr<float>();
           feature_major_product(p, isa);
           at::Tensor a = (transposed ? w.t() : w).to(at::kDouble);
           at::Tensor ref = at::mm(a, b.to(at::kDouble));
-          if (with_extras) ref = (ref + bias.to(at::kDouble).unsqueeze(1)) * mul.to(at::kDouble);
+          const at::Tensor start = per_column ? bias_col.to(at::kDouble).unsqueeze(0) : bias.to(at::kDouble).unsqueeze(1);
+          if (with_extras) ref = (ref + start) * mul.to(at::kDouble);
           EXPECT_TRUE(at::allclose(c.to(at::kDouble), ref, 1e-5, 1e-4))
               << "isa " << int(isa) << ", m " << m << ", k " << k << ", n " << n << ", transposed " << transposed;
         }

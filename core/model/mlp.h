@@ -37,10 +37,12 @@ class Mlp : public EnergyNet {
   std::pair<at::Tensor, at::Tensor> score_cpu(const at::Tensor& x, const at::Tensor& y);
 
   // What forward_train keeps for backward_from: the input, each hidden layer's activation and
-  // its derivative, and the output leaves. Empty when the autograd path was taken.
+  // its derivative, and the output leaves; the output layers (the logits' head, then the scalar
+  // head) stacked as one [n_out, width] matrix. Empty when the autograd path was taken.
   struct TrainCache {
     at::Tensor x, logits, energy;
     std::vector<at::Tensor> act, deriv;
+    std::vector<float> out_w;
   };
   TrainCache train_;
 

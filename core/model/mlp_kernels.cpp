@@ -28,7 +28,7 @@ inline __attribute__((always_inline)) void tile(const FeatureMajorProduct& p, in
   for (int i = 0; i < MR; ++i) {
     const float start = p.bias ? p.bias[i0 + i] : 0.0f;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[i][v] = v16{} + start;
+    for (int v = 0; v < NV; ++v) acc[i][v] = p.bias_col ? load(p.bias_col + c0 + 16 * v) : v16{} + start;
   }
   const float* a = p.a + i0 * p.a_row;
   const float* b = p.b + c0;
@@ -68,6 +68,16 @@ inline __attribute__((always_inline)) void column_chunk(const FeatureMajorProduc
   }
 }
 
+// The last n % 16 columns, one value at a time.
+inline __attribute__((always_inline)) void tail_columns(const FeatureMajorProduct& p, int64_t c0) {
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t c = c0; c < p.n; ++c) {
+      float acc = p.bias ? p.bias[i] : p.bias_col ? p.bias_col[c] : 0.0f;
+      for (int64_t j = 0; j < p.k; ++j) acc += p.a[i * p.a_row + j * p.a_col] * p.b[j * p.ldb + c];
+      p.c[i * p.ldc + c] = p.mul ? acc * p.mul[i * p.ldc + c] : acc;
+    }
+}
+
 template <int MR, int NV>
 inline __attribute__((always_inline)) void product(const FeatureMajorProduct& p) {
   int64_t c = 0;
@@ -78,6 +88,7 @@ inline __attribute__((always_inline)) void product(const FeatureMajorProduct& p)
     case 3: if constexpr (NV > 3) column_chunk<MR, 3>(p, c); break;
     default: break;
   }
+  if (p.n % 16) tail_columns(p, p.n - p.n % 16);
 }
 
 // Tiles sized to each instruction set's registers: 6 x 4 zmm accumulators of 32 (AVX-512),

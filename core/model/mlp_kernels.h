@@ -17,14 +17,16 @@ struct FeatureMajorProduct {
   int64_t ldb = 0;
   float* c = nullptr;              // C(i, c) = c[i * ldc + c]; mul (if any) shares ldc
   int64_t ldc = 0;
-  const float* bias = nullptr;     // C(i, .) starts at bias[i] (or 0)
+  const float* bias = nullptr;     // C(i, .) starts at bias[i] (or 0),
+  const float* bias_col = nullptr; // or C(., c) at bias_col[c] (a row-major layer's bias)
   const float* mul = nullptr;      // then C *= mul elementwise (the activation's derivative)
 };
 
 // Which instruction set's tiles: the best this CPU has, or (for tests) a lesser one.
 enum class ProductIsa { best, avx2, sse2 };
 
-// n must be a multiple of kProductColumnStep (the workspaces pad the chains' columns).
+// Columns come in register tiles of kProductColumnStep; the columns past the last multiple of it
+// take a plain loop (the drift's workspaces pad the chains' columns, so it never does).
 constexpr int64_t kProductColumnStep = 16;
 void feature_major_product(const FeatureMajorProduct& p, ProductIsa isa = ProductIsa::best);
 

@@ -4,11 +4,15 @@
 // recorded; backward_from runs the loss's backward to those leaves, then the layers' backward by
 // hand, accumulating into each parameter's .grad exactly where autograd would.
 //
-// Both passes run over blocks of rows side by side, as the SGLD chains do: one BLAS call on all
-// rows from outside a parallel region shares out too little work to keep two cores busy (measured:
-// the training step took as long on two threads as on one). The blocks are a fixed number of rows,
-// not one per thread, and the weight gradients' per-block parts are added in block order, so the
-// step's numbers do not depend on the thread count (the chains' blocks still do, in the last digits).
+// Every product, forward and backward, is one feature_major_product on row-major activations
+// ([rows, features]): the forward pass reads a transposed copy of each weight, the backward pass
+// the weights in place, and each weight gradient is A^T G, a reduction over the rows with A read
+// in place. No ATen call runs inside the passes.
+//
+// Both passes run over blocks of rows side by side, as the SGLD chains do. The blocks are a fixed
+// number of rows, not one per thread, and the weight gradients' per-block parts are added in block
+// order, so the step's numbers do not depend on the thread count (the chains' blocks still do, in
+// the last digits).
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
@@ -16,6 +20,7 @@
 
 #include "core/model/fused_activation.h"
 #include "core/model/mlp.h"
+#include "core/model/mlp_kernels.h"
 #include "core/model/precision.h"
 
 namespace jem {
@@ -26,18 +31,23 @@ constexpr int64_t kRowsPerBlock = 256;
 
 int64_t row_blocks(int64_t rows) { return (rows + kRowsPerBlock - 1) / kRowsPerBlock; }
 
-// body(block, first_row, end_row) for each block, the blocks spread over the intra-op threads.
+// body(block, first_row, rows_in_block) for each block, the blocks spread over the intra-op threads.
 template <class Body>
 void for_row_blocks(int64_t rows, const Body& body) {
   at::parallel_for(0, row_blocks(rows), 1, [&](int64_t b0, int64_t b1) {
-    torch::NoGradGuard no_grad;  // grad mode is per thread; out= calls refuse to record
-    for (int64_t k = b0; k < b1; ++k) body(k, k * kRowsPerBlock, std::min(rows, (k + 1) * kRowsPerBlock));
+    for (int64_t k = b0; k < b1; ++k) {
+      const int64_t first = k * kRowsPerBlock;
+      body(k, first, std::min(rows, first + kRowsPerBlock) - first);
+    }
   });
 }
 
-bool takes_hand_backward(const at::Tensor& x, const at::Tensor& w) {
-  return x.is_cpu() && x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat && x.dim() == 2 &&
-         !autocast_enabled(at::kCPU) && torch::autograd::GradMode::is_enabled();
+// The passes read the parameters through raw pointers: dense float tensors on the CPU.
+bool takes_hand_backward(const at::Tensor& x, const std::vector<at::Tensor>& params) {
+  for (const auto& p : params)
+    if (!p.is_cpu() || p.scalar_type() != at::kFloat || !p.is_contiguous()) return false;
+  return x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 2 && !autocast_enabled(at::kCPU) &&
+         torch::autograd::GradMode::is_enabled();
 }
 
 void accumulate(at::Tensor param, const at::Tensor& g) {  // a handle: the same parameter
@@ -46,66 +56,113 @@ void accumulate(at::Tensor param, const at::Tensor& g) {  // a handle: the same 
   else grad = g;
 }
 
-// One layer y = a W^T + b's gradients, d loss / d W = g^T a and d loss / d b = the sum of g's rows,
-// as a part per row block; summed in block order at the end.
-struct LinearGradParts {
-  torch::nn::Linear* layer = nullptr;
-  at::Tensor weight, bias;  // [blocks, out, in], [blocks, out]
-  LinearGradParts(torch::nn::Linear& l, int64_t blocks)
-      : layer(&l), weight(at::empty({blocks, l->weight.size(0), l->weight.size(1)}, l->weight.options())),
-        bias(at::empty({blocks, l->weight.size(0)}, l->weight.options())) {}
-  void add_block(int64_t k, const at::Tensor& g, const at::Tensor& a) {
-    at::Tensor w = weight.select(0, k), b = bias.select(0, k);
-    at::mm_out(w, g.t(), a);
-    at::sum_out(b, g, 0);
+float* values(const at::Tensor& t) { return t.data_ptr<float>(); }
+
+// dst[i * ld + o] = w[o * in + i] for w [out, in]: W^T, its rows ld apart.
+void transpose(const float* w, int64_t out, int64_t in, float* dst, int64_t ld) {
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t i = 0; i < in; ++i) dst[i * ld + o] = w[o * in + i];
+}
+
+// C [m, n] = bias_col + A B (times mul): A(i, j) = a[i * a_row + j * a_col], B and C (and mul) row-major.
+void product(int64_t m, int64_t k, int64_t n, const float* a, int64_t a_row, int64_t a_col, const float* b,
+             float* c, const float* bias_col = nullptr, const float* mul = nullptr) {
+  FeatureMajorProduct p;
+  p.m = m, p.k = k, p.n = n, p.a = a, p.a_row = a_row, p.a_col = a_col;
+  p.b = b, p.ldb = n, p.c = c, p.ldc = n, p.bias_col = bias_col, p.mul = mul;
+  feature_major_product(p);
+}
+
+// A layer's gradients as parts per row block, summed in block order at the end: the weight's
+// transposed, d loss / d W^T = A^T G for the layer's input A and output gradient G ([in, out],
+// G's rows contiguous, a reduction over rows that A^T reads in place), and the bias's, G's
+// column sums.
+struct GradParts {
+  int64_t in, out;
+  std::vector<float> weight_t, bias;  // [blocks, in, out], [blocks, out]
+  GradParts(int64_t in_, int64_t out_, int64_t blocks)
+      : in(in_), out(out_), weight_t(blocks * in_ * out_), bias(blocks * out_) {}
+  void add_block(int64_t k, const float* a, const float* g, int64_t rows) {
+    product(in, rows, out, a, 1, in, g, weight_t.data() + k * in * out);
+    float* b = bias.data() + k * out;
+    std::fill(b, b + out, 0.0f);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < out; ++j) b[j] += g[r * out + j];
   }
-  void accumulate_sum() {
-    at::Tensor w = weight.select(0, 0).clone(), b = bias.select(0, 0).clone();
-    for (int64_t k = 1; k < weight.size(0); ++k) w.add_(weight.select(0, k)), b.add_(bias.select(0, k));
-    accumulate((*layer)->weight, w);
-    accumulate((*layer)->bias, b);
+  // The sums over blocks, in block order: the weight's as [out, in], rows [first, first + count)
+  // of it and of the bias.
+  std::pair<at::Tensor, at::Tensor> sums(int64_t first, int64_t count) const {
+    const int64_t blocks = static_cast<int64_t>(bias.size()) / out, size = in * out;
+    std::vector<float> w_t(weight_t.begin(), weight_t.begin() + size), b_sum(bias.begin(), bias.begin() + out);
+    for (int64_t k = 1; k < blocks; ++k) {
+      for (int64_t t = 0; t < size; ++t) w_t[t] += weight_t[k * size + t];
+      for (int64_t t = 0; t < out; ++t) b_sum[t] += bias[k * out + t];
+    }
+    at::Tensor w = at::empty({count, in}), b = at::empty({count});
+    float* wp = values(w);
+    for (int64_t o = 0; o < count; ++o)
+      for (int64_t i = 0; i < in; ++i) wp[o * in + i] = w_t[i * out + first + o];
+    std::copy_n(b_sum.data() + first, count, values(b));
+    return {w, b};
   }
 };
+
+// One thread's scratch for the backward pass: two [rows, width] gradients, the output's [rows, n_out].
+struct BackwardScratch {
+  std::vector<float> g, g_next, g_out;
+};
+thread_local BackwardScratch scratch;
 
 }  // namespace
 
 NetOutput Mlp::forward_train(const at::Tensor& x) {
   train_ = {};
-  if (!takes_hand_backward(x, head_->weight)) return forward_all(x);
+  if (!takes_hand_backward(x, parameters())) return forward_all(x);
   const at::Tensor xc = x.contiguous();
-  const int64_t rows = xc.size(0);
+  const int64_t rows = xc.size(0), width = opt_.width, k = opt_.n_classes, n_out = k + (opt_.uncond ? 1 : 0);
   const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
   const bool silu = opt_.activation == "silu";
+  // The forward products read W^T [in, out]; the output layers are stacked into one, its columns
+  // padded to a tile of 16 (zeros) so that the thin product runs in registers too.
+  const int64_t out_cols = (n_out + kProductColumnStep - 1) / kProductColumnStep * kProductColumnStep;
+  std::vector<std::vector<float>> w_t(hidden_.size());
+  for (size_t i = 0; i < hidden_.size(); ++i) {
+    const at::Tensor& w = hidden_[i]->weight;
+    w_t[i].resize(w.numel());
+    transpose(values(w), w.size(0), w.size(1), w_t[i].data(), w.size(0));
+  }
+  std::vector<float>& out_w = train_.out_w;
+  out_w.assign(values(head_->weight), values(head_->weight) + k * width);
+  if (opt_.uncond) out_w.insert(out_w.end(), values(energy_head_->weight), values(energy_head_->weight) + width);
+  std::vector<float> out_t(width * out_cols, 0.0f), out_bias(out_cols, 0.0f);
+  transpose(out_w.data(), n_out, width, out_t.data(), out_cols);
+  std::copy_n(values(head_->bias), k, out_bias.data());
+  if (opt_.uncond) out_bias[k] = values(energy_head_->bias)[0];
   train_.x = xc;
   for (size_t i = 0; i < hidden_.size(); ++i) {
-    train_.act.push_back(at::empty({rows, opt_.width}, xc.options()));
-    train_.deriv.push_back(at::empty({rows, opt_.width}, xc.options()));
+    train_.act.push_back(at::empty({rows, width}));
+    train_.deriv.push_back(at::empty({rows, width}));
   }
-  train_.logits = at::empty({rows, opt_.n_classes}, xc.options());
-  if (opt_.uncond) train_.energy = at::empty({rows, 1}, xc.options());
-  for_row_blocks(rows, [&](int64_t, int64_t b, int64_t e) {
-    at::Tensor h = xc.narrow(0, b, e - b);
+  at::Tensor out = at::empty({rows, out_cols});
+  for_row_blocks(rows, [&](int64_t, int64_t b, int64_t r) {
+    const float* h = values(xc) + b * xc.size(1);
+    int64_t in = xc.size(1);
     for (size_t i = 0; i < hidden_.size(); ++i) {
-      at::Tensor z = train_.act[i].narrow(0, b, e - b);
-      at::addmm_out(z, hidden_[i]->bias, h, hidden_[i]->weight.t());
-      float* d = train_.deriv[i].narrow(0, b, e - b).data_ptr<float>();
-      if (silu) silu_and_grad(z.data_ptr<float>(), d, z.numel());
-      else leaky_relu_and_grad(z.data_ptr<float>(), d, z.numel(), slope);
-      h = z;
+      float* z = values(train_.act[i]) + b * width;
+      product(r, in, width, h, in, 1, w_t[i].data(), z, values(hidden_[i]->bias));
+      float* d = values(train_.deriv[i]) + b * width;
+      if (silu) silu_and_grad(z, d, r * width);
+      else leaky_relu_and_grad(z, d, r * width, slope);
+      h = z, in = width;
     }
-    at::Tensor logits = train_.logits.narrow(0, b, e - b);
-    at::addmm_out(logits, head_->bias, h, head_->weight.t());
-    if (opt_.uncond) {
-      at::Tensor energy = train_.energy.narrow(0, b, e - b);
-      at::addmm_out(energy, energy_head_->bias, h, energy_head_->weight.t());
-    }
+    product(r, width, out_cols, h, width, 1, out_t.data(), values(out) + b * out_cols, out_bias.data());
   });
-  train_.logits.requires_grad_(true);
-  if (opt_.uncond) train_.energy.requires_grad_(true);
-  NetOutput out;
-  out.logits = train_.logits;
-  out.neg_energy = opt_.uncond ? train_.energy.squeeze(1) : at::logsumexp(train_.logits, 1);
-  return out;
+  train_.logits = out.narrow(1, 0, k).contiguous().requires_grad_(true);
+  if (opt_.uncond) train_.energy = out.narrow(1, k, 1).contiguous().requires_grad_(true);
+  NetOutput result;
+  result.logits = train_.logits;
+  result.neg_energy = opt_.uncond ? train_.energy.squeeze(1) : at::logsumexp(train_.logits, 1);
+  return result;
 }
 
 void Mlp::backward_from(const at::Tensor& loss) {
@@ -117,31 +174,44 @@ void Mlp::backward_from(const at::Tensor& loss) {
                                                                                    : at::Tensor();
   if (!gl.defined() && !ge.defined()) return (void)(train_ = {});  // the loss does not depend on the outputs
   const int depth = static_cast<int>(hidden_.size());
-  const int64_t rows = train_.x.size(0), blocks = row_blocks(rows);
-  std::vector<LinearGradParts> parts;
-  for (auto& l : hidden_) parts.emplace_back(l, blocks);
-  if (gl.defined()) parts.emplace_back(head_, blocks);
-  if (ge.defined()) parts.emplace_back(energy_head_, blocks);
-  for_row_blocks(rows, [&](int64_t k, int64_t b, int64_t e) {
-    auto block = [&](const at::Tensor& t) { return t.narrow(0, b, e - b); };
-    const at::Tensor last = block(train_.act[depth - 1]);
-    at::Tensor g;  // d loss / d (last hidden activation)
-    size_t head = depth;
-    if (gl.defined()) {
-      parts[head++].add_block(k, block(gl), last);
-      g = at::mm(block(gl), head_->weight);
+  const int64_t rows = train_.x.size(0), blocks = row_blocks(rows), width = opt_.width;
+  const int64_t k = opt_.n_classes, n_out = k + (opt_.uncond ? 1 : 0), in0 = train_.x.size(1);
+  std::vector<GradParts> parts;
+  for (int i = 0; i < depth; ++i) parts.emplace_back(i == 0 ? in0 : width, width, blocks);
+  GradParts out_parts(width, n_out, blocks);
+  for_row_blocks(rows, [&](int64_t blk, int64_t b, int64_t r) {
+    BackwardScratch& s = scratch;
+    s.g.resize(r * width), s.g_next.resize(r * width), s.g_out.assign(r * n_out, 0.0f);
+    // d loss / d (output layers' outputs), the logits' and the scalar head's side by side.
+    for (int64_t i = 0; i < r; ++i) {
+      if (gl.defined()) std::copy_n(values(gl) + (b + i) * k, k, s.g_out.data() + i * n_out);
+      if (ge.defined()) s.g_out[i * n_out + k] = values(ge)[b + i];
     }
-    if (ge.defined()) {
-      parts[head].add_block(k, block(ge), last);
-      g = g.defined() ? g.addmm_(block(ge), energy_head_->weight) : at::mm(block(ge), energy_head_->weight);
-    }
+    auto act_in = [&](int i) { return i == 0 ? values(train_.x) + b * in0 : values(train_.act[i - 1]) + b * width; };
+    out_parts.add_block(blk, values(train_.act[depth - 1]) + b * width, s.g_out.data(), r);
+    // d loss / d (pre-activation of the last hidden layer)
+    product(r, n_out, width, s.g_out.data(), n_out, 1, train_.out_w.data(), s.g.data(), nullptr,
+            values(train_.deriv[depth - 1]) + b * width);
     for (int i = depth - 1; i >= 0; --i) {
-      g.mul_(block(train_.deriv[i]));  // d loss / d (pre-activation of layer i)
-      parts[i].add_block(k, g, i > 0 ? block(train_.act[i - 1]) : block(train_.x));
-      if (i > 0) g = at::mm(g, hidden_[i]->weight);
+      parts[i].add_block(blk, act_in(i), s.g.data(), r);
+      if (i == 0) break;
+      product(r, width, width, s.g.data(), width, 1, values(hidden_[i]->weight), s.g_next.data(), nullptr,
+              values(train_.deriv[i - 1]) + b * width);
+      std::swap(s.g, s.g_next);
     }
   });
-  for (auto& p : parts) p.accumulate_sum();
+  for (int i = 0; i < depth; ++i) {
+    auto [w, bias] = parts[i].sums(0, width);
+    accumulate(hidden_[i]->weight, w), accumulate(hidden_[i]->bias, bias);
+  }
+  if (gl.defined()) {
+    auto [w, bias] = out_parts.sums(0, k);
+    accumulate(head_->weight, w), accumulate(head_->bias, bias);
+  }
+  if (ge.defined()) {
+    auto [w, bias] = out_parts.sums(k, 1);
+    accumulate(energy_head_->weight, w), accumulate(energy_head_->bias, bias);
+  }
   train_ = {};
 }
 
