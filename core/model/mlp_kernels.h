@@ -4,6 +4,8 @@
 // neither the weights nor the activations are ever packed or transposed), and the chains' values
 // as B, contiguous. At these shapes (width 128, a block of 128 chains) OpenBLAS spent a fifth of
 // its time packing, and the thin layers (2 inputs, 2 classes) are the same product with M or K of 2.
+// The training step (mlp_train_cpu.cpp) runs the same product on row-major activations, with a
+// per-column bias and the weight gradients as A^T G.
 #pragma once
 #include <cstdint>
 

@@ -179,13 +179,15 @@ void Mlp::backward_from(const at::Tensor& loss) {
   std::vector<GradParts> parts;
   for (int i = 0; i < depth; ++i) parts.emplace_back(i == 0 ? in0 : width, width, blocks);
   GradParts out_parts(width, n_out, blocks);
+  const float* gl_values = gl.defined() ? values(gl) : nullptr;
+  const float* ge_values = ge.defined() ? values(ge) : nullptr;
   for_row_blocks(rows, [&](int64_t blk, int64_t b, int64_t r) {
     BackwardScratch& s = scratch;
     s.g.resize(r * width), s.g_next.resize(r * width), s.g_out.assign(r * n_out, 0.0f);
     // d loss / d (output layers' outputs), the logits' and the scalar head's side by side.
     for (int64_t i = 0; i < r; ++i) {
-      if (gl.defined()) std::copy_n(values(gl) + (b + i) * k, k, s.g_out.data() + i * n_out);
-      if (ge.defined()) s.g_out[i * n_out + k] = values(ge)[b + i];
+      if (gl_values) std::copy_n(gl_values + (b + i) * k, k, s.g_out.data() + i * n_out);
+      if (ge_values) s.g_out[i * n_out + k] = ge_values[b + i];
     }
     auto act_in = [&](int i) { return i == 0 ? values(train_.x) + b * in0 : values(train_.act[i - 1]) + b * width; };
     out_parts.add_block(blk, values(train_.act[depth - 1]) + b * width, s.g_out.data(), r);
