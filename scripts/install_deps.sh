@@ -16,7 +16,7 @@ PKGS=(
   xdotool                               # real mouse and key input in the window input test
   x11-utils                             # xprop: Xft.dpi for the HiDPI window test
   clang libclang-rt-dev libomp-dev      # the libFuzzer harnesses (tests/fuzz, scripts/fuzz.sh)
-  libx11-dev                            # x11_iconify: minimises the window in the robustness test
+  libx11-dev                            # the window reads its pixels back from X (--check-damage); x11_iconify
 )
 # Both releases name every package alike (checked with apt-cache in a trixie root, see
 # scripts/test_in_debian13.sh); the versions differ: trixie brings LibTorch 2.6, ImGui 1.90,

@@ -10,6 +10,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include "app/window/partial_present.h"
 
 namespace jem::window {
 namespace {
@@ -140,7 +143,20 @@ void scissor_as_backend(const ImDrawCmd* cmd) {
   glScissor(r.x0, viewport[3] - r.y1, std::max(0, r.x1 - r.x0), std::max(0, r.y1 - r.y0));
 }
 
+// The back buffer is the kept image only where both hold: a copy of the damage reaches the window
+// without a swap, and pixels cost CPU (Mesa's software rasterisers; on a GPU the swap is free and
+// keeps vsync, which rectangle copies do not). --full-redraw keeps the reference path: whole
+// frames, swapped.
+void FrameRenderer::choose_kept_image() {
+  chosen_ = true;
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const std::string name = renderer ? renderer : "";
+  const bool software = name.rfind("llvmpipe", 0) == 0 || name.rfind("softpipe", 0) == 0;
+  in_place_ = !full_redraw_ && software && can_present_rects();
+}
+
 void FrameRenderer::render(GLFWwindow* window) {
+  if (!chosen_) choose_kept_image();
   ImGui::Render();
   ImDrawData& dd = *ImGui::GetDrawData();
   int fb_w = 0, fb_h = 0;
@@ -150,25 +166,97 @@ void FrameRenderer::render(GLFWwindow* window) {
   const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
   ++frames_;
   damaged_sum_ += damage_.damaged_fraction();
-  kept_.begin(fb_w, fb_h);
+  if (in_place_) {
+    // Mesa's software winsys resizes a window's buffers at a swap, and only then: one swap
+    // (showing the last frame again) before this whole frame is drawn at the new size.
+    if (fb_w_ > 0 && (fb_w != fb_w_ || fb_h != fb_h_)) glfwSwapBuffers(window);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(0, 0, fb_w, fb_h);
+  } else {
+    kept_.begin(fb_w, fb_h);
+  }
   if (!rects.empty()) {
     clear_rects(rects, fb_h);
     draw_clipped(dd, col, rects, fb_h);
   }
-  kept_.end();
+  if (!in_place_) kept_.end();
   if (check_) compare_with_whole_redraw(fb_w, fb_h);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, kept_.framebuffer());
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (!in_place_) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, kept_.framebuffer());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
+  if (fb_w != fb_w_ || fb_h != fb_h_) present_whole_ = true;  // a new window size: its pixels are new
+  fb_w_ = fb_w, fb_h_ = fb_h;
+  to_present_ = rects;
 }
 
-void FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
+void FrameRenderer::present(GLFWwindow* window) {
+  // A window mapped again loses its pixels before the expose that says so reaches the next
+  // frame's events: a difference then is the server's, and this frame shows the window whole.
+  if (pending_mismatch_ && !exposed_) ++window_mismatched_;
+  pending_mismatch_ = exposed_ = false;
+  if (!in_place_) {
+    glfwSwapBuffers(window);
+  } else if (present_whole_) {
+    present_rect(0, 0, fb_w_, fb_h_);
+  } else {
+    for (const PixelRect& r : to_present_) present_rect(r.x0, fb_h_ - r.y1, r.x1 - r.x0, r.y1 - r.y0);
+  }
+  present_whole_ = false;
+  if (check_) compare_window_with_kept(window);
+}
+
+std::vector<uint8_t> FrameRenderer::read_kept_rgba(int fb_w, int fb_h) const {
+  if (!in_place_) return kept_.read_rgba();
+  std::vector<uint8_t> px(size_t(fb_w) * fb_h * 4);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, fb_w, fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  const size_t row = size_t(fb_w) * 4;  // GL's first row is the bottom one
+  for (int y = 0; y < fb_h / 2; ++y) std::swap_ranges(&px[y * row], &px[y * row] + row, &px[(fb_h - 1 - y) * row]);
+  return px;
+}
+
+// What the user sees, read back from the X server, against the frame drawn. After a swap the
+// back buffer is undefined: the offscreen kept image is the frame then.
+void FrameRenderer::compare_window_with_kept(GLFWwindow* window) {
+  const std::vector<uint8_t> shown = read_window_rgba(window, fb_w_, fb_h_);
+  if (shown.empty()) return;
+  const std::vector<uint8_t> kept = read_kept_rgba(fb_w_, fb_h_);
+  bool same = shown.size() == kept.size();
+  for (size_t i = 0; same && i + 3 < kept.size(); i += 4) same = std::memcmp(&shown[i], &kept[i], 3) == 0;
+  ++window_checked_;
+  pending_mismatch_ = !same;
+}
+
+// The frame drawn whole into a buffer like the kept image's (a software rasteriser may round a
+// blend differently in another format): the offscreen one, or the back buffer itself, the
+// partly redrawn frame kept aside meanwhile and put back after.
+std::vector<uint8_t> FrameRenderer::whole_redraw_rgba(int fb_w, int fb_h) {
   whole_.begin(fb_w, fb_h);
+  if (in_place_) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, whole_.framebuffer());
+    glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
   clear_rects({{0, 0, fb_w, fb_h}}, fb_h);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   whole_.end();
-  const std::vector<uint8_t> a = kept_.read_rgba(), b = whole_.read_rgba();
+  if (!in_place_) return whole_.read_rgba();
+  std::vector<uint8_t> px = read_kept_rgba(fb_w, fb_h);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, whole_.framebuffer());
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  return px;
+}
+
+void FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
+  const std::vector<uint8_t> a = read_kept_rgba(fb_w, fb_h), b = whole_redraw_rgba(fb_w, fb_h);
   // One level of 255 is rounding: Mesa 25's llvmpipe (Debian 13) blends some pixels of a
   // primitive drawn under a scissor one level apart from the same primitive drawn whole.
   int64_t differing = 0, rounded = 0;

@@ -1,6 +1,10 @@
-// The window's frame: ImGui's draw data rasterised into a kept framebuffer, only where it changed
-// (frame_damage.h), then copied to the back buffer. On llvmpipe a whole 1600x1000 frame costs
-// ~16 ms of CPU; most frames change a plot, a few numbers and the landscape.
+// The window's frame: ImGui's draw data rasterised into a kept image, only where it changed
+// (frame_damage.h). On llvmpipe a whole 1600x1000 frame costs ~16 ms of CPU; most frames change
+// a plot, a few numbers and the landscape. The kept image is
+// - on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer itself, never swapped:
+//   the damage is drawn there and only it is copied to the window (partial_present.h);
+// - elsewhere, an offscreen framebuffer copied whole to the back buffer, which is then swapped
+//   (a GPU copies it for free, and the swap keeps vsync).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -19,8 +23,11 @@ class FrameRenderer {
   // second framebuffer and compared pixel for pixel (--check-damage; slow, for tests).
   FrameRenderer(bool full_redraw, bool check) : full_redraw_(full_redraw), check_(check) {}
 
-  void render(GLFWwindow* window);  // ImGui::Render() included
+  void render(GLFWwindow* window);   // ImGui::Render() included; the back buffer then holds the frame
+  void present(GLFWwindow* window);  // shows it in the window (what changed of it, or a swap)
   void invalidate() { damage_.invalidate(); }  // e.g. the font texture was rebuilt
+  // The window lost its pixels (an expose): the next present shows the whole frame.
+  void window_exposed() { present_whole_ = exposed_ = true; }
   double mean_damaged_fraction() const { return frames_ ? damaged_sum_ / frames_ : 0; }
   // --check-damage: frames whose kept image differed from a whole redraw by more than one level
   // of 255, the most such pixels, the frames with one-level (rounding) differences only.
@@ -29,14 +36,28 @@ class FrameRenderer {
   int64_t worst_mismatch_px() const { return worst_px_; }
   int worst_mismatch_level() const { return worst_level_; }  // the largest colour difference, 0..255
   int64_t rounded_frames() const { return rounded_frames_; }
-
+  // --check-damage, where the window is an X11 one: frames whose pixels in the X server, once
+  // presented, differed from the frame drawn.
+  int64_t window_checked_frames() const { return window_checked_; }
+  int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
+  bool presents_rects() const { return in_place_; }
  private:
+  void choose_kept_image();
+  std::vector<uint8_t> read_kept_rgba(int fb_w, int fb_h) const;  // top row first
+  std::vector<uint8_t> whole_redraw_rgba(int fb_w, int fb_h);
   void compare_with_whole_redraw(int fb_w, int fb_h);
+  void compare_window_with_kept(GLFWwindow* window);
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
   bool full_redraw_, check_;
+  bool chosen_ = false, in_place_ = false;  // in_place_: the back buffer is the kept image
+  bool present_whole_ = true, exposed_ = false;
+  bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
+  std::vector<PixelRect> to_present_;  // this frame's damage
+  int fb_w_ = 0, fb_h_ = 0;
   int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0, rounded_frames_ = 0;
+  int64_t window_checked_ = 0, window_mismatched_ = 0;
   int worst_level_ = 0;
   double damaged_sum_ = 0;
 };

@@ -41,7 +41,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
       {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
       {"full-redraw", "Draw every frame whole (the lab redraws only what changed since the last frame)", "", false},
-      {"check-damage", "Also draw every frame whole and compare, pixel for pixel; exit 1 if a pixel differs by more than one level (tests; slow)", "", false},
+      {"check-damage", "Also draw every frame whole and compare, pixel for pixel, and read it back from the X server; exit 1 if a pixel differs by more than one level (tests; slow)", "", false},
   };
   return o;
 }
