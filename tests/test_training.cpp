@@ -153,3 +153,33 @@ TEST(Knobs, LiveChangesApplyWithoutARebuildAndShapeChangesReset) {
   EXPECT_NE(t.state().net.get(), net_before);
   t.step();
 }
+
+// The chains run in blocks of a fixed size that the threads take as they come free, and the
+// training step's row blocks are a fixed size too: one thread or two, the same numbers, to the bit
+// (the sampler's mean gradient norm included, which the old per-thread split summed in finishing
+// order), for both samplers.
+TEST(Training, TheThreadCountChangesNoNumber) {
+  for (const std::string sampler : {"sgld", "mala"}) {
+    SCOPED_TRACE(sampler);
+    auto run = [&](int threads) {
+      Settings s = fast("moons");
+      s.sampler = sampler;
+      s.threads = threads;
+      s.batch_size = 200;  // four blocks of chains, the last one short
+      auto t = std::make_unique<Trainer>(s);
+      std::vector<StepStats> stats;
+      for (int i = 0; i < 4; ++i) stats.push_back(t->step());
+      return std::make_pair(std::move(t), stats);
+    };
+    auto [one, stats_one] = run(1);
+    auto [two, stats_two] = run(2);
+    for (size_t i = 0; i < stats_one.size(); ++i) {
+      EXPECT_EQ(stats_one[i].loss, stats_two[i].loss) << "step " << i + 1;
+      EXPECT_EQ(stats_one[i].sgld_grad_norm, stats_two[i].sgld_grad_norm) << "step " << i + 1;
+      EXPECT_EQ(stats_one[i].grad_norm, stats_two[i].grad_norm) << "step " << i + 1;
+    }
+    EXPECT_TRUE(at::equal(one->state().buffer.x(), two->state().buffer.x()));
+    const auto pa = one->state().net->parameters(), pb = two->state().net->parameters();
+    for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i], pb[i])) << "parameter " << i;
+  }
+}

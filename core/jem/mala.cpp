@@ -7,7 +7,7 @@
 #include <torch/nn.h>
 
 #include <cmath>
-#include <mutex>
+#include <vector>
 
 #include "core/jem/sgld.h"
 
@@ -32,8 +32,8 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   }
   chain_loop::start_recording(r, p, record, xi.defined() ? xi.flatten(2).norm(2, 2) * sd : at::Tensor());
   SgldTrace* tr = p.trace;
-  double grad_norm_sum = 0, accepted = 0;
-  std::mutex sum_mutex;
+  // Per block, summed in block order: the same sums whichever thread ran which block.
+  std::vector<double> block_norms(size_t(chain_loop::chain_blocks(p, x0)), 0.0), block_accepted(block_norms.size(), 0.0);
   auto clip = [&](at::Tensor g) { return p.clip_grad > 0 ? g.clamp(-p.clip_grad, p.clip_grad) : g; };
 
   auto advance = [&](int64_t b, int64_t e) {
@@ -66,12 +66,13 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
       if (b < rec_end) r.trajectory[t + 1].narrow(0, b, rec_end - b).copy_(xs.narrow(0, 0, rec_end - b));
       if (tr && tr->keep_x) tr->x[t + 1].narrow(0, b, e - b).copy_(xs);
     }
-    std::lock_guard<std::mutex> lock(sum_mutex);
-    grad_norm_sum += norms;
-    accepted += acc;
+    block_norms[size_t(b / chain_loop::kChainsPerBlock)] = norms;
+    block_accepted[size_t(b / chain_loop::kChainsPerBlock)] = acc;
   };
 
   chain_loop::for_chain_blocks(p, x0, advance);
+  double grad_norm_sum = 0, accepted = 0;
+  for (size_t k = 0; k < block_norms.size(); ++k) grad_norm_sum += block_norms[k], accepted += block_accepted[k];
   if (p.n_steps > 0) {
     r.mean_grad_norm = grad_norm_sum / (double(B) * p.n_steps);
     r.accept_rate = accepted / (double(B) * p.n_steps);

@@ -1,11 +1,12 @@
 #include "core/jem/sgld.h"
 
-#include <ATen/Parallel.h>
 #include <torch/nn.h>
 
 #include <cmath>
 #include <cstring>
-#include <mutex>
+#include <vector>
+
+#include "core/util/parallel_blocks.h"
 
 namespace jem {
 
@@ -82,14 +83,15 @@ void start_recording(SgldResult& r, const SgldParams& p, int record, const at::T
   }
 }
 
-void for_chain_blocks(const SgldParams& p, const at::Tensor& x0, const std::function<void(int64_t, int64_t)>& advance) {
+int64_t chain_blocks(const SgldParams& p, const at::Tensor& x0) {
   const int64_t B = x0.size(0);
-  const int threads = at::get_num_threads();
-  if (p.split_chains && x0.is_cpu() && threads > 1 && B >= 64) {
-    at::parallel_for(0, B, (B + threads - 1) / threads, advance);
-  } else {
-    advance(0, B);
-  }
+  return p.split_chains && x0.is_cpu() ? std::max<int64_t>(1, (B + kChainsPerBlock - 1) / kChainsPerBlock) : 1;
+}
+
+void for_chain_blocks(const SgldParams& p, const at::Tensor& x0, const std::function<void(int64_t, int64_t)>& advance) {
+  const int64_t B = x0.size(0), blocks = chain_blocks(p, x0);
+  if (blocks == 1) return advance(0, B);
+  parallel_blocks(blocks, [&](int64_t k) { advance(k * kChainsPerBlock, std::min(B, (k + 1) * kChainsPerBlock)); });
 }
 
 }  // namespace chain_loop
@@ -105,8 +107,7 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   if (p.noise_std > 0 && p.n_steps > 0) noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
   chain_loop::start_recording(r, p, record, noise.defined() ? noise.flatten(2).norm(2, 2) : at::Tensor());
   SgldTrace* tr = p.trace;
-  double grad_norm_sum = 0;
-  std::mutex sum_mutex;
+  std::vector<double> block_norms(size_t(chain_loop::chain_blocks(p, x0)), 0.0);  // summed in block order
 
   auto advance = [&](int64_t b, int64_t e) {
     torch::NoGradGuard no_grad;
@@ -133,11 +134,12 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
       if (b < rec_end) record_rows(r.trajectory, t + 1, b, xs, rec_end - b);
       if (tr && tr->keep_x) record_rows(tr->x, t + 1, b, xs, e - b);
     }
-    std::lock_guard<std::mutex> lock(sum_mutex);
-    grad_norm_sum += norms;
+    block_norms[size_t(b / chain_loop::kChainsPerBlock)] = norms;
   };
 
   chain_loop::for_chain_blocks(p, x0, advance);
+  double grad_norm_sum = 0;
+  for (double n : block_norms) grad_norm_sum += n;
   if (p.n_steps > 0) r.mean_grad_norm = grad_norm_sum / (double(B) * p.n_steps);
   return r;
 }

@@ -27,7 +27,7 @@ struct SgldParams {
   double clip_grad = 0;     // 0: off
   at::Tensor lo, hi;        // defined: clamp chains to the box after every step
   int record = 0;           // rows [0, record) store every step's position
-  bool split_chains = true; // CPU: one block of chains per thread (hand-written scores only)
+  bool split_chains = true; // CPU: blocks of chains side by side (hand-written scores only)
   // Metropolis-adjusted Langevin: propose x' = x + step g + sqrt(2 step) N(0, I), accept with the
   // exact proposal ratio; noise_std is ignored and the target is exp(s). With lo/hi a proposal
   // outside the box is rejected (the target restricted to the box) instead of clamped.
@@ -55,8 +55,12 @@ namespace chain_loop {
 // Allocates r.trajectory for the first `record` chains and p.trace's arrays (noise_norm [n_steps, B]
 // given, or zeros when undefined), with step 0 taken from r.x.
 void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise_norm);
-// advance(begin, end) over all B chains: on the CPU one block per thread (chains are independent,
-// so no step needs a barrier), else one call.
+// advance(begin, end) over all B chains: on the CPU with split_chains, blocks of kChainsPerBlock
+// chains that the threads take as they come free (chains are independent, so no step needs a
+// barrier; core/util/parallel_blocks.h), else one call. A block's chains, and so every chain,
+// come out the same whatever the thread count.
+constexpr int64_t kChainsPerBlock = 64;  // a multiple of the product's 16 columns
+int64_t chain_blocks(const SgldParams& p, const at::Tensor& x0);  // calls advance() makes
 void for_chain_blocks(const SgldParams& p, const at::Tensor& x0, const std::function<void(int64_t, int64_t)>& advance);
 }  // namespace chain_loop
 

@@ -11,9 +11,7 @@
 //
 // Both passes run over blocks of rows side by side, as the SGLD chains do. The blocks are a fixed
 // number of rows, not one per thread, and the weight gradients' per-block parts are added in block
-// order, so the step's numbers do not depend on the thread count (the chains' blocks still do, in
-// the last digits).
-#include <ATen/Parallel.h>
+// order, so the step's numbers do not depend on the thread count.
 #include <torch/autograd.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include "core/model/mlp.h"
 #include "core/model/mlp_kernels.h"
 #include "core/model/precision.h"
+#include "core/util/parallel_blocks.h"
 
 namespace jem {
 
@@ -31,14 +30,13 @@ constexpr int64_t kRowsPerBlock = 256;
 
 int64_t row_blocks(int64_t rows) { return (rows + kRowsPerBlock - 1) / kRowsPerBlock; }
 
-// body(block, first_row, rows_in_block) for each block, the blocks spread over the intra-op threads.
+// body(block, first_row, rows_in_block) for each block, taken by the intra-op threads as they
+// come free (core/util/parallel_blocks.h).
 template <class Body>
 void for_row_blocks(int64_t rows, const Body& body) {
-  at::parallel_for(0, row_blocks(rows), 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t k = b0; k < b1; ++k) {
-      const int64_t first = k * kRowsPerBlock;
-      body(k, first, std::min(rows, first + kRowsPerBlock) - first);
-    }
+  parallel_blocks(row_blocks(rows), [&](int64_t k) {
+    const int64_t first = k * kRowsPerBlock;
+    body(k, first, std::min(rows, first + kRowsPerBlock) - first);
   });
 }
 
