@@ -138,6 +138,39 @@ TEST(FeatureMajorProduct, MatchesAPlainProductAtEveryTileShape) {
         }
 }
 
+// The SiLU written by the product as it stores C against silu_and_grad on the plain product,
+// on each instruction set, in the tiles and in the plain loop's columns: values within float
+// rounding, and a NaN, an infinity of either sign and saturating values kept as silu_and_grad
+// keeps them (rows 0-4 of C start at those biases). Each call's values land at NaN-filled places.
+TEST(FeatureMajorProduct, SiluEpilogueMatchesSiluAndGrad) {
+  at::Generator gen = make_gen(12);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (ProductIsa isa : {ProductIsa::best, ProductIsa::avx2, ProductIsa::sse2})
+    for (auto [m, k, n] : {std::tuple<int64_t, int64_t, int64_t>{7, 5, 16}, {13, 128, 64}, {128, 128, 48}, {9, 3, 21}}) {
+      at::Tensor w = at::randn({m, k}, gen) * 3, b = at::randn({k, n}, gen), bias = at::randn({m}, gen);
+      float* bp = bias.data_ptr<float>();
+      bp[0] = std::nanf(""), bp[1] = inf, bp[2] = -inf, bp[3] = 95, bp[4] = -95;
+      FeatureMajorProduct p;
+      p.m = m, p.k = k, p.n = n, p.a = w.data_ptr<float>(), p.a_row = k, p.a_col = 1;
+      p.b = b.data_ptr<float>(), p.ldb = n, p.ldc = n, p.bias = bp;
+      const at::Tensor plain = at::full({m, n}, std::nanf("")), fused = plain.clone(), grad = plain.clone(),
+                       ref_grad = plain.clone();
+      p.c = plain.data_ptr<float>();
+      feature_major_product(p, isa);
+      silu_and_grad(plain.data_ptr<float>(), ref_grad.data_ptr<float>(), m * n);
+      p.c = fused.data_ptr<float>(), p.silu_grad = grad.data_ptr<float>();
+      feature_major_product(p, isa);
+      const std::string where = "isa " + std::to_string(int(isa)) + ", m " + std::to_string(m) + ", n " + std::to_string(n);
+      EXPECT_TRUE(at::allclose(fused, plain, 2e-6, 1e-6, /*equal_nan=*/true)) << where;
+      // Past row 0: at a NaN the derivative is whatever the clamp made of it, there as here; the
+      // NaN itself goes on in C.
+      EXPECT_TRUE(at::allclose(grad.narrow(0, 1, m - 1), ref_grad.narrow(0, 1, m - 1), 2e-6, 1e-6)) << where;
+      EXPECT_TRUE(at::isnan(fused[0]).all().item<bool>()) << where;
+      EXPECT_TRUE((fused[1] == inf).all().item<bool>() && (fused[2] == -inf).all().item<bool>()) << where;
+      EXPECT_TRUE(at::isfinite(fused.narrow(0, 3, m - 3)).all().item<bool>()) << where;
+    }
+}
+
 TEST(FusedActivation, SiluMatchesATenAndSaturatesAtExtremes) {
   at::Tensor z = torch::tensor({-1e30f, -1e4f, -100.f, -88.f, -20.f, -1.f, 0.f, 1.f, 20.f, 88.f, 100.f, 1e4f, 1e30f});
   at::Tensor ref = at::silu(z.to(at::kDouble));

@@ -1,5 +1,6 @@
 #include "core/model/mlp_kernels.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace jem {
@@ -19,6 +20,49 @@ inline __attribute__((always_inline)) v16 load(const float* p) {
 }
 
 inline __attribute__((always_inline)) void store(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+
+typedef int32_t i16v __attribute__((vector_size(64)));
+
+// exp(x) for x in [-80, 80]: x = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by its Taylor series to
+// r^6 (relative error below 2e-7), 2^k put in the exponent bits. Plain IEEE arithmetic (this file
+// has no fast math), so the rounding trick below is not folded away.
+inline __attribute__((always_inline)) v16 exp_near(v16 x) {
+  const v16 round_k = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  // nearest integer to x / ln 2
+  const v16 r = (x - round_k * 0.693145752f) - round_k * 1.42860677e-06f;
+  v16 poly = r * (1.0f / 720) + 1.0f / 120;
+  poly = poly * r + 1.0f / 24;
+  poly = poly * r + 1.0f / 6;
+  poly = poly * r + 0.5f;
+  poly = poly * r + 1.0f;
+  poly = poly * r + 1.0f;
+  const i16v bits = (__builtin_convertvector(round_k, i16v) + 127) << 23;
+  v16 scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return poly * scale;
+}
+
+// silu_and_grad (fused_activation.cpp) on a register: z becomes silu(z), d silu'(z). A NaN or an
+// infinite z stays as it is (a poisoned weight must reach the loss); its derivative is that of
+// the clamp, as there.
+inline __attribute__((always_inline)) void silu16(v16& z, v16& d) {
+  v16 zc = z > -80.0f ? z : v16{} - 80.0f;  // NaN compares false: -80, as fmax does
+  zc = zc < 80.0f ? zc : v16{} + 80.0f;
+  const v16 s = 1.0f / (1.0f + exp_near(-zc));
+  d = s * (1.0f + zc * (1.0f - s));
+  i16v bits;
+  std::memcpy(&bits, &z, sizeof bits);
+  const i16v finite = (bits & 0x7f800000) != 0x7f800000;
+  const v16 lower = z > -80.0f ? z : v16{} - 80.0f;
+  z = finite ? lower * s : z;
+}
+
+// The same on one value, for the plain loop's columns.
+inline float silu1(float z, float& d) {
+  v16 zv = v16{} + z, dv;
+  silu16(zv, dv);
+  d = dv[0];
+  return zv[0];
+}
 
 // One register tile: MR rows of C by NV x 16 columns, accumulated over all of k, written once.
 template <int MR, int NV>
@@ -47,8 +91,16 @@ inline __attribute__((always_inline)) void tile(const FeatureMajorProduct& p, in
   for (int i = 0; i < MR; ++i) {
     float* c = p.c + (i0 + i) * p.ldc + c0;
     const float* mul = p.mul ? p.mul + (i0 + i) * p.ldc + c0 : nullptr;
+    float* grad = p.silu_grad ? p.silu_grad + (i0 + i) * p.ldc + c0 : nullptr;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) store(c + 16 * v, mul ? acc[i][v] * load(mul + 16 * v) : acc[i][v]);
+    for (int v = 0; v < NV; ++v) {
+      if (grad) {
+        v16 d;
+        silu16(acc[i][v], d);
+        store(grad + 16 * v, d);
+      }
+      store(c + 16 * v, mul ? acc[i][v] * load(mul + 16 * v) : acc[i][v]);
+    }
   }
 }
 
@@ -74,6 +126,7 @@ inline __attribute__((always_inline)) void tail_columns(const FeatureMajorProduc
     for (int64_t c = c0; c < p.n; ++c) {
       float acc = p.bias ? p.bias[i] : p.bias_col ? p.bias_col[c] : 0.0f;
       for (int64_t j = 0; j < p.k; ++j) acc += p.a[i * p.a_row + j * p.a_col] * p.b[j * p.ldb + c];
+      if (p.silu_grad) acc = silu1(acc, p.silu_grad[i * p.ldc + c]);
       p.c[i * p.ldc + c] = p.mul ? acc * p.mul[i * p.ldc + c] : acc;
     }
 }

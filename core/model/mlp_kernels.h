@@ -5,7 +5,8 @@
 // as B, contiguous. At these shapes (width 128, a block of 128 chains) OpenBLAS spent a fifth of
 // its time packing, and the thin layers (2 inputs, 2 classes) are the same product with M or K of 2.
 // The training step (mlp_train_cpu.cpp) runs the same product on row-major activations, with a
-// per-column bias and the weight gradients as A^T G.
+// per-column bias and the weight gradients as A^T G. Both apply a hidden layer's SiLU as the
+// product stores its result, with an inline vector exp (no second pass over memory, no call).
 #pragma once
 #include <cstdint>
 
@@ -22,6 +23,8 @@ struct FeatureMajorProduct {
   const float* bias = nullptr;     // C(i, .) starts at bias[i] (or 0),
   const float* bias_col = nullptr; // or C(., c) at bias_col[c] (a row-major layer's bias)
   const float* mul = nullptr;      // then C *= mul elementwise (the activation's derivative)
+  float* silu_grad = nullptr;      // or C = silu(C), and silu_grad (ldc apart) = silu'(C before):
+                                   // silu_and_grad's values, NaN and infinities kept as there
 };
 
 // Which instruction set's tiles: the best this CPU has, or (for tests) a lesser one.

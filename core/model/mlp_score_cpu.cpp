@@ -52,14 +52,15 @@ thread_local ScoreWorkspace workspace;
 const float* data(const at::Tensor& t) { return t.data_ptr<float>(); }
 
 // C [m, cols] = bias + W b for a linear layer's weight W [m, k] (forward), or W^T b for its
-// backward pass (W [k, m]), times mul where given: W is read in place either way.
+// backward pass (W [k, m]), times mul where given, or through the SiLU with its derivative into
+// silu_grad: W is read in place either way.
 void layer(const at::Tensor& w, bool transposed, const float* b, int64_t cols, float* c, const float* bias,
-           const float* mul) {
+           const float* mul, float* silu_grad = nullptr) {
   const int64_t out = w.size(0), in = w.size(1);
   FeatureMajorProduct p;
   p.m = transposed ? in : out, p.k = transposed ? out : in, p.n = cols;
   p.a = data(w), p.a_row = transposed ? 1 : in, p.a_col = transposed ? in : 1;
-  p.b = b, p.ldb = cols, p.c = c, p.ldc = cols, p.bias = bias, p.mul = mul;
+  p.b = b, p.ldb = cols, p.c = c, p.ldc = cols, p.bias = bias, p.mul = mul, p.silu_grad = silu_grad;
   feature_major_product(p);
 }
 
@@ -78,18 +79,17 @@ std::pair<at::Tensor, at::Tensor> Mlp::score_cpu(const at::Tensor& x, const at::
   ws.fit(depth, cols, width, k, in);
   const bool silu = opt_.activation == "silu";
   const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
-  auto activate = [&](int i) {
-    if (silu) silu_and_grad(ws.act[i].data(), ws.deriv[i].data(), width * cols);
-    else leaky_relu_and_grad(ws.act[i].data(), ws.deriv[i].data(), width * cols, slope);
-  };
+
   // Forward, keeping each layer's activation derivative; the padding columns hold zeros' images.
   const float* xp = data(x);
   for (int64_t r = 0; r < rows; ++r)
     for (int q = 0; q < in; ++q) ws.x_t[q * cols + r] = xp[r * in + q];
   const float* h = ws.x_t.data();
   for (int i = 0; i < depth; ++i) {
-    layer(hidden_[i]->weight, false, h, cols, ws.act[i].data(), data(hidden_[i]->bias), nullptr);
-    activate(i);
+    // The SiLU as the product writes its result (no second pass over memory); leaky ReLU after.
+    layer(hidden_[i]->weight, false, h, cols, ws.act[i].data(), data(hidden_[i]->bias), nullptr,
+          silu ? ws.deriv[i].data() : nullptr);
+    if (!silu) leaky_relu_and_grad(ws.act[i].data(), ws.deriv[i].data(), width * cols, slope);
     h = ws.act[i].data();
   }
   // The score, and its gradient at the head's outputs (soft: [k or 1, cols]).

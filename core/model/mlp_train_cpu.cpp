@@ -62,12 +62,13 @@ void transpose(const float* w, int64_t out, int64_t in, float* dst, int64_t ld) 
     for (int64_t i = 0; i < in; ++i) dst[i * ld + o] = w[o * in + i];
 }
 
-// C [m, n] = bias_col + A B (times mul): A(i, j) = a[i * a_row + j * a_col], B and C (and mul) row-major.
+// C [m, n] = bias_col + A B (times mul, or through the SiLU with its derivative into silu_grad):
+// A(i, j) = a[i * a_row + j * a_col], B and C (and mul, silu_grad) row-major.
 void product(int64_t m, int64_t k, int64_t n, const float* a, int64_t a_row, int64_t a_col, const float* b,
-             float* c, const float* bias_col = nullptr, const float* mul = nullptr) {
+             float* c, const float* bias_col = nullptr, const float* mul = nullptr, float* silu_grad = nullptr) {
   FeatureMajorProduct p;
   p.m = m, p.k = k, p.n = n, p.a = a, p.a_row = a_row, p.a_col = a_col;
-  p.b = b, p.ldb = n, p.c = c, p.ldc = n, p.bias_col = bias_col, p.mul = mul;
+  p.b = b, p.ldb = n, p.c = c, p.ldc = n, p.bias_col = bias_col, p.mul = mul, p.silu_grad = silu_grad;
   feature_major_product(p);
 }
 
@@ -147,10 +148,9 @@ NetOutput Mlp::forward_train(const at::Tensor& x) {
     int64_t in = xc.size(1);
     for (size_t i = 0; i < hidden_.size(); ++i) {
       float* z = values(train_.act[i]) + b * width;
-      product(r, in, width, h, in, 1, w_t[i].data(), z, values(hidden_[i]->bias));
       float* d = values(train_.deriv[i]) + b * width;
-      if (silu) silu_and_grad(z, d, r * width);
-      else leaky_relu_and_grad(z, d, r * width, slope);
+      product(r, in, width, h, in, 1, w_t[i].data(), z, values(hidden_[i]->bias), nullptr, silu ? d : nullptr);
+      if (!silu) leaky_relu_and_grad(z, d, r * width, slope);
       h = z, in = width;
     }
     product(r, width, out_cols, h, width, 1, out_t.data(), values(out) + b * out_cols, out_bias.data());
