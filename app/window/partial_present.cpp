@@ -58,7 +58,8 @@ std::vector<uint8_t> read_window_rgba(GLFWwindow* window, int w, int h) {
   XImage* image = XGetImage(display, x_window, 0, 0, unsigned(w), unsigned(h), AllPlanes, ZPixmap);
   XSync(display, False);
   XSetErrorHandler(previous);
-  if (!image || x_error_seen) {
+  // A visual without three colour masks (a palette) is not what the lab draws to: no answer.
+  if (!image || x_error_seen || !image->red_mask || !image->green_mask || !image->blue_mask) {
     if (image) XDestroyImage(image);
     return {};
   }

@@ -19,14 +19,14 @@ inline __attribute__((always_inline)) v16 load(const float* p) {
   return v;
 }
 
-inline __attribute__((always_inline)) void store(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+inline __attribute__((always_inline)) void store(float* p, const v16& v) { std::memcpy(p, &v, sizeof v); }
 
 typedef int32_t i16v __attribute__((vector_size(64)));
 
 // exp(x) for x in [-80, 80]: x = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by its Taylor series to
 // r^6 (relative error below 2e-7), 2^k put in the exponent bits. Plain IEEE arithmetic (this file
 // has no fast math), so the rounding trick below is not folded away.
-inline __attribute__((always_inline)) v16 exp_near(v16 x) {
+inline __attribute__((always_inline)) v16 exp_near(const v16& x) {
   const v16 round_k = (x * 1.44269504f + 12582912.0f) - 12582912.0f;  // nearest integer to x / ln 2
   const v16 r = (x - round_k * 0.693145752f) - round_k * 1.42860677e-06f;
   v16 poly = r * (1.0f / 720) + 1.0f / 120;
@@ -57,7 +57,7 @@ inline __attribute__((always_inline)) void silu16(v16& z, v16& d) {
 }
 
 // The same on one value, for the plain loop's columns.
-inline float silu1(float z, float& d) {
+inline __attribute__((always_inline)) float silu1(float z, float& d) {
   v16 zv = v16{} + z, dv;
   silu16(zv, dv);
   d = dv[0];
