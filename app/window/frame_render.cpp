@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/window/partial_present.h"
+#include "app/window/screenshot.h"
 
 namespace jem::window {
 namespace {
@@ -36,6 +37,14 @@ ImVec4 clip_for(const PixelRect& r, const ImDrawData& dd) {
   const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
   return ImVec4((float(r.x0) + 0.25f) / scale.x + off.x, (float(r.y0) - 0.5f) / scale.y + off.y,
                 (float(r.x1) + 0.5f) / scale.x + off.x, (float(r.y1) - 0.25f) / scale.y + off.y);
+}
+
+// Every pixel of one framebuffer into another (0: the window's back buffer), same size.
+void copy_frame(GLuint from, GLuint to, int w, int h) {
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, from);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, to);
+  glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
 uint64_t pointer_bits(const void* p) { return uint64_t(reinterpret_cast<uintptr_t>(p)); }
@@ -181,12 +190,7 @@ void FrameRenderer::render(GLFWwindow* window) {
   }
   if (!in_place_) kept_.end();
   if (check_) compare_with_whole_redraw(fb_w, fb_h);
-  if (!in_place_) {
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, kept_.framebuffer());
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-    glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  }
+  if (!in_place_) copy_frame(kept_.framebuffer(), 0, fb_w, fb_h);
   if (fb_w != fb_w_ || fb_h != fb_h_) present_whole_ = true;  // a new window size: its pixels are new
   fb_w_ = fb_w, fb_h_ = fb_h;
   to_present_ = rects;
@@ -210,14 +214,8 @@ void FrameRenderer::present(GLFWwindow* window) {
 
 std::vector<uint8_t> FrameRenderer::read_kept_rgba(int fb_w, int fb_h) const {
   if (!in_place_) return kept_.read_rgba();
-  std::vector<uint8_t> px(size_t(fb_w) * fb_h * 4);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  glReadBuffer(GL_BACK);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, fb_w, fb_h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  const size_t row = size_t(fb_w) * 4;  // GL's first row is the bottom one
-  for (int y = 0; y < fb_h / 2; ++y) std::swap_ranges(&px[y * row], &px[y * row] + row, &px[(fb_h - 1 - y) * row]);
-  return px;
+  return read_framebuffer(fb_w, fb_h);  // the back buffer, as screenshots read it
 }
 
 // What the user sees, read back from the X server, against the frame drawn. After a swap the
@@ -237,21 +235,13 @@ void FrameRenderer::compare_window_with_kept(GLFWwindow* window) {
 // partly redrawn frame kept aside meanwhile and put back after.
 std::vector<uint8_t> FrameRenderer::whole_redraw_rgba(int fb_w, int fb_h) {
   whole_.begin(fb_w, fb_h);
-  if (in_place_) {
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, whole_.framebuffer());
-    glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  }
+  if (in_place_) copy_frame(0, whole_.framebuffer(), fb_w, fb_h);
   clear_rects({{0, 0, fb_w, fb_h}}, fb_h);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   whole_.end();
   if (!in_place_) return whole_.read_rgba();
   std::vector<uint8_t> px = read_kept_rgba(fb_w, fb_h);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, whole_.framebuffer());
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  copy_frame(whole_.framebuffer(), 0, fb_w, fb_h);
   return px;
 }
 

@@ -45,14 +45,13 @@ inline __attribute__((always_inline)) v16 exp_near(const v16& x) {
 // infinite z stays as it is (a poisoned weight must reach the loss); its derivative is that of
 // the clamp, as there.
 inline __attribute__((always_inline)) void silu16(v16& z, v16& d) {
-  v16 zc = z > -80.0f ? z : v16{} - 80.0f;  // NaN compares false: -80, as fmax does
-  zc = zc < 80.0f ? zc : v16{} + 80.0f;
+  const v16 lower = z > -80.0f ? z : v16{} - 80.0f;  // NaN compares false: -80, as fmax does
+  const v16 zc = lower < 80.0f ? lower : v16{} + 80.0f;
   const v16 s = 1.0f / (1.0f + exp_near(-zc));
   d = s * (1.0f + zc * (1.0f - s));
   i16v bits;
   std::memcpy(&bits, &z, sizeof bits);
   const i16v finite = (bits & 0x7f800000) != 0x7f800000;
-  const v16 lower = z > -80.0f ? z : v16{} - 80.0f;
   z = finite ? lower * s : z;
 }
 
