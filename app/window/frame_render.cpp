@@ -171,6 +171,9 @@ void FrameRenderer::render(GLFWwindow* window) {
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window, &fb_w, &fb_h);
   Collected col = collect(dd, fb_w, fb_h);
+  // In place, a back buffer resized under the frame (the server's size ahead of GLFW's) lost its
+  // pixels: draw and show this frame whole.
+  if (in_place_ && server_size_differs(fb_w, fb_h)) damage_.invalidate(), present_whole_ = true;
   if (full_redraw_) damage_.invalidate();
   const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
   ++frames_;

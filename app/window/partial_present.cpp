@@ -25,6 +25,13 @@ void present_rect(int x, int y, int w, int h) {
   glXCopySubBufferMESA(glXGetCurrentDisplay(), glXGetCurrentDrawable(), x, y, w, h);
 }
 
+bool server_size_differs(int w, int h) {
+  unsigned server_w = 0, server_h = 0;
+  glXQueryDrawable(glXGetCurrentDisplay(), glXGetCurrentDrawable(), GLX_WIDTH, &server_w);
+  glXQueryDrawable(glXGetCurrentDisplay(), glXGetCurrentDrawable(), GLX_HEIGHT, &server_h);
+  return int(server_w) != w || int(server_h) != h;
+}
+
 namespace {
 
 bool x_error_seen = false;

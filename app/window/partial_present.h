@@ -15,6 +15,9 @@ namespace jem::window {
 bool can_present_rects();
 // Shows [x, x + w) x [y, y + h) of the back buffer in the window, y counted from the bottom as in GL.
 void present_rect(int x, int y, int w, int h);
+// Whether the X server's size of the current drawable differs from w x h. Mesa's software winsys
+// sizes the back buffer by it whenever it looks (at any glViewport), a frame before GLFW reports it.
+bool server_size_differs(int w, int h);
 // What the X server shows in the window (w x h pixels, RGBA, top row first): what the user sees,
 // for --check-damage. Empty where the window is not an X11 one.
 std::vector<uint8_t> read_window_rgba(GLFWwindow* window, int w, int h);
