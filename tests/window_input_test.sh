@@ -237,9 +237,8 @@ check "Ctrl+0: back to the monitor's scale" until_true 10 unscaled
 narrow_again() { num "$(get /panels/controls | awk '{ print $3 }') == $W0"; }
 check "the controls column is back to $W0 px" until_true 10 narrow_again
 
-# The window resized, then unmapped and mapped again (its pixels lost): on llvmpipe the lab
-# shows only what changed, by rectangles, without swaps (frame_render.h), so --check-damage also
-# reads every frame back from the X server; a window left stale anywhere fails the run.
+# The window resized, then unmapped and mapped again (its pixels lost): --check-damage also reads
+# every frame back from the X server; a window left stale anywhere fails the run.
 frames_go_on() {
   local f; f=$(get /frame)
   later() { [ "$(get /frame)" -gt "$((${f:-0} + 5))" ] 2>/dev/null; }

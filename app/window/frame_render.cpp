@@ -161,7 +161,7 @@ void FrameRenderer::choose_kept_image() {
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   const std::string name = renderer ? renderer : "";
   const bool software = name.rfind("llvmpipe", 0) == 0 || name.rfind("softpipe", 0) == 0;
-  in_place_ = !full_redraw_ && software && can_present_rects();
+  in_place_ = present_rects_ && !full_redraw_ && software && can_present_rects();
 }
 
 void FrameRenderer::render(GLFWwindow* window) {

@@ -1,8 +1,10 @@
 // The window's frame: ImGui's draw data rasterised into a kept image, only where it changed
 // (frame_damage.h). On llvmpipe a whole 1600x1000 frame costs ~16 ms of CPU; most frames change
 // a plot, a few numbers and the landscape. The kept image is
-// - on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer itself, never swapped:
-//   the damage is drawn there and only it is copied to the window (partial_present.h);
+// - with --present-rects, on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer
+//   itself, never swapped: the damage is drawn there and only it is copied to the window
+//   (partial_present.h). Opt-in: the input test's damage check still fails now and then on it
+//   (a few frames, ~144 pixels), not yet understood;
 // - elsewhere, an offscreen framebuffer copied whole to the back buffer, which is then swapped
 //   (a GPU copies it for free, and the swap keeps vsync).
 #pragma once
@@ -21,7 +23,9 @@ class FrameRenderer {
  public:
   // full_redraw: every frame whole (--full-redraw). check: every frame also drawn whole into a
   // second framebuffer and compared pixel for pixel (--check-damage; slow, for tests).
-  FrameRenderer(bool full_redraw, bool check) : full_redraw_(full_redraw), check_(check) {}
+  // present_rects: the in-place path below where the driver allows it (opt-in, --present-rects).
+  FrameRenderer(bool full_redraw, bool check, bool present_rects)
+      : full_redraw_(full_redraw), check_(check), present_rects_(present_rects) {}
 
   void render(GLFWwindow* window);   // ImGui::Render() included; the back buffer then holds the frame
   void present(GLFWwindow* window);  // shows it in the window (what changed of it, or a swap)
@@ -50,7 +54,7 @@ class FrameRenderer {
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
-  bool full_redraw_, check_;
+  bool full_redraw_, check_, present_rects_;
   bool chosen_ = false, in_place_ = false;  // in_place_: the back buffer is the kept image
   bool present_whole_ = true, exposed_ = false;
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame

@@ -41,6 +41,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
       {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
       {"full-redraw", "Draw every frame whole (the lab redraws only what changed since the last frame)", "", false},
+      {"present-rects", "On Mesa's software rasteriser, keep the frame in the back buffer and copy only the changed rectangles to the window (about 7 ms less CPU a frame; experimental: the input test's damage check still fails now and then with it)", "", false},
       {"check-damage", "Also draw every frame whole and compare, pixel for pixel, and read it back from the X server; exit 1 if a pixel differs by more than one level (tests; slow)", "", false},
   };
   return o;
@@ -141,6 +142,7 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.metrics_csv = option_or_empty(a, "metrics-csv");
   o.full_redraw = a.has("full-redraw");
   o.check_damage = a.has("check-damage");
+  o.present_rects = a.has("present-rects");
   // Headless capture writes no autosave unless --autosave names a file (tests, docs).
   o.autosave = option_or_empty(a, "autosave");
   if (o.autosave.empty() && o.frames == 0) o.autosave = default_autosave_path(std::getenv("XDG_STATE_HOME"), std::getenv("HOME"));

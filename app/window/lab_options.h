@@ -45,6 +45,7 @@ struct LabOptions {
   int screenshot_every = 0;
   bool full_redraw = false;   // --full-redraw: every frame drawn whole (comparisons)
   bool check_damage = false;  // --check-damage: each frame also drawn whole and compared
+  bool present_rects = false; // --present-rects: on llvmpipe, the back buffer kept, changed rectangles copied
 };
 
 // nullopt after printing --help; throws std::runtime_error (or Error) naming what is wrong.

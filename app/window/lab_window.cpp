@@ -312,7 +312,7 @@ bool report_damage_check(const FrameRenderer& r) {
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
                RestorePrompt& restore) {
   FramePacer pacer(o.frame_s);
-  FrameRenderer renderer(o.full_redraw, o.check_damage);
+  FrameRenderer renderer(o.full_redraw, o.check_damage, o.present_rects);
   Capture capture(o);
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
