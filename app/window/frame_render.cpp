@@ -10,7 +10,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "app/window/partial_present.h"
 #include "app/window/screenshot.h"
@@ -154,33 +156,35 @@ void scissor_as_backend(const ImDrawCmd* cmd) {
 
 // The back buffer is the kept image only where both hold: a copy of the damage reaches the window
 // without a swap, and pixels cost CPU (Mesa's software rasterisers; on a GPU the swap is free and
-// keeps vsync, which rectangle copies do not). --full-redraw keeps the reference path: whole
-// frames, swapped.
+// keeps vsync, which rectangle copies do not). --full-redraw and --swap-frames keep the other
+// path: whole frames, swapped.
 void FrameRenderer::choose_kept_image() {
   chosen_ = true;
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   const std::string name = renderer ? renderer : "";
   const bool software = name.rfind("llvmpipe", 0) == 0 || name.rfind("softpipe", 0) == 0;
-  in_place_ = present_rects_ && !full_redraw_ && software && can_present_rects();
+  in_place_ = !o_.swap_frames && !o_.full_redraw && software && can_present_rects();
 }
 
 void FrameRenderer::render(GLFWwindow* window) {
   if (!chosen_) choose_kept_image();
   ImGui::Render();
   ImDrawData& dd = *ImGui::GetDrawData();
-  int fb_w = 0, fb_h = 0;
-  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  // The frame's size is the one ImGui laid it out at (the backend's viewport and scissors use
+  // it). The window may have been resized since: such a frame is stale (below).
+  const int fb_w = int(dd.DisplaySize.x * dd.FramebufferScale.x), fb_h = int(dd.DisplaySize.y * dd.FramebufferScale.y);
+  if (o_.layout_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o_.layout_delay_ms));
+  int live_w = 0, live_h = 0;
+  glfwGetFramebufferSize(window, &live_w, &live_h);
+  stale_ = live_w != fb_w || live_h != fb_h;
   Collected col = collect(dd, fb_w, fb_h);
-  // In place, a back buffer resized under the frame (the server's size ahead of GLFW's) lost its
-  // pixels: draw and show this frame whole.
-  if (in_place_ && server_size_differs(fb_w, fb_h)) damage_.invalidate(), present_whole_ = true;
-  if (full_redraw_) damage_.invalidate();
+  if (o_.full_redraw) damage_.invalidate();
   const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
   ++frames_;
   damaged_sum_ += damage_.damaged_fraction();
   if (in_place_) {
-    // Mesa's software winsys resizes a window's buffers at a swap, and only then: one swap
-    // (showing the last frame again) before this whole frame is drawn at the new size.
+    // Mesa's software winsys resizes a window's buffers at a swap (and at a glViewport once the
+    // server has a new size): one swap, showing the last frame again, before a frame of a new size.
     if (fb_w_ > 0 && (fb_w != fb_w_ || fb_h != fb_h_)) glfwSwapBuffers(window);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glViewport(0, 0, fb_w, fb_h);
@@ -192,7 +196,18 @@ void FrameRenderer::render(GLFWwindow* window) {
     draw_clipped(dd, col, rects, fb_h);
   }
   if (!in_place_) kept_.end();
-  if (check_) compare_with_whole_redraw(fb_w, fb_h);
+  const FrameComparison cmp = o_.check ? compare_with_whole_redraw(fb_w, fb_h) : FrameComparison{};
+  // In place, the back buffer took the server's size at the frame's last glViewport: where that
+  // is not the frame's, it is neither shown nor kept, and the next frame is drawn whole.
+  if (in_place_) stale_ = stale_ || server_size_differs(fb_w, fb_h);
+  stale_frames_ += stale_;
+  shown_ = !(in_place_ && stale_);
+  if (!shown_) {
+    damage_.invalidate();
+    present_whole_ = true;
+    return;
+  }
+  if (o_.check) count(cmp);
   if (!in_place_) copy_frame(kept_.framebuffer(), 0, fb_w, fb_h);
   if (fb_w != fb_w_ || fb_h != fb_h_) present_whole_ = true;  // a new window size: its pixels are new
   fb_w_ = fb_w, fb_h_ = fb_h;
@@ -204,6 +219,7 @@ void FrameRenderer::present(GLFWwindow* window) {
   // frame's events: a difference then is the server's, and this frame shows the window whole.
   if (pending_mismatch_ && !exposed_) ++window_mismatched_;
   pending_mismatch_ = exposed_ = false;
+  if (!shown_) return;
   if (!in_place_) {
     glfwSwapBuffers(window);
   } else if (present_whole_) {
@@ -212,7 +228,8 @@ void FrameRenderer::present(GLFWwindow* window) {
     for (const PixelRect& r : to_present_) present_rect(r.x0, fb_h_ - r.y1, r.x1 - r.x0, r.y1 - r.y0);
   }
   present_whole_ = false;
-  if (check_) compare_window_with_kept(window);
+  // A stale frame is not the window's size: the server shows it clipped or padded, until the next.
+  if (o_.check && !stale_) compare_window_with_kept(window);
 }
 
 std::vector<uint8_t> FrameRenderer::read_kept_rgba(int fb_w, int fb_h) const {
@@ -248,22 +265,27 @@ std::vector<uint8_t> FrameRenderer::whole_redraw_rgba(int fb_w, int fb_h) {
   return px;
 }
 
-void FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
+FrameRenderer::FrameComparison FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
   const std::vector<uint8_t> a = read_kept_rgba(fb_w, fb_h), b = whole_redraw_rgba(fb_w, fb_h);
   // One level of 255 is rounding: Mesa 25's llvmpipe (Debian 13) blends some pixels of a
   // primitive drawn under a scissor one level apart from the same primitive drawn whole.
-  int64_t differing = 0, rounded = 0;
+  FrameComparison c;
   for (size_t i = 0; i + 3 < a.size() && a.size() == b.size(); i += 4) {
     if (std::memcmp(&a[i], &b[i], 3) == 0) continue;
     int level = 0;
-    for (int c = 0; c < 3; ++c) level = std::max(level, std::abs(int(a[i + c]) - int(b[i + c])));
-    worst_level_ = std::max(worst_level_, level);
-    ++(level > 1 ? differing : rounded);
+    for (int k = 0; k < 3; ++k) level = std::max(level, std::abs(int(a[i + k]) - int(b[i + k])));
+    c.worst_level = std::max(c.worst_level, level);
+    ++(level > 1 ? c.differing : c.rounded);
   }
+  return c;
+}
+
+void FrameRenderer::count(const FrameComparison& c) {
   ++checked_;
-  if (differing > 0) ++mismatched_;
-  if (rounded > 0) ++rounded_frames_;
-  worst_px_ = std::max(worst_px_, differing);
+  if (c.differing > 0) ++mismatched_;
+  if (c.rounded > 0) ++rounded_frames_;
+  worst_px_ = std::max(worst_px_, c.differing);
+  worst_level_ = std::max(worst_level_, c.worst_level);
 }
 
 }  // namespace jem::window

@@ -1,12 +1,10 @@
 // The window's frame: ImGui's draw data rasterised into a kept image, only where it changed
 // (frame_damage.h). On llvmpipe a whole 1600x1000 frame costs ~16 ms of CPU; most frames change
 // a plot, a few numbers and the landscape. The kept image is
-// - with --present-rects, on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer
-//   itself, never swapped: the damage is drawn there and only it is copied to the window
-//   (partial_present.h). Opt-in: the input test's damage check still fails now and then on it
-//   (a few frames, ~144 pixels), not yet understood;
-// - elsewhere, an offscreen framebuffer copied whole to the back buffer, which is then swapped
-//   (a GPU copies it for free, and the swap keeps vsync).
+// - on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer itself, never
+//   swapped: the damage is drawn there and only it is copied to the window (partial_present.h);
+// - elsewhere, or with --swap-frames, an offscreen framebuffer copied whole to the back buffer,
+//   which is then swapped (a GPU copies it for free, and the swap keeps vsync).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -19,13 +17,16 @@ struct ImDrawCmd;
 
 namespace jem::window {
 
+struct FrameOptions {
+  bool full_redraw = false;  // every frame whole (--full-redraw)
+  bool check = false;        // every frame also drawn whole and compared (--check-damage; slow)
+  bool swap_frames = false;  // never the in-place path (--swap-frames)
+  int layout_delay_ms = 0;   // tests: a wait between layout and rendering (--layout-delay)
+};
+
 class FrameRenderer {
  public:
-  // full_redraw: every frame whole (--full-redraw). check: every frame also drawn whole into a
-  // second framebuffer and compared pixel for pixel (--check-damage; slow, for tests).
-  // present_rects: the in-place path below where the driver allows it (opt-in, --present-rects).
-  FrameRenderer(bool full_redraw, bool check, bool present_rects)
-      : full_redraw_(full_redraw), check_(check), present_rects_(present_rects) {}
+  explicit FrameRenderer(const FrameOptions& o) : o_(o) {}
 
   void render(GLFWwindow* window);   // ImGui::Render() included; the back buffer then holds the frame
   void present(GLFWwindow* window);  // shows it in the window (what changed of it, or a swap)
@@ -45,23 +46,34 @@ class FrameRenderer {
   int64_t window_checked_frames() const { return window_checked_; }
   int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
   bool presents_rects() const { return in_place_; }
+  // Frames laid out at a size the window had left by the time they were rendered.
+  int64_t stale_frames() const { return stale_frames_; }
+  int frame_width() const { return fb_w_; }  // the last frame shown, in pixels (ImGui's layout size)
+  int frame_height() const { return fb_h_; }
  private:
   void choose_kept_image();
   std::vector<uint8_t> read_kept_rgba(int fb_w, int fb_h) const;  // top row first
   std::vector<uint8_t> whole_redraw_rgba(int fb_w, int fb_h);
-  void compare_with_whole_redraw(int fb_w, int fb_h);
+  struct FrameComparison {
+    int64_t differing = 0, rounded = 0;  // pixels more than one level apart, one level apart
+    int worst_level = 0;
+  };
+  FrameComparison compare_with_whole_redraw(int fb_w, int fb_h);
+  void count(const FrameComparison& c);
   void compare_window_with_kept(GLFWwindow* window);
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
-  bool full_redraw_, check_, present_rects_;
+  FrameOptions o_;
   bool chosen_ = false, in_place_ = false;  // in_place_: the back buffer is the kept image
   bool present_whole_ = true, exposed_ = false;
+  bool stale_ = false;  // the window's size changed after ImGui laid this frame out
+  bool shown_ = true;   // false: a stale frame in place, neither shown nor kept
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
   std::vector<PixelRect> to_present_;  // this frame's damage
   int fb_w_ = 0, fb_h_ = 0;
   int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0, rounded_frames_ = 0;
-  int64_t window_checked_ = 0, window_mismatched_ = 0;
+  int64_t window_checked_ = 0, window_mismatched_ = 0, stale_frames_ = 0;
   int worst_level_ = 0;
   double damaged_sum_ = 0;
 };

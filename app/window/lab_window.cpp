@@ -302,8 +302,9 @@ bool report_damage_check(const FrameRenderer& r) {
                static_cast<long long>(r.worst_mismatch_px()), r.worst_mismatch_level(),
                static_cast<long long>(r.rounded_frames()));
   std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
-               "drawn\n", r.presents_rects() ? "damage copied without swaps" : "whole frames swapped",
-               static_cast<long long>(r.window_checked_frames()), static_cast<long long>(r.window_mismatched_frames()));
+               "drawn; %lld frames laid out before a resize\n", r.presents_rects() ? "damage copied without swaps" : "whole frames swapped",
+               static_cast<long long>(r.window_checked_frames()), static_cast<long long>(r.window_mismatched_frames()),
+               static_cast<long long>(r.stale_frames()));
   return r.checked_frames() > 0 && r.mismatched_frames() == 0 && r.window_mismatched_frames() == 0;
 }
 
@@ -312,7 +313,7 @@ bool report_damage_check(const FrameRenderer& r) {
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
                RestorePrompt& restore) {
   FramePacer pacer(o.frame_s);
-  FrameRenderer renderer(o.full_redraw, o.check_damage, o.present_rects);
+  FrameRenderer renderer({o.full_redraw, o.check_damage, o.swap_frames, o.layout_delay_ms});
   Capture capture(o);
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
@@ -347,8 +348,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     ++frame;
     // A --sweep capture shows the finished sweep: the frames are a minimum then.
     const bool last_frame = o.frames > 0 && frame >= o.frames && !panels.analysis.sweep.busy();
-    int fb_w = 0, fb_h = 0;
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    const int fb_w = renderer.frame_width(), fb_h = renderer.frame_height();
     const float display_w = ImGui::GetIO().DisplaySize.x, fb_scale = display_w > 0 ? fb_w / display_w : 1;
     if (!capture.after_render(ctx, frame, last_frame, fb_w, fb_h, fb_scale)) code = 1;
     if (last_frame && !o.save_session.empty()) panels.save_session(ctx, o.save_session);
