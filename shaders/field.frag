@@ -16,12 +16,6 @@ uniform int u_boundaries;          // 1: draw decision boundaries
 uniform vec3 u_class_colors[16];
 uniform vec3 u_background;
 
-float logit(vec2 tc, int k) {
-  vec4 l = texture(u_logits, vec3(tc, float(k / 4)));
-  int c = k - (k / 4) * 4;
-  return c == 0 ? l.x : c == 1 ? l.y : c == 2 ? l.z : l.w;
-}
-
 void main() {
   vec2 tc = (v_pos - u_field_box.xy) / (u_field_box.zw - u_field_box.xy);
   if (any(lessThan(tc, vec2(0.0))) || any(greaterThan(tc, vec2(1.0)))) {
@@ -43,12 +37,18 @@ void main() {
   }
 
   if (u_n_classes > 1) {
+    // One fetch per layer of four classes (llvmpipe pays for each bilinear RGBA32F fetch).
     float best = -1e30, second = -1e30;
     int best_k = 0;
-    for (int k = 0; k < u_n_classes; ++k) {
-      float l = logit(tc, k);
-      if (l > best) { second = best; best = l; best_k = k; }
-      else if (l > second) { second = l; }
+    for (int layer = 0; layer * 4 < u_n_classes; ++layer) {
+      vec4 l4 = texture(u_logits, vec3(tc, float(layer)));
+      for (int c = 0; c < 4; ++c) {  // constant bounds: unrolled, each component a register
+        int k = layer * 4 + c;
+        if (k >= u_n_classes) break;
+        float l = l4[c];
+        if (l > best) { second = best; best = l; best_k = k; }
+        else if (l > second) { second = l; }
+      }
     }
     color = mix(color, u_class_colors[best_k], u_tint);
     if (u_boundaries == 1) {
