@@ -2,9 +2,12 @@
 // test: the rectangles are few, disjoint, and cover every primitive that changed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <vector>
 
 #include "app/window/frame_damage.h"
+#include "app/window/frame_pacing.h"
 
 namespace jem::window {
 namespace {
@@ -134,6 +137,58 @@ TEST(FrameDamage, ContentVersionsCountChanges) {
   note_content_changed(&texture);
   note_content_changed(&texture);
   EXPECT_EQ(content_version(&texture), v + 2);
+}
+
+// The frame-rate cap (frame_pacing.h), simulated in milliseconds: each frame costs its entry,
+// then the loop sleeps until the frame's due time. Returns when each frame started.
+std::vector<double> frame_starts(const std::vector<double>& costs, double period) {
+  std::vector<double> starts;
+  double now = 0, due = 0;
+  for (double cost : costs) {
+    starts.push_back(now);
+    const double start = now;
+    now += cost;
+    due = next_frame_due(due, start, period);
+    now = std::max(now, due);
+  }
+  return starts;
+}
+
+constexpr double kPeriod = 1000.0 / 60;
+
+TEST(FramePacing, CheapFramesComeExactlyOnePeriodApart) {
+  const std::vector<double> s = frame_starts(std::vector<double>(120, 5.0), kPeriod);
+  for (size_t i = 1; i < s.size(); ++i) EXPECT_NEAR(s[i] - s[i - 1], kPeriod, 1e-9) << "frame " << i;
+}
+
+TEST(FramePacing, AFrameThatRanLongIsMadeUpSoTheRateReachesTheCap) {
+  // The landscape's shape: every tenth frame 38 ms (field pass), the others 5 ms; on average
+  // 8.3 ms, well under a period. Sleeping a period after each frame's start gave 53 fps here.
+  std::vector<double> costs(600, 5.0);
+  for (size_t i = 0; i < costs.size(); i += 10) costs[i] = 38.0;
+  const std::vector<double> s = frame_starts(costs, kPeriod);
+  const double fps = 1000.0 * double(s.size() - 1) / s.back();
+  EXPECT_GT(fps, 59.5);
+  EXPECT_LE(fps, 60.0 + 1e-9);
+}
+
+TEST(FramePacing, NoBurstAfterAStall) {
+  // One frame of a whole second (a stall): the next three start at once (two periods made up),
+  // then the frames are one period apart again.
+  std::vector<double> costs(60, 2.0);
+  costs[20] = 1000.0;
+  const std::vector<double> s = frame_starts(costs, kPeriod);
+  EXPECT_NEAR(s[22] - s[21], 2.0, 1e-9);
+  EXPECT_NEAR(s[23] - s[22], 2.0, 1e-9);
+  for (size_t i = 25; i < s.size(); ++i) EXPECT_NEAR(s[i] - s[i - 1], kPeriod, 1e-9) << "frame " << i;
+  // Never more frames in any span than the cap allows, give or take the two made up.
+  for (size_t i = 0; i < s.size(); ++i)
+    for (size_t k = 3; i + k < s.size(); ++k) EXPECT_GE(s[i + k] - s[i], (double(k) - 3) * kPeriod - 1e-9);
+}
+
+TEST(FramePacing, FramesSlowerThanAPeriodRunBackToBack) {
+  const std::vector<double> s = frame_starts(std::vector<double>(30, 25.0), kPeriod);
+  for (size_t i = 1; i < s.size(); ++i) EXPECT_NEAR(s[i] - s[i - 1], 25.0, 1e-9);
 }
 
 }  // namespace

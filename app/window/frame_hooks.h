@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/window/export_logic.h"
+#include "app/window/frame_pacing.h"
 #include "app/window/lab_context.h"
 #include "app/window/lab_options.h"
 #include "app/window/screenshot.h"
@@ -49,17 +50,18 @@ class FramePacer {
     last_ = now;
     return d;
   }
-  void end_frame(LabContext& ctx) {  // the measured rate, then the cap
+  void end_frame(LabContext& ctx) {  // the measured rate, then the cap (frame_pacing.h)
     ++fps_frames_;
     const double fps_dt = std::chrono::duration<double>(Clock::now() - fps_t0_).count();
     if (fps_dt >= 0.5) ctx.fps = fps_frames_ / fps_dt, fps_frames_ = 0, fps_t0_ = Clock::now();
-    std::this_thread::sleep_until(start_ + std::chrono::duration<double>(frame_s_));
+    due_ = next_frame_due(due_, start_, std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(frame_s_)));
+    std::this_thread::sleep_until(due_);
   }
 
  private:
   double frame_s_;
   int active_frames_ = 3, fps_frames_ = 0;
-  Clock::time_point start_ = Clock::now(), last_ = start_, fps_t0_ = start_;
+  Clock::time_point start_ = Clock::now(), last_ = start_, fps_t0_ = start_, due_ = start_;
 };
 
 // The post-render hook: screenshots (F12, exports, --screenshot, --screenshot-every), the metrics
