@@ -90,15 +90,16 @@ bench_2d() {
 }
 
 # The window under Xvfb at its defaults (it leaves one core to drawing) beside the headless
-# trainer at its own (every core).
+# trainer at its own (every core) and at the window's thread count; the window's rates are its
+# means from the 60th frame on (start-up left out).
 bench_window() {
   local preset=$1 label=$2 frames=$3
   if ! command -v xvfb-run >/dev/null; then echo "skip $label: no xvfb-run"; return; fi
   local out head fps its
   out=$(xvfb-run -a -s "-screen 0 1600x1000x24" "$JEMLAB" --preset "$preset" --frames "$frames" 2>&1 |
         grep -E '^jemlab: [0-9]+ frames')
-  fps=$(echo "$out" | sed -E 's/.* ([0-9.]+) fps.*/\1/')
-  its=$(echo "$out" | sed -E 's/.*step [0-9]+, ([0-9.]+) it\/s.*/\1/')
+  fps=$(echo "$out" | sed -E 's/.*from frame [0-9]+ on: ([0-9.]+) fps.*/\1/')
+  its=$(echo "$out" | sed -E 's/.*from frame [0-9]+ on: [0-9.]+ fps, ([0-9.]+) it\/s.*/\1/')
   head=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 2>/dev/null |
          tail -1 | its_per_s)
   # The window's trainer has a core fewer (presets.cpp): headless at that count too.

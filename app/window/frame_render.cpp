@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <chrono>
@@ -286,6 +287,22 @@ void FrameRenderer::count(const FrameComparison& c) {
   if (c.rounded > 0) ++rounded_frames_;
   worst_px_ = std::max(worst_px_, c.differing);
   worst_level_ = std::max(worst_level_, c.worst_level);
+}
+
+// --check-damage: every frame's kept image must equal a whole redraw of it, and what the X server
+// shows must equal the frame drawn.
+bool FrameRenderer::report_check() const {
+  const FrameRenderer& r = *this;
+  std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels "
+               "by more than one level; the largest difference %d levels; %lld frames with one-level rounding only)\n",
+               static_cast<long long>(r.checked_frames()), static_cast<long long>(r.mismatched_frames()),
+               static_cast<long long>(r.worst_mismatch_px()), r.worst_mismatch_level(),
+               static_cast<long long>(r.rounded_frames()));
+  std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
+               "drawn; %lld frames laid out before a resize\n", r.presents_rects() ? "damage copied without swaps" : "whole frames swapped",
+               static_cast<long long>(r.window_checked_frames()), static_cast<long long>(r.window_mismatched_frames()),
+               static_cast<long long>(r.stale_frames()));
+  return r.checked_frames() > 0 && r.mismatched_frames() == 0 && r.window_mismatched_frames() == 0;
 }
 
 }  // namespace jem::window

@@ -46,6 +46,8 @@ class FrameRenderer {
   int64_t window_checked_frames() const { return window_checked_; }
   int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
   bool presents_rects() const { return in_place_; }
+  // --check-damage's two lines on stderr; false where a frame differed (or none was compared).
+  bool report_check() const;
   // Frames laid out at a size the window had left by the time they were rendered.
   int64_t stale_frames() const { return stale_frames_; }
   int frame_width() const { return fb_w_; }  // the last frame shown, in pixels (ImGui's layout size)

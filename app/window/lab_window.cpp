@@ -293,21 +293,6 @@ bool apply_ui_scale(const LabOptions& o, LabContext& ctx) {
   return scale > 0;
 }
 
-// --check-damage: every frame's kept image must equal a whole redraw of it, and what the X server
-// shows must equal the frame drawn.
-bool report_damage_check(const FrameRenderer& r) {
-  std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels "
-               "by more than one level; the largest difference %d levels; %lld frames with one-level rounding only)\n",
-               static_cast<long long>(r.checked_frames()), static_cast<long long>(r.mismatched_frames()),
-               static_cast<long long>(r.worst_mismatch_px()), r.worst_mismatch_level(),
-               static_cast<long long>(r.rounded_frames()));
-  std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
-               "drawn; %lld frames laid out before a resize\n", r.presents_rects() ? "damage copied without swaps" : "whole frames swapped",
-               static_cast<long long>(r.window_checked_frames()), static_cast<long long>(r.window_mismatched_frames()),
-               static_cast<long long>(r.stale_frames()));
-  return r.checked_frames() > 0 && r.mismatched_frames() == 0 && r.window_mismatched_frames() == 0;
-}
-
 // The lab's frames until the window closes or a headless capture is done: poll, update, draw,
 // render, capture, present. Returns the exit code.
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
@@ -319,6 +304,9 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
   int frame = 0, code = 0;
   uint64_t seen_version = 0;
   const double cpu0 = thread_cpu_s();
+  constexpr int kSettled = 60;  // whole-run means count from this frame on (start-up left out)
+  Clock::time_point settled_at;
+  int64_t settled_step = 0;
   while (!glfwWindowShouldClose(window)) {
     const bool busy = o.frames > 0 || ctx.snap->state == RunState::Running || panels.busy() ||
                       ImGui::IsAnyItemActive() || ctx.snap->version != seen_version;
@@ -345,7 +333,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     panels.draw(ctx);
     restore.draw(ctx);
     renderer.render(window);
-    ++frame;
+    if (++frame == kSettled) settled_at = Clock::now(), settled_step = ctx.snap->step;
     // A --sweep capture shows the finished sweep: the frames are a minimum then.
     const bool last_frame = o.frames > 0 && frame >= o.frames && !panels.analysis.sweep.busy();
     const int fb_w = renderer.frame_width(), fb_h = renderer.frame_height();
@@ -357,12 +345,15 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     if (last_frame) break;
     pacer.end_frame(ctx);
   }
+  const double settled_s = frame > kSettled ? std::chrono::duration<double>(Clock::now() - settled_at).count() : 0;
   if (o.frames > 0)
     std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame, "
-                 "%.0f %% of the frame redrawn\n", frame, ctx.fps, static_cast<long long>(ctx.snap->step),
-                 ctx.snap->iters_per_s, run_state_name(ctx.snap->state),
-                 (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame), 100 * renderer.mean_damaged_fraction());
-  if (o.check_damage && !report_damage_check(renderer)) code = 1;
+                 "%.0f %% of the frame redrawn; from frame %d on: %.1f fps, %.1f it/s\n", frame, ctx.fps,
+                 static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s, run_state_name(ctx.snap->state),
+                 (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame), 100 * renderer.mean_damaged_fraction(), kSettled,
+                 settled_s > 0 ? (frame - kSettled) / settled_s : 0.0,
+                 settled_s > 0 ? double(ctx.snap->step - settled_step) / settled_s : 0.0);
+  if (o.check_damage && !renderer.report_check()) code = 1;
   capture.finish(ctx, frame);
   return code;
 }
