@@ -135,6 +135,51 @@ expect_message no_shaders_env "the shaders folder /nonexistent (\$JEMLAB_SHADERS
 EMPTY=$OUT/empty_shaders && mkdir -p "$EMPTY"
 expect_message empty_shaders "view_quad.vert: cannot read shader file" "$JEMLAB" --frames 5 --threads 1 --shaders "$EMPTY"
 
+# SIGTERM (a logout, a scheduler): the window closes as by Ctrl+Q, exit code 143, autosave written.
+"$JEMLAB" --threads 1 --size 1000x700 --report "$OUT/term_report.json" --autosave "$OUT/term.ckpt" \
+  --restore-autosave no >"$OUT/term.log" 2>&1 &
+TPID=$!
+trains() { [ "$("$PIXELS" --get "$1" /step 2>/dev/null)" -gt 20 ] 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+if until_true 60 trains "$OUT/term_report.json"; then
+  kill -TERM "$TPID"
+  if until_true 20 gone "$TPID"; then
+    wait "$TPID"; code=$?
+    check "SIGTERM: exit code 143 (got $code)" [ "$code" = 143 ]
+    check "SIGTERM: says so" grep -q "terminated (SIGTERM): the window closes" "$OUT/term.log"
+    check "SIGTERM: the autosave is written" test -s "$OUT/term.ckpt"
+  else
+    fail "SIGTERM did not close the window in 20 s"; kill -9 "$TPID"
+  fi
+else
+  fail "the SIGTERM window did not train"; kill -9 "$TPID"
+fi
+
+# The X server goes away under the lab (a closed remote session): Xlib exits the process. The
+# trainer is stopped and the autosave written first; exit code 1, not an abort in torch's teardown.
+Xvfb -displayfd 3 -screen 0 1280x800x24 3>"$OUT/xkill_display" >/dev/null 2>&1 &
+XPID=$!
+if until_true 10 test -s "$OUT/xkill_display"; then
+  DISPLAY=:$(cat "$OUT/xkill_display") "$JEMLAB" --threads 1 --size 1000x700 --report "$OUT/xkill_report.json" \
+    --autosave "$OUT/xkill.ckpt" --restore-autosave no >"$OUT/xkill.log" 2>&1 &
+  KPID=$!
+  if until_true 60 trains "$OUT/xkill_report.json"; then
+    kill "$XPID"
+    if until_true 30 gone "$KPID"; then
+      wait "$KPID"; code=$?
+      check "X server gone: exit code 1, not an abort (got $code)" [ "$code" = 1 ]
+      check "X server gone: says it stops the trainer and writes the autosave" grep -q "writing the autosave first" "$OUT/xkill.log"
+      check "X server gone: the autosave is written" test -s "$OUT/xkill.ckpt"
+    else
+      fail "the window outlived its X server by 30 s"; kill -9 "$KPID"
+    fi
+  else
+    fail "the window on its own X server did not train"; kill -9 "$KPID" "$XPID"
+  fi
+else
+  fail "no second Xvfb"; kill -9 "$XPID"
+fi
+
 echo "files in $OUT"
 [ $fails -eq 0 ] && echo "window robustness test passed" || echo "$fails check(s) failed"
 exit $fails

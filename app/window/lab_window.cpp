@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "app/cli/args.h"
+#include "app/cli/stop_signal.h"
+#include "app/window/exit_guard.h"
 #include "app/window/frame_hooks.h"
 #include "app/window/frame_render.h"
 #include "app/window/gl_driver_isolation.h"
@@ -303,6 +305,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
   uint64_t seen_version = 0;
+  cli::StopSignals signals;  // SIGTERM, Ctrl-C: closed as by Ctrl+Q (the autosave is written)
   const double cpu0 = thread_cpu_s();
   constexpr int kSettled = 60;  // whole-run means count from this frame on (start-up left out)
   Clock::time_point settled_at;
@@ -314,6 +317,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     pacer.wait_for_events(busy);
     ctx.frame_dt = pacer.dt();
     ctx.snap = runner.latest();
+    if (signals.caught()) break;
     if (minimised(window, ctx)) {  // training and the report go on
       capture.minimised(ctx, frame);
       glfwWaitEventsTimeout(0.25);
@@ -354,6 +358,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
                  settled_s > 0 ? (frame - kSettled) / settled_s : 0.0,
                  settled_s > 0 ? double(ctx.snap->step - settled_step) / settled_s : 0.0);
   if (o.check_damage && !renderer.report_check()) code = 1;
+  if (signals.caught()) std::fprintf(stderr, "jemlab: %s: the window closes\n", signals.what()), code = signals.exit_code();
   capture.finish(ctx, frame);
   return code;
 }
@@ -378,6 +383,7 @@ int run_lab(const std::vector<std::string>& args) {
     RunnerOptions runner_options;
     runner_options.start_running = !restore.runner_waits();  // a restore prompt comes first
     Runner runner(o->start, runner_options);
+    ExitGuard exit_guard(runner);
     ctx.runner = &runner;
     ctx.snap = runner.latest();
     Panels panels(*o);

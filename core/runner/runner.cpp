@@ -65,13 +65,15 @@ void Runner::evaluate() {
   }
 }
 
-Runner::~Runner() {
+Runner::~Runner() { stop(); }
+
+void Runner::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
 void Runner::send(Command c) {

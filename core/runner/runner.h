@@ -26,7 +26,10 @@ struct RunnerOptions {
 class Runner {
  public:
   explicit Runner(const Settings& s, RunnerOptions o = {});
-  ~Runner();  // stops the thread; a step in flight finishes first
+  ~Runner();  // stop()
+  // Stops the thread: a step in flight finishes first, then the autosave (if on) is written.
+  // Idempotent; from the runner's own thread it only asks.
+  void stop();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
