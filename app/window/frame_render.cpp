@@ -292,17 +292,15 @@ void FrameRenderer::count(const FrameComparison& c) {
 // --check-damage: every frame's kept image must equal a whole redraw of it, and what the X server
 // shows must equal the frame drawn.
 bool FrameRenderer::report_check() const {
-  const FrameRenderer& r = *this;
   std::fprintf(stderr, "jemlab: damage check: %lld frames compared with a whole redraw, %lld differed (at most %lld pixels "
                "by more than one level; the largest difference %d levels; %lld frames with one-level rounding only)\n",
-               static_cast<long long>(r.checked_frames()), static_cast<long long>(r.mismatched_frames()),
-               static_cast<long long>(r.worst_mismatch_px()), r.worst_mismatch_level(),
-               static_cast<long long>(r.rounded_frames()));
+               static_cast<long long>(checked_), static_cast<long long>(mismatched_), static_cast<long long>(worst_px_),
+               worst_level_, static_cast<long long>(rounded_frames_));
   std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
-               "drawn; %lld frames laid out before a resize\n", r.presents_rects() ? "damage copied without swaps" : "whole frames swapped",
-               static_cast<long long>(r.window_checked_frames()), static_cast<long long>(r.window_mismatched_frames()),
-               static_cast<long long>(r.stale_frames()));
-  return r.checked_frames() > 0 && r.mismatched_frames() == 0 && r.window_mismatched_frames() == 0;
+               "drawn; %lld frames laid out before a resize\n", in_place_ ? "damage copied without swaps" : "whole frames swapped",
+               static_cast<long long>(window_checked_), static_cast<long long>(window_mismatched_frames()),
+               static_cast<long long>(stale_frames_));
+  return checked_ > 0 && mismatched_ == 0 && window_mismatched_frames() == 0;
 }
 
 }  // namespace jem::window
