@@ -135,25 +135,27 @@ expect_message no_shaders_env "the shaders folder /nonexistent (\$JEMLAB_SHADERS
 EMPTY=$OUT/empty_shaders && mkdir -p "$EMPTY"
 expect_message empty_shaders "view_quad.vert: cannot read shader file" "$JEMLAB" --frames 5 --threads 1 --shaders "$EMPTY"
 
+# expect_exit NAME PID REPORT LOG AUTOSAVE CODE MESSAGE KILL...: once the window at PID trains,
+# KILL... runs (a signal to it, its X server killed); then its exit code, message and autosave.
+trains() { [ "$("$PIXELS" --get "$1" /step 2>/dev/null)" -gt 20 ] 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+expect_exit() {
+  local name=$1 pid=$2 report=$3 log=$4 auto=$5 want=$6 message=$7 code; shift 7
+  if ! until_true 60 trains "$report"; then fail "$name: the window did not train"; kill -9 "$pid"; return; fi
+  "$@"
+  if ! until_true 30 gone "$pid"; then fail "$name: the window did not exit in 30 s"; kill -9 "$pid"; return; fi
+  wait "$pid"; code=$?
+  check "$name: exit code $want (got $code)" [ "$code" = "$want" ]
+  check "$name: says '$message'" grep -q "$message" "$log"
+  check "$name: the autosave is written" test -s "$auto"
+}
+
 # SIGTERM (a logout, a scheduler): the window closes as by Ctrl+Q, exit code 143, autosave written.
 "$JEMLAB" --threads 1 --size 1000x700 --report "$OUT/term_report.json" --autosave "$OUT/term.ckpt" \
   --restore-autosave no >"$OUT/term.log" 2>&1 &
 TPID=$!
-trains() { [ "$("$PIXELS" --get "$1" /step 2>/dev/null)" -gt 20 ] 2>/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-if until_true 60 trains "$OUT/term_report.json"; then
-  kill -TERM "$TPID"
-  if until_true 20 gone "$TPID"; then
-    wait "$TPID"; code=$?
-    check "SIGTERM: exit code 143 (got $code)" [ "$code" = 143 ]
-    check "SIGTERM: says so" grep -q "terminated (SIGTERM): the window closes" "$OUT/term.log"
-    check "SIGTERM: the autosave is written" test -s "$OUT/term.ckpt"
-  else
-    fail "SIGTERM did not close the window in 20 s"; kill -9 "$TPID"
-  fi
-else
-  fail "the SIGTERM window did not train"; kill -9 "$TPID"
-fi
+expect_exit SIGTERM "$TPID" "$OUT/term_report.json" "$OUT/term.log" "$OUT/term.ckpt" 143 \
+  "terminated (SIGTERM): the window closes" kill -TERM "$TPID"
 
 # The X server goes away under the lab (a closed remote session): Xlib exits the process. The
 # trainer is stopped and the autosave written first; exit code 1, not an abort in torch's teardown.
@@ -163,22 +165,12 @@ if until_true 10 test -s "$OUT/xkill_display"; then
   DISPLAY=:$(cat "$OUT/xkill_display") "$JEMLAB" --threads 1 --size 1000x700 --report "$OUT/xkill_report.json" \
     --autosave "$OUT/xkill.ckpt" --restore-autosave no >"$OUT/xkill.log" 2>&1 &
   KPID=$!
-  if until_true 60 trains "$OUT/xkill_report.json"; then
-    kill "$XPID"
-    if until_true 30 gone "$KPID"; then
-      wait "$KPID"; code=$?
-      check "X server gone: exit code 1, not an abort (got $code)" [ "$code" = 1 ]
-      check "X server gone: says it stops the trainer and writes the autosave" grep -q "writing the autosave first" "$OUT/xkill.log"
-      check "X server gone: the autosave is written" test -s "$OUT/xkill.ckpt"
-    else
-      fail "the window outlived its X server by 30 s"; kill -9 "$KPID"
-    fi
-  else
-    fail "the window on its own X server did not train"; kill -9 "$KPID" "$XPID"
-  fi
+  expect_exit "X server gone" "$KPID" "$OUT/xkill_report.json" "$OUT/xkill.log" "$OUT/xkill.ckpt" 1 \
+    "writing the autosave first" kill "$XPID"
 else
-  fail "no second Xvfb"; kill -9 "$XPID"
+  fail "no second Xvfb"
 fi
+kill -9 "$XPID" 2>/dev/null
 
 echo "files in $OUT"
 [ $fails -eq 0 ] && echo "window robustness test passed" || echo "$fails check(s) failed"
