@@ -32,7 +32,8 @@ inline void write_metrics_csv(const std::string& path, const Snapshot& s) {
 // a few frames after any wake-up let ImGui settle hover and release states.
 class FramePacer {
  public:
-  explicit FramePacer(double frame_s) : frame_s_(frame_s) {}
+  explicit FramePacer(double frame_s)
+      : period_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(frame_s))) {}
   void wait_for_events(bool busy) {
     start_ = Clock::now();
     if (busy || active_frames_ > 0) {
@@ -54,12 +55,12 @@ class FramePacer {
     ++fps_frames_;
     const double fps_dt = std::chrono::duration<double>(Clock::now() - fps_t0_).count();
     if (fps_dt >= 0.5) ctx.fps = fps_frames_ / fps_dt, fps_frames_ = 0, fps_t0_ = Clock::now();
-    due_ = next_frame_due(due_, start_, std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(frame_s_)));
+    due_ = next_frame_due(due_, start_, period_);
     std::this_thread::sleep_until(due_);
   }
 
  private:
-  double frame_s_;
+  Clock::duration period_;
   int active_frames_ = 3, fps_frames_ = 0;
   Clock::time_point start_ = Clock::now(), last_ = start_, fps_t0_ = start_, due_ = start_;
 };

@@ -175,9 +175,6 @@ void FrameRenderer::render(GLFWwindow* window) {
   // it). The window may have been resized since: such a frame is stale (below).
   const int fb_w = int(dd.DisplaySize.x * dd.FramebufferScale.x), fb_h = int(dd.DisplaySize.y * dd.FramebufferScale.y);
   if (o_.layout_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o_.layout_delay_ms));
-  int live_w = 0, live_h = 0;
-  glfwGetFramebufferSize(window, &live_w, &live_h);
-  stale_ = live_w != fb_w || live_h != fb_h;
   Collected col = collect(dd, fb_w, fb_h);
   if (o_.full_redraw) damage_.invalidate();
   const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
@@ -198,12 +195,18 @@ void FrameRenderer::render(GLFWwindow* window) {
   }
   if (!in_place_) kept_.end();
   const FrameComparison cmp = o_.check ? compare_with_whole_redraw(fb_w, fb_h) : FrameComparison{};
-  // In place, the back buffer took the server's size at the frame's last glViewport: where that
-  // is not the frame's, it is neither shown nor kept, and the next frame is drawn whole.
-  if (in_place_) stale_ = stale_ || server_size_differs(fb_w, fb_h);
+  // One question to the X server a frame, where it matters. In place, the back buffer took the
+  // server's size at the frame's last glViewport: a frame of another size is neither shown nor
+  // kept, and the next one is drawn whole. Swapped, a stale frame only skips the window check.
+  if (in_place_) {
+    stale_ = server_size_differs(fb_w, fb_h);
+  } else if (o_.check) {
+    int live_w = 0, live_h = 0;
+    glfwGetFramebufferSize(window, &live_w, &live_h);
+    stale_ = live_w != fb_w || live_h != fb_h;
+  }
   stale_frames_ += stale_;
-  shown_ = !(in_place_ && stale_);
-  if (!shown_) {
+  if (!shown()) {
     damage_.invalidate();
     present_whole_ = true;
     return;
@@ -220,7 +223,7 @@ void FrameRenderer::present(GLFWwindow* window) {
   // frame's events: a difference then is the server's, and this frame shows the window whole.
   if (pending_mismatch_ && !exposed_) ++window_mismatched_;
   pending_mismatch_ = exposed_ = false;
-  if (!shown_) return;
+  if (!shown()) return;
   if (!in_place_) {
     glfwSwapBuffers(window);
   } else if (present_whole_) {

@@ -48,7 +48,8 @@ class FrameRenderer {
   bool presents_rects() const { return in_place_; }
   // --check-damage's two lines on stderr; false where a frame differed (or none was compared).
   bool report_check() const;
-  // Frames laid out at a size the window had left by the time they were rendered.
+  // Frames laid out at a size the window had left by the time they were rendered (counted in
+  // place, or with --check-damage).
   int64_t stale_frames() const { return stale_frames_; }
   int frame_width() const { return fb_w_; }  // the last frame shown, in pixels (ImGui's layout size)
   int frame_height() const { return fb_h_; }
@@ -63,6 +64,7 @@ class FrameRenderer {
   FrameComparison compare_with_whole_redraw(int fb_w, int fb_h);
   void count(const FrameComparison& c);
   void compare_window_with_kept(GLFWwindow* window);
+  bool shown() const { return !(in_place_ && stale_); }  // a stale frame in place is neither shown nor kept
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
@@ -70,7 +72,6 @@ class FrameRenderer {
   bool chosen_ = false, in_place_ = false;  // in_place_: the back buffer is the kept image
   bool present_whole_ = true, exposed_ = false;
   bool stale_ = false;  // the window's size changed after ImGui laid this frame out
-  bool shown_ = true;   // false: a stale frame in place, neither shown nor kept
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
   std::vector<PixelRect> to_present_;  // this frame's damage
   int fb_w_ = 0, fb_h_ = 0;
