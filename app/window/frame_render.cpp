@@ -157,14 +157,14 @@ void scissor_as_backend(const ImDrawCmd* cmd) {
 
 // The back buffer is the kept image only where both hold: a copy of the damage reaches the window
 // without a swap, and pixels cost CPU (Mesa's software rasterisers; on a GPU the swap is free and
-// keeps vsync, which rectangle copies do not). --full-redraw and --swap-frames keep the other
-// path: whole frames, swapped.
+// keeps vsync, which rectangle copies do not). Opt-in (--present-rects); --full-redraw keeps
+// whole frames, swapped.
 void FrameRenderer::choose_kept_image() {
   chosen_ = true;
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   const std::string name = renderer ? renderer : "";
   const bool software = name.rfind("llvmpipe", 0) == 0 || name.rfind("softpipe", 0) == 0;
-  in_place_ = !o_.swap_frames && !o_.full_redraw && software && can_present_rects();
+  in_place_ = o_.present_rects && !o_.full_redraw && software && can_present_rects();
 }
 
 void FrameRenderer::render(GLFWwindow* window) {

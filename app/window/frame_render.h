@@ -1,10 +1,11 @@
 // The window's frame: ImGui's draw data rasterised into a kept image, only where it changed
 // (frame_damage.h). On llvmpipe a whole 1600x1000 frame costs ~16 ms of CPU; most frames change
 // a plot, a few numbers and the landscape. The kept image is
-// - on a software rasteriser with GLX_MESA_copy_sub_buffer, the back buffer itself, never
-//   swapped: the damage is drawn there and only it is copied to the window (partial_present.h);
-// - elsewhere, or with --swap-frames, an offscreen framebuffer copied whole to the back buffer,
-//   which is then swapped (a GPU copies it for free, and the swap keeps vsync).
+// - with --present-rects, on a software rasteriser with GLX_MESA_copy_sub_buffer, the back
+//   buffer itself, never swapped: the damage is drawn there and only it is copied to the window
+//   (partial_present.h). Opt-in: quick resizes can still end it with an X_ShmPutImage BadValue;
+// - by default, an offscreen framebuffer copied whole to the back buffer, which is then swapped
+//   (a GPU copies it for free, and the swap keeps vsync).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -20,7 +21,7 @@ namespace jem::window {
 struct FrameOptions {
   bool full_redraw = false;  // every frame whole (--full-redraw)
   bool check = false;        // every frame also drawn whole and compared (--check-damage; slow)
-  bool swap_frames = false;  // never the in-place path (--swap-frames)
+  bool present_rects = false;  // the in-place path where the driver allows it (--present-rects)
   int layout_delay_ms = 0;   // tests: a wait between layout and rendering (--layout-delay)
 };
 

@@ -300,7 +300,7 @@ bool apply_ui_scale(const LabOptions& o, LabContext& ctx) {
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
                RestorePrompt& restore) {
   FramePacer pacer(o.frame_s);
-  FrameRenderer renderer({o.full_redraw, o.check_damage, o.swap_frames, o.layout_delay_ms});
+  FrameRenderer renderer({o.full_redraw, o.check_damage, o.present_rects, o.layout_delay_ms});
   Capture capture(o);
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
