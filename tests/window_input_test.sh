@@ -268,6 +268,10 @@ if until_true 20 exited; then
     grep -q ' [1-9][0-9]* frames laid out before a resize' "$OUT/jemlab.log"
   check "the X server showed every frame as drawn ($(grep -o 'window check .*' "$OUT/jemlab.log"))" \
     grep -q 'window check (.*): [1-9][0-9]* frames read back from the X server, 0 differed' "$OUT/jemlab.log"
+  [ -z "${JEMLAB_INPUT_FLAGS:-}" ] && check "on llvmpipe only the damage is copied to the window, without swaps" \
+    grep -q 'window check (damage copied without swaps)' "$OUT/jemlab.log"
+  # The back buffer's size is checked before each copy: the X server then refuses none.
+  check "the X server refused no copy" grep -q ', 0 copies refused by the server' "$OUT/jemlab.log"
 else
   fail "Ctrl+Q did not close the window in 20 s"
 fi

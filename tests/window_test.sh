@@ -72,11 +72,11 @@ done
 # resets when xprop disconnects and forgets it): 1280x800 screen units must give a 2560x1600
 # window with everything scaled. 120 frames: llvmpipe draws 4x the pixels at a few fps. At scale 2
 # the partial redraw's clip arithmetic is checked too: each frame equals its whole redraw. With
-# --present-rects: the opt-in in-place path (the input test checks the default, swapped one).
+# --swap-frames: whole frames swapped (the input test checks the default, the damage copied).
 echo "== HiDPI: Xft.dpi 192, --size 1280x800"
 if xvfb-run -a -s "-screen 0 2600x1700x24 -noreset" bash -c \
   'xprop -root -f RESOURCE_MANAGER 8s -set RESOURCE_MANAGER "Xft.dpi:	192" && exec "$@"' _ \
-  "$JEMLAB" --preset jem_default --frames 120 --size 1280x800 --screenshot "$OUT/hidpi_2x.png" --threads 1 --check-damage --present-rects; then
+  "$JEMLAB" --preset jem_default --frames 120 --size 1280x800 --screenshot "$OUT/hidpi_2x.png" --threads 1 --check-damage --swap-frames; then
   if ! report=$("$PIXELS" "$OUT/hidpi_2x.png" --expect-scale 2 --expect-size 2560x1600 --expect-boundary); then
     fails=$((fails + 1)); summary+="HiDPI: $(echo "$report" | grep -v '^ok' | tr '\n' ' ')"$'\n'
   fi

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -70,7 +71,10 @@ class FramePacer {
 class Capture {
  public:
   explicit Capture(const LabOptions& o) : o_(o), report_at_(Clock::now()) {}
-  bool after_render(LabContext& ctx, int frame, bool last_frame, int fb_w, int fb_h, float fb_scale) {
+  // The frame is fb_w x fb_h pixels; read_frame gives them (RGBA, top row first).
+  using FrameReader = std::function<std::vector<uint8_t>()>;
+  bool after_render(LabContext& ctx, int frame, bool last_frame, int fb_w, int fb_h, float fb_scale,
+                    const FrameReader& read_frame) {
     bool ok = true;
     if (last_frame && !o_.screenshot.empty()) ctx.screenshot_request = o_.screenshot;
     // --screenshot-every: a live view, rewritten in place (not an export: the list stays short).
@@ -78,7 +82,7 @@ class Capture {
     const bool live_png = live && !o_.screenshot.empty() && ctx.screenshot_request.empty();
     if (live_png) ctx.screenshot_request = o_.screenshot;
     if (live && !o_.metrics_csv.empty()) write_metrics_csv(o_.metrics_csv, *ctx.snap);
-    if (!ctx.screenshot_request.empty()) ok = write_requested_png(ctx, live_png, fb_w, fb_h, fb_scale) || !last_frame;
+    if (!ctx.screenshot_request.empty()) ok = write_requested_png(ctx, live_png, fb_w, fb_h, fb_scale, read_frame) || !last_frame;
     // Hidden tabs must not leave stale rectangles behind (the sidecar and the export list read them).
     ctx.last_panel_rects = std::move(ctx.panel_rects);
     ctx.panel_rects.clear();
@@ -97,13 +101,13 @@ class Capture {
   }
 
  private:
-  bool write_requested_png(LabContext& ctx, bool live_png, int fb_w, int fb_h, float fb_scale) {
+  bool write_requested_png(LabContext& ctx, bool live_png, int fb_w, int fb_h, float fb_scale, const FrameReader& read_frame) {
     // One panel's PNG: its rectangle, in framebuffer pixels.
     PanelRect crop;
     const auto it = ctx.panel_rects.find(ctx.screenshot_panel);
     if (it != ctx.panel_rects.end())
       crop = {it->second.x * fb_scale, it->second.y * fb_scale, it->second.w * fb_scale, it->second.h * fb_scale};
-    const bool ok = write_png(ctx.screenshot_request, fb_w, fb_h, read_framebuffer(fb_w, fb_h), crop);
+    const bool ok = write_png(ctx.screenshot_request, fb_w, fb_h, read_frame(), crop);
     if (ok) {
       if (crop.w <= 0) write_sidecar(ctx.screenshot_request, ctx, fb_scale);
       if (!live_png) {

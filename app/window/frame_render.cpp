@@ -16,7 +16,6 @@
 #include <thread>
 
 #include "app/window/partial_present.h"
-#include "app/window/screenshot.h"
 
 namespace jem::window {
 namespace {
@@ -42,11 +41,13 @@ ImVec4 clip_for(const PixelRect& r, const ImDrawData& dd) {
                 (float(r.x1) + 0.5f) / scale.x + off.x, (float(r.y1) - 0.25f) / scale.y + off.y);
 }
 
-// Every pixel of one framebuffer into another (0: the window's back buffer), same size.
-void copy_frame(GLuint from, GLuint to, int w, int h) {
+// Rectangles (top row first, in a frame fb_h pixels high) of one framebuffer into the same
+// place of another (0: the window's back buffer).
+void copy_rects(GLuint from, GLuint to, const std::vector<PixelRect>& rects, int fb_h) {
   glBindFramebuffer(GL_READ_FRAMEBUFFER, from);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, to);
-  glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  for (const PixelRect& r : rects)
+    glBlitFramebuffer(r.x0, fb_h - r.y1, r.x1, fb_h - r.y0, r.x0, fb_h - r.y1, r.x1, fb_h - r.y0, GL_COLOR_BUFFER_BIT, GL_NEAREST);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
@@ -155,20 +156,20 @@ void scissor_as_backend(const ImDrawCmd* cmd) {
   glScissor(r.x0, viewport[3] - r.y1, std::max(0, r.x1 - r.x0), std::max(0, r.y1 - r.y0));
 }
 
-// The back buffer is the kept image only where both hold: a copy of the damage reaches the window
-// without a swap, and pixels cost CPU (Mesa's software rasterisers; on a GPU the swap is free and
-// keeps vsync, which rectangle copies do not). Opt-in (--present-rects); --full-redraw keeps
-// whole frames, swapped.
-void FrameRenderer::choose_kept_image() {
+// The damage alone reaches the window where both hold: a copy of it needs no swap, and pixels
+// cost CPU (Mesa's software rasterisers; on a GPU the swap is free and keeps vsync, which
+// rectangle copies do not). The back buffer's size is read back before each copy, which needs a
+// driver that clips reads to it. --swap-frames and --full-redraw swap whole frames.
+void FrameRenderer::choose_presenting() {
   chosen_ = true;
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   const std::string name = renderer ? renderer : "";
   const bool software = name.rfind("llvmpipe", 0) == 0 || name.rfind("softpipe", 0) == 0;
-  in_place_ = o_.present_rects && !o_.full_redraw && software && can_present_rects();
+  copies_rects_ = !o_.swap_frames && !o_.full_redraw && software && can_present_rects() && reads_clipped();
 }
 
 void FrameRenderer::render(GLFWwindow* window) {
-  if (!chosen_) choose_kept_image();
+  if (!chosen_) choose_presenting();
   ImGui::Render();
   ImDrawData& dd = *ImGui::GetDrawData();
   // The frame's size is the one ImGui laid it out at (the backend's viewport and scissors use
@@ -180,40 +181,25 @@ void FrameRenderer::render(GLFWwindow* window) {
   const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
   ++frames_;
   damaged_sum_ += damage_.damaged_fraction();
-  if (in_place_) {
-    // Mesa's software winsys resizes a window's buffers at a swap (and at a glViewport once the
-    // server has a new size): one swap, showing the last frame again, before a frame of a new size.
-    if (fb_w_ > 0 && (fb_w != fb_w_ || fb_h != fb_h_)) glfwSwapBuffers(window);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glViewport(0, 0, fb_w, fb_h);
-  } else {
-    kept_.begin(fb_w, fb_h);
-  }
+  kept_.begin(fb_w, fb_h);
   if (!rects.empty()) {
     clear_rects(rects, fb_h);
     draw_clipped(dd, col, rects, fb_h);
   }
-  if (!in_place_) kept_.end();
-  const FrameComparison cmp = o_.check ? compare_with_whole_redraw(fb_w, fb_h) : FrameComparison{};
-  // One question to the X server a frame, where it matters. In place, the back buffer took the
-  // server's size at the frame's last glViewport: a frame of another size is neither shown nor
-  // kept, and the next one is drawn whole. Swapped, a stale frame only skips the window check.
-  if (in_place_) {
-    stale_ = server_size_differs(fb_w, fb_h);
-  } else if (o_.check) {
+  kept_.end();
+  if (o_.check) {
+    count(compare_with_whole_redraw(fb_w, fb_h));
+    // A stale frame is not the window's size: the server shows it clipped or padded until the
+    // next one, so the window check skips it.
     int live_w = 0, live_h = 0;
     glfwGetFramebufferSize(window, &live_w, &live_h);
     stale_ = live_w != fb_w || live_h != fb_h;
+    stale_frames_ += stale_;
   }
-  stale_frames_ += stale_;
-  if (!shown()) {
-    damage_.invalidate();
-    present_whole_ = true;
-    return;
+  if (fb_w != fb_w_ || fb_h != fb_h_) {
+    present_whole_ = true;  // a new window size: its pixels are new
+    resync_ = fb_w_ > 0;
   }
-  if (o_.check) count(cmp);
-  if (!in_place_) copy_frame(kept_.framebuffer(), 0, fb_w, fb_h);
-  if (fb_w != fb_w_ || fb_h != fb_h_) present_whole_ = true;  // a new window size: its pixels are new
   fb_w_ = fb_w, fb_h_ = fb_h;
   to_present_ = rects;
 }
@@ -223,54 +209,63 @@ void FrameRenderer::present(GLFWwindow* window) {
   // frame's events: a difference then is the server's, and this frame shows the window whole.
   if (pending_mismatch_ && !exposed_) ++window_mismatched_;
   pending_mismatch_ = exposed_ = false;
-  if (!shown()) return;
-  if (!in_place_) {
-    glfwSwapBuffers(window);
-  } else if (present_whole_) {
-    present_rect(0, 0, fb_w_, fb_h_);
+  bool shown = true;
+  if (copies_rects_) {
+    shown = present_damage(window);
   } else {
-    for (const PixelRect& r : to_present_) present_rect(r.x0, fb_h_ - r.y1, r.x1 - r.x0, r.y1 - r.y0);
+    copy_rects(kept_.framebuffer(), 0, {{0, 0, fb_w_, fb_h_}}, fb_h_);
+    glfwSwapBuffers(window);
   }
-  present_whole_ = false;
-  // A stale frame is not the window's size: the server shows it clipped or padded, until the next.
-  if (o_.check && !stale_) compare_window_with_kept(window);
+  if (o_.check && shown && !stale_) compare_window_with_kept(window);
 }
 
-std::vector<uint8_t> FrameRenderer::read_kept_rgba(int fb_w, int fb_h) const {
-  if (!in_place_) return kept_.read_rgba();
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  return read_framebuffer(fb_w, fb_h);  // the back buffer, as screenshots read it
+// The damage copied into the back buffer and from there to the window. Mesa's software winsys
+// reads the window's size again only after a swap (one, showing the last frame again, precedes a
+// frame of another size), and at whatever moment it then looks: the back buffer may not be the
+// frame's size. Such a frame, or one whose copy the X server refused, is not shown; the next one
+// is shown whole.
+bool FrameRenderer::present_damage(GLFWwindow* window) {
+  if (resync_) glfwSwapBuffers(window);
+  resync_ = false;
+  const std::vector<PixelRect> whole{{0, 0, fb_w_, fb_h_}};
+  const std::vector<PixelRect>& rects = present_whole_ ? whole : to_present_;
+  if (rects.empty()) return true;
+  glViewport(0, 0, fb_w_, fb_h_);  // Mesa's winsys sizes the back buffer when a viewport is set
+  copy_rects(kept_.framebuffer(), 0, rects, fb_h_);
+  bool shown = back_buffer_is(fb_w_, fb_h_);
+  if (!shown) {
+    ++resized_frames_;
+  } else if (!present_rects(rects, fb_h_)) {
+    ++refused_frames_;
+    shown = false;
+  }
+  present_whole_ = resync_ = !shown;
+  return shown;
 }
 
-// What the user sees, read back from the X server, against the frame drawn. After a swap the
-// back buffer is undefined: the offscreen kept image is the frame then.
+// What the user sees, read back from the X server, against the frame drawn.
 void FrameRenderer::compare_window_with_kept(GLFWwindow* window) {
   const std::vector<uint8_t> shown = read_window_rgba(window, fb_w_, fb_h_);
   if (shown.empty()) return;
-  const std::vector<uint8_t> kept = read_kept_rgba(fb_w_, fb_h_);
+  const std::vector<uint8_t> kept = kept_.read_rgba();
   bool same = shown.size() == kept.size();
   for (size_t i = 0; same && i + 3 < kept.size(); i += 4) same = std::memcmp(&shown[i], &kept[i], 3) == 0;
   ++window_checked_;
   pending_mismatch_ = !same;
 }
 
-// The frame drawn whole into a buffer like the kept image's (a software rasteriser may round a
-// blend differently in another format): the offscreen one, or the back buffer itself, the
-// partly redrawn frame kept aside meanwhile and put back after.
+// The frame drawn whole into a framebuffer like the kept image's (a software rasteriser may
+// round a blend differently in another format).
 std::vector<uint8_t> FrameRenderer::whole_redraw_rgba(int fb_w, int fb_h) {
   whole_.begin(fb_w, fb_h);
-  if (in_place_) copy_frame(0, whole_.framebuffer(), fb_w, fb_h);
   clear_rects({{0, 0, fb_w, fb_h}}, fb_h);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   whole_.end();
-  if (!in_place_) return whole_.read_rgba();
-  std::vector<uint8_t> px = read_kept_rgba(fb_w, fb_h);
-  copy_frame(whole_.framebuffer(), 0, fb_w, fb_h);
-  return px;
+  return whole_.read_rgba();
 }
 
 FrameRenderer::FrameComparison FrameRenderer::compare_with_whole_redraw(int fb_w, int fb_h) {
-  const std::vector<uint8_t> a = read_kept_rgba(fb_w, fb_h), b = whole_redraw_rgba(fb_w, fb_h);
+  const std::vector<uint8_t> a = kept_.read_rgba(), b = whole_redraw_rgba(fb_w, fb_h);
   // One level of 255 is rounding: Mesa 25's llvmpipe (Debian 13) blends some pixels of a
   // primitive drawn under a scissor one level apart from the same primitive drawn whole.
   FrameComparison c;
@@ -300,9 +295,11 @@ bool FrameRenderer::report_check() const {
                static_cast<long long>(checked_), static_cast<long long>(mismatched_), static_cast<long long>(worst_px_),
                worst_level_, static_cast<long long>(rounded_frames_));
   std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
-               "drawn; %lld frames laid out before a resize\n", in_place_ ? "damage copied without swaps" : "whole frames swapped",
+               "drawn; %lld frames laid out before a resize; %lld frames not shown (%lld a back buffer of another "
+               "size, %lld copies refused by the server)\n", copies_rects_ ? "damage copied without swaps" : "whole frames swapped",
                static_cast<long long>(window_checked_), static_cast<long long>(window_mismatched_frames()),
-               static_cast<long long>(stale_frames_));
+               static_cast<long long>(stale_frames_), static_cast<long long>(resized_frames_ + refused_frames_),
+               static_cast<long long>(resized_frames_), static_cast<long long>(refused_frames_));
   return checked_ > 0 && mismatched_ == 0 && window_mismatched_frames() == 0;
 }
 

@@ -1,11 +1,12 @@
 // The window's frame: ImGui's draw data rasterised into a kept image, only where it changed
 // (frame_damage.h). On llvmpipe a whole 1600x1000 frame costs ~16 ms of CPU; most frames change
-// a plot, a few numbers and the landscape. The kept image is
-// - with --present-rects, on a software rasteriser with GLX_MESA_copy_sub_buffer, the back
-//   buffer itself, never swapped: the damage is drawn there and only it is copied to the window
-//   (partial_present.h). Opt-in: quick resizes can still end it with an X_ShmPutImage BadValue;
-// - by default, an offscreen framebuffer copied whole to the back buffer, which is then swapped
-//   (a GPU copies it for free, and the swap keeps vsync).
+// a plot, a few numbers and the landscape. The kept image is an offscreen framebuffer, and it
+// reaches the window
+// - on a software rasteriser with GLX_MESA_copy_sub_buffer (Xvfb, VMs without a GPU), as its
+//   damage only: those rectangles are copied to the back buffer and from there to the window,
+//   without swaps (partial_present.h), once the back buffer is checked to be the frame's size;
+// - elsewhere, or with --swap-frames, whole: copied to the back buffer, which is then swapped (a
+//   GPU copies it for free, and the swap keeps vsync).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -21,7 +22,7 @@ namespace jem::window {
 struct FrameOptions {
   bool full_redraw = false;  // every frame whole (--full-redraw)
   bool check = false;        // every frame also drawn whole and compared (--check-damage; slow)
-  bool present_rects = false;  // the in-place path where the driver allows it (--present-rects)
+  bool swap_frames = false;  // whole frames swapped even where rectangles could be copied (--swap-frames)
   int layout_delay_ms = 0;   // tests: a wait between layout and rendering (--layout-delay)
 };
 
@@ -46,18 +47,22 @@ class FrameRenderer {
   // presented, differed from the frame drawn.
   int64_t window_checked_frames() const { return window_checked_; }
   int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
-  bool presents_rects() const { return in_place_; }
+  bool presents_rects() const { return copies_rects_; }
   // --check-damage's two lines on stderr; false where a frame differed (or none was compared).
   bool report_check() const;
-  // Frames laid out at a size the window had left by the time they were rendered (counted in
-  // place, or with --check-damage).
+  // Frames laid out at a size the window had left by the time they were rendered (counted with
+  // --check-damage).
   int64_t stale_frames() const { return stale_frames_; }
-  int frame_width() const { return fb_w_; }  // the last frame shown, in pixels (ImGui's layout size)
+  // Copying rectangles: frames not shown, the next one shown whole instead, for a back buffer of
+  // another size than the frame's, or a copy the X server refused.
+  int64_t unshown_frames() const { return resized_frames_ + refused_frames_; }
+  int frame_width() const { return fb_w_; }  // the last frame drawn, in pixels (ImGui's layout size)
   int frame_height() const { return fb_h_; }
+  std::vector<uint8_t> frame_rgba() const { return kept_.read_rgba(); }  // its pixels, top row first
  private:
-  void choose_kept_image();
-  std::vector<uint8_t> read_kept_rgba(int fb_w, int fb_h) const;  // top row first
-  std::vector<uint8_t> whole_redraw_rgba(int fb_w, int fb_h);
+  void choose_presenting();
+  bool present_damage(GLFWwindow* window);  // false where the frame could not be shown
+  std::vector<uint8_t> whole_redraw_rgba(int fb_w, int fb_h);  // top row first
   struct FrameComparison {
     int64_t differing = 0, rounded = 0;  // pixels more than one level apart, one level apart
     int worst_level = 0;
@@ -65,19 +70,20 @@ class FrameRenderer {
   FrameComparison compare_with_whole_redraw(int fb_w, int fb_h);
   void count(const FrameComparison& c);
   void compare_window_with_kept(GLFWwindow* window);
-  bool shown() const { return !(in_place_ && stale_); }  // a stale frame in place is neither shown nor kept
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
   FrameOptions o_;
-  bool chosen_ = false, in_place_ = false;  // in_place_: the back buffer is the kept image
+  bool chosen_ = false, copies_rects_ = false;  // copies_rects_: the damage is shown without swaps
   bool present_whole_ = true, exposed_ = false;
-  bool stale_ = false;  // the window's size changed after ImGui laid this frame out
+  bool resync_ = false;  // a swap first: Mesa's software winsys then sizes the back buffer anew
+  bool stale_ = false;   // the window's size changed after ImGui laid this frame out
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
   std::vector<PixelRect> to_present_;  // this frame's damage
   int fb_w_ = 0, fb_h_ = 0;
   int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0, rounded_frames_ = 0;
   int64_t window_checked_ = 0, window_mismatched_ = 0, stale_frames_ = 0;
+  int64_t resized_frames_ = 0, refused_frames_ = 0;
   int worst_level_ = 0;
   double damaged_sum_ = 0;
 };

@@ -41,7 +41,7 @@ const std::vector<cli::OptionSpec>& lab_options() {
       {"sweep", "Start a sweep at once, from the start settings: \"KNOB=v1,v2,... [seeds=N] [iters=N]\" (with --frames: the capture waits until it finishes)", ""},
       {"replay-latest", "With the stability tab shown: replay each newest flight-recorded iteration (tests)", "", false},
       {"full-redraw", "Draw every frame whole (the lab redraws only what changed since the last frame)", "", false},
-      {"present-rects", "On Mesa's software rasteriser, keep the frame in the back buffer and copy only the changed rectangles to the window (about 7 ms less CPU a frame; experimental: quick resizes can still end it with an X_ShmPutImage error)", "", false},
+      {"swap-frames", "Copy every frame whole to the window and swap, also on Mesa's software rasteriser, where the lab otherwise copies only the changed rectangles (about 7 ms more CPU a frame at 1600x1000)", "", false},
       cli::int_option("layout-delay", "Wait this many milliseconds between a frame's layout and its rendering (tests: a resize then lands inside a frame, as on a loaded machine)", "0", 0, 1000),
       {"check-damage", "Also draw every frame whole and compare, pixel for pixel, and read it back from the X server; exit 1 if a pixel differs by more than one level (tests; slow)", "", false},
   };
@@ -143,7 +143,7 @@ std::optional<LabOptions> parse_lab_options(const std::vector<std::string>& args
   o.metrics_csv = option_or_empty(a, "metrics-csv");
   o.full_redraw = a.has("full-redraw");
   o.check_damage = a.has("check-damage");
-  o.present_rects = a.has("present-rects");
+  o.swap_frames = a.has("swap-frames");
   o.layout_delay_ms = a.get_int("layout-delay");
   // Headless capture writes no autosave unless --autosave names a file (tests, docs).
   o.autosave = option_or_empty(a, "autosave");

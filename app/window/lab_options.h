@@ -45,7 +45,7 @@ struct LabOptions {
   int screenshot_every = 0;
   bool full_redraw = false;   // --full-redraw: every frame drawn whole (comparisons)
   bool check_damage = false;  // --check-damage: each frame also drawn whole and compared
-  bool present_rects = false; // --present-rects: on llvmpipe, the back buffer kept, changed rectangles copied
+  bool swap_frames = false;   // --swap-frames: whole frames swapped, also where rectangles could be copied
   int layout_delay_ms = 0;    // --layout-delay: a wait between layout and rendering
 };
 

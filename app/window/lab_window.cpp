@@ -300,7 +300,7 @@ bool apply_ui_scale(const LabOptions& o, LabContext& ctx) {
 int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner& runner, Panels& panels,
                RestorePrompt& restore) {
   FramePacer pacer(o.frame_s);
-  FrameRenderer renderer({o.full_redraw, o.check_damage, o.present_rects, o.layout_delay_ms});
+  FrameRenderer renderer({o.full_redraw, o.check_damage, o.swap_frames, o.layout_delay_ms});
   Capture capture(o);
   restore.start(ctx);  // after everything that can throw: a failed start never autosaves
   int frame = 0, code = 0;
@@ -342,7 +342,7 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     const bool last_frame = o.frames > 0 && frame >= o.frames && !panels.analysis.sweep.busy();
     const int fb_w = renderer.frame_width(), fb_h = renderer.frame_height();
     const float display_w = ImGui::GetIO().DisplaySize.x, fb_scale = display_w > 0 ? fb_w / display_w : 1;
-    if (!capture.after_render(ctx, frame, last_frame, fb_w, fb_h, fb_scale)) code = 1;
+    if (!capture.after_render(ctx, frame, last_frame, fb_w, fb_h, fb_scale, [&] { return renderer.frame_rgba(); })) code = 1;
     if (last_frame && !o.save_session.empty()) panels.save_session(ctx, o.save_session);
     if (g_window_exposed) renderer.window_exposed(), g_window_exposed = false;
     renderer.present(window);

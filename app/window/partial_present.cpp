@@ -5,6 +5,8 @@
 
 #include <X11/Xutil.h>
 
+#include <algorithm>
+
 // From GLFW's glfw3native.h, declared here because Debian's copy of that header includes
 // Xrandr's, a package the lab has no other use for. Both exist in every X11 build of GLFW 3.3+.
 extern "C" Display* glfwGetX11Display(void);
@@ -21,23 +23,25 @@ bool can_present_rects() {
          epoxy_has_glx_extension(display, DefaultScreen(display), "GLX_MESA_copy_sub_buffer");
 }
 
-void present_rect(int x, int y, int w, int h) {
-  glXCopySubBufferMESA(glXGetCurrentDisplay(), glXGetCurrentDrawable(), x, y, w, h);
-}
-
-bool server_size_differs(int w, int h) {
-  unsigned server_w = 0, server_h = 0;
-  glXQueryDrawable(glXGetCurrentDisplay(), glXGetCurrentDrawable(), GLX_WIDTH, &server_w);
-  glXQueryDrawable(glXGetCurrentDisplay(), glXGetCurrentDrawable(), GLX_HEIGHT, &server_h);
-  return int(server_w) != w || int(server_h) != h;
-}
-
 namespace {
 
 bool x_error_seen = false;
 int note_x_error(Display*, XErrorEvent*) {
   x_error_seen = true;
   return 0;
+}
+
+// Which of the 2x2 back-buffer pixels from (x, y) up a read wrote: bit i for pixel (x + i % 2,
+// y + i / 2). A pixel outside the buffer keeps the impossible value -1.
+unsigned pixels_read(int x, int y) {
+  float px[16];
+  std::fill(px, px + 16, -1.0f);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+  glPixelStorei(GL_PACK_ALIGNMENT, 4);
+  glReadPixels(x, y, 2, 2, GL_RGBA, GL_FLOAT, px);
+  unsigned written = 0;
+  for (int i = 0; i < 4; ++i) written |= px[4 * i] >= 0 ? 1u << i : 0u;
+  return written;
 }
 
 // X can read a window's pixels only while all of them are on the screen, at the size asked for.
@@ -52,6 +56,23 @@ bool fully_on_screen(Display* display, Window window, int w, int h) {
 }
 
 }  // namespace
+
+// Of the pixels around the origin only (0, 0) is inside any buffer.
+bool reads_clipped() { return pixels_read(-1, -1) == 0b1000u; }
+
+bool back_buffer_is(int w, int h) { return pixels_read(w - 1, h - 1) == 0b0001u; }
+
+bool present_rects(const std::vector<PixelRect>& rects, int fb_h) {
+  Display* display = glXGetCurrentDisplay();
+  const GLXDrawable drawable = glXGetCurrentDrawable();
+  x_error_seen = false;
+  XErrorHandler previous = XSetErrorHandler(note_x_error);
+  for (const PixelRect& r : rects)
+    glXCopySubBufferMESA(display, drawable, r.x0, fb_h - r.y1, r.x1 - r.x0, r.y1 - r.y0);
+  XSync(display, False);  // Mesa syncs after each copy; this makes sure of it
+  XSetErrorHandler(previous);
+  return !x_error_seen;
+}
 
 std::vector<uint8_t> read_window_rgba(GLFWwindow* window, int w, int h) {
   if (!can_present_rects() || w <= 0 || h <= 0) return {};

@@ -1,7 +1,5 @@
 #include "app/window/screenshot.h"
 
-#include <epoxy/gl.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -14,18 +12,6 @@
 #include "core/util/atomic_file.h"
 
 namespace jem::window {
-
-std::vector<uint8_t> read_framebuffer(int w, int h) {
-  std::vector<uint8_t> px(size_t(w) * h * 4);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  // GL's first row is the bottom one; PNG's is the top.
-  const size_t row = size_t(w) * 4;
-  std::vector<uint8_t> flipped(px.size());
-  for (int y = 0; y < h; ++y) std::memcpy(&flipped[y * row], &px[(h - 1 - y) * row], row);
-  return flipped;
-}
 
 bool write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba, const PanelRect& crop) {
   int x0 = 0, y0 = 0, cw = w, ch = h;
