@@ -196,10 +196,7 @@ void FrameRenderer::render(GLFWwindow* window) {
     stale_ = live_w != fb_w || live_h != fb_h;
     stale_frames_ += stale_;
   }
-  if (fb_w != fb_w_ || fb_h != fb_h_) {
-    present_whole_ = true;  // a new window size: its pixels are new
-    resync_ = fb_w_ > 0;
-  }
+  if (fb_w != fb_w_ || fb_h != fb_h_) present_whole_ = true;  // a new window size: its pixels are new
   fb_w_ = fb_w, fb_h_ = fb_h;
   to_present_ = rects;
 }
@@ -209,38 +206,36 @@ void FrameRenderer::present(GLFWwindow* window) {
   // frame's events: a difference then is the server's, and this frame shows the window whole.
   if (pending_mismatch_ && !exposed_) ++window_mismatched_;
   pending_mismatch_ = exposed_ = false;
-  bool shown = true;
+  bool as_drawn = true;  // the window shows the kept image exactly, where it is the frame's size
   if (copies_rects_) {
-    shown = present_damage(window);
+    as_drawn = present_damage(window);
   } else {
     copy_rects(kept_.framebuffer(), 0, {{0, 0, fb_w_, fb_h_}}, fb_h_);
     glfwSwapBuffers(window);
   }
-  if (o_.check && shown && !stale_) compare_window_with_kept(window);
+  if (o_.check && as_drawn && !stale_) compare_window_with_kept(window);
 }
 
 // The damage copied into the back buffer and from there to the window. Mesa's software winsys
-// reads the window's size again only after a swap (one, showing the last frame again, precedes a
-// frame of another size), and at whatever moment it then looks: the back buffer may not be the
-// frame's size. Such a frame, or one whose copy the X server refused, is not shown; the next one
-// is shown whole.
+// sizes the back buffer by the window only after a swap, at whatever moment it then looks: it may
+// not be the frame's size (always so for the first frame of a new size). Such a frame, or one whose
+// copy the X server refused, is swapped whole instead, as --swap-frames does, which also has the
+// back buffer sized anew; false then (the window shows it clipped or padded until the next frame).
 bool FrameRenderer::present_damage(GLFWwindow* window) {
-  if (resync_) glfwSwapBuffers(window);
-  resync_ = false;
   const std::vector<PixelRect> whole{{0, 0, fb_w_, fb_h_}};
   const std::vector<PixelRect>& rects = present_whole_ ? whole : to_present_;
   if (rects.empty()) return true;
-  glViewport(0, 0, fb_w_, fb_h_);  // Mesa's winsys sizes the back buffer when a viewport is set
+  glViewport(0, 0, fb_w_, fb_h_);  // the winsys revalidates the back buffer at a viewport
   copy_rects(kept_.framebuffer(), 0, rects, fb_h_);
-  bool shown = back_buffer_is(fb_w_, fb_h_);
-  if (!shown) {
-    ++resized_frames_;
-  } else if (!present_rects(rects, fb_h_)) {
-    ++refused_frames_;
-    shown = false;
-  }
-  present_whole_ = resync_ = !shown;
-  return shown;
+  const bool sized = back_buffer_is(fb_w_, fb_h_);
+  const bool copied = sized && present_rects(rects, fb_h_);
+  resized_frames_ += !sized;
+  refused_frames_ += sized && !copied;
+  present_whole_ = !copied;
+  if (copied) return true;
+  copy_rects(kept_.framebuffer(), 0, whole, fb_h_);
+  glfwSwapBuffers(window);
+  return false;
 }
 
 // What the user sees, read back from the X server, against the frame drawn.
@@ -295,8 +290,8 @@ bool FrameRenderer::report_check() const {
                static_cast<long long>(checked_), static_cast<long long>(mismatched_), static_cast<long long>(worst_px_),
                worst_level_, static_cast<long long>(rounded_frames_));
   std::fprintf(stderr, "jemlab: window check (%s): %lld frames read back from the X server, %lld differed from the frame "
-               "drawn; %lld frames laid out before a resize; %lld frames not shown (%lld a back buffer of another "
-               "size, %lld copies refused by the server)\n", copies_rects_ ? "damage copied without swaps" : "whole frames swapped",
+               "drawn; %lld frames laid out before a resize; %lld frames swapped whole instead of copied (%lld found "
+               "a back buffer of another size, %lld copies refused by the server)\n", copies_rects_ ? "damage copied without swaps" : "whole frames swapped",
                static_cast<long long>(window_checked_), static_cast<long long>(window_mismatched_frames()),
                static_cast<long long>(stale_frames_), static_cast<long long>(resized_frames_ + refused_frames_),
                static_cast<long long>(resized_frames_), static_cast<long long>(refused_frames_));

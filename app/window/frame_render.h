@@ -4,7 +4,8 @@
 // reaches the window
 // - on a software rasteriser with GLX_MESA_copy_sub_buffer (Xvfb, VMs without a GPU), as its
 //   damage only: those rectangles are copied to the back buffer and from there to the window,
-//   without swaps (partial_present.h), once the back buffer is checked to be the frame's size;
+//   without swaps (partial_present.h), once the back buffer is checked to be the frame's size
+//   (else that frame is swapped whole);
 // - elsewhere, or with --swap-frames, whole: copied to the back buffer, which is then swapped (a
 //   GPU copies it for free, and the swap keeps vsync).
 #pragma once
@@ -53,15 +54,15 @@ class FrameRenderer {
   // Frames laid out at a size the window had left by the time they were rendered (counted with
   // --check-damage).
   int64_t stale_frames() const { return stale_frames_; }
-  // Copying rectangles: frames not shown, the next one shown whole instead, for a back buffer of
-  // another size than the frame's, or a copy the X server refused.
-  int64_t unshown_frames() const { return resized_frames_ + refused_frames_; }
+  // Copying rectangles: frames swapped whole instead, for a back buffer of another size than the
+  // frame's, or a copy the X server refused.
+  int64_t swapped_instead() const { return resized_frames_ + refused_frames_; }
   int frame_width() const { return fb_w_; }  // the last frame drawn, in pixels (ImGui's layout size)
   int frame_height() const { return fb_h_; }
   std::vector<uint8_t> frame_rgba() const { return kept_.read_rgba(); }  // its pixels, top row first
  private:
   void choose_presenting();
-  bool present_damage(GLFWwindow* window);  // false where the frame could not be shown
+  bool present_damage(GLFWwindow* window);  // false where the frame was swapped whole instead
   std::vector<uint8_t> whole_redraw_rgba(int fb_w, int fb_h);  // top row first
   struct FrameComparison {
     int64_t differing = 0, rounded = 0;  // pixels more than one level apart, one level apart
@@ -76,7 +77,6 @@ class FrameRenderer {
   FrameOptions o_;
   bool chosen_ = false, copies_rects_ = false;  // copies_rects_: the damage is shown without swaps
   bool present_whole_ = true, exposed_ = false;
-  bool resync_ = false;  // a swap first: Mesa's software winsys then sizes the back buffer anew
   bool stale_ = false;   // the window's size changed after ImGui laid this frame out
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
   std::vector<PixelRect> to_present_;  // this frame's damage
