@@ -89,7 +89,7 @@ bench_2d() {
   fi
 }
 
-# The window under Xvfb at its defaults (it leaves one core to drawing) beside the headless
+# The window under Xvfb at its defaults (image models leave a core to drawing) beside the headless
 # trainer at its own (every core) and at the window's thread count; the window's rates are its
 # means from the 60th frame on (start-up left out).
 bench_window() {
@@ -102,10 +102,11 @@ bench_window() {
   its=$(echo "$out" | sed -E 's/.*from frame [0-9]+ on: [0-9.]+ fps, ([0-9.]+) it\/s.*/\1/')
   head=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 2>/dev/null |
          tail -1 | its_per_s)
-  # The window's trainer has a core fewer (presets.cpp): headless at that count too.
-  local cores same
-  cores=$(nproc); same=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 \
-                          --threads $((cores > 1 ? cores - 1 : 1)) 2>/dev/null | tail -1 | its_per_s)
+  # The window's trainer may have a core fewer (core/util/run_threads.h): headless at its count too.
+  local threads same
+  threads=$(echo "$out" | sed -E 's/.* ([0-9]+) trainer thread.*/\1/')
+  same=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 \
+         --threads "$threads" 2>/dev/null | tail -1 | its_per_s)
   echo "$label: $out; headless $head it/s, $same it/s at the window's thread count"
   row "$label" "$fps fps, $its it/s" "headless $head it/s ($same at the window's threads)" \
       "$(echo "scale=0; 100 * $its / $head" | bc -l) % of headless ($(echo "scale=0; 100 * $its / $same" | bc -l) % at its threads)"

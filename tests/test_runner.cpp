@@ -13,6 +13,7 @@
 #include "core/jem/trainer.h"
 #include "core/params/schema.h"
 #include "core/runner/runner.h"
+#include "core/util/run_threads.h"
 
 using namespace jem;
 using namespace std::chrono_literals;
@@ -41,6 +42,24 @@ std::shared_ptr<const Snapshot> wait_for(const Runner& r, const std::function<bo
 }
 
 }  // namespace
+
+// The automatic thread count: every core for the MLP, one fewer for image models where a window
+// keeps a core for drawing, never none, and the knob itself wherever it is set.
+TEST(RunThreads, AutomaticKeepsACoreForDrawingFromConvolutionalModelsOnly) {
+  Settings s;
+  EXPECT_EQ(run_threads(s, 2, 0), 2);
+  EXPECT_EQ(run_threads(s, 2, 1), 2);
+  s.model = "cnn";
+  EXPECT_EQ(run_threads(s, 2, 0), 2);
+  EXPECT_EQ(run_threads(s, 2, 1), 1);
+  EXPECT_EQ(run_threads(s, 16, 1), 15);
+  EXPECT_EQ(run_threads(s, 1, 1), 1);
+  EXPECT_EQ(run_threads(s, 0, 1), 1);  // hardware_concurrency() may not know
+  s.model = "wrn-16-4";
+  EXPECT_EQ(run_threads(s, 4, 1), 3);
+  s.threads = 3;
+  EXPECT_EQ(run_threads(s, 2, 1), 3);
+}
 
 TEST(Runner, TrainsPausesAndSteps) {
   RunnerOptions o;

@@ -17,6 +17,7 @@
 #include "core/util/blas_kernels.h"
 #include "core/util/error.h"
 #include "core/runner/runner.h"
+#include "core/util/run_threads.h"
 
 namespace jem::cli {
 namespace {
@@ -51,7 +52,7 @@ double bench_trainer(Settings s, int warmup, int iters) {
   std::printf("jemlab bench: %s, %s %s norm %s, %d classes, batch %d, n_steps %d, buffer %d, threads %d, device %s, "
               "%s, loss %.3f, mean loss %.4f\n",
               s.dataset.c_str(), model.c_str(), s.activation.c_str(), s.norm.c_str(), t.n_classes(), s.batch_size,
-              s.n_steps, s.buffer_size, s.threads, t.device_name().c_str(), blas_kernels_in_use().c_str(), last.loss, loss_sum / iters);
+              s.n_steps, s.buffer_size, run_threads(s), t.device_name().c_str(), blas_kernels_in_use().c_str(), last.loss, loss_sum / iters);
   return iters / secs;
 }
 
@@ -79,7 +80,7 @@ double bench_runner(const Settings& s, int warmup, int iters) {
   }
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf("jemlab bench --runner: %s, threads %d, %lld iterations with 60 Hz snapshot reads, state %s\n",
-              s.dataset.c_str(), s.threads, static_cast<long long>(snap->step - step0), run_state_name(snap->state));
+              s.dataset.c_str(), run_threads(s), static_cast<long long>(snap->step - step0), run_state_name(snap->state));
   return (snap->step - step0) / secs;
 }
 

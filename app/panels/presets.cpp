@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "core/params/config_file.h"
 #include "core/util/error.h"
@@ -20,10 +19,7 @@ Settings window_base_settings() {
   Settings s;
   s.record_chains = 16;  // the trajectory view animates these
   s.flight_recorder = 2;  // the stability tab reads the newest chains' every step
-  // Leave a core to the window: when a frame preempts one of the trainer's OpenMP threads, the
-  // whole parallel SGLD step waits at its barrier (on 2 cores that costs more than the core).
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  s.threads = cores > 1 ? static_cast<int>(cores - 1) : 1;
+  s.threads = 0;  // automatic: every core for the MLP, one left to drawing for image models (run_threads.h)
   return s;
 }
 

@@ -42,6 +42,7 @@
 #include "app/window/resource_paths.h"
 #include "app/window/ui_scale.h"
 #include "core/data/dataset_names.h"
+#include "core/util/run_threads.h"
 #include "app/window/restore_prompt.h"
 #include "app/window/screenshot.h"
 
@@ -351,9 +352,10 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
   }
   const double settled_s = frame > kSettled ? std::chrono::duration<double>(Clock::now() - settled_at).count() : 0;
   if (o.frames > 0)
-    std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, window thread %.1f ms CPU/frame, "
-                 "%.0f %% of the frame redrawn; from frame %d on: %.1f fps, %.1f it/s\n", frame, ctx.fps,
+    std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, %d trainer thread%s, window thread %.1f ms "
+                 "CPU/frame, %.0f %% of the frame redrawn; from frame %d on: %.1f fps, %.1f it/s\n", frame, ctx.fps,
                  static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s, run_state_name(ctx.snap->state),
+                 run_threads(ctx.snap->settings), run_threads(ctx.snap->settings) == 1 ? "" : "s",
                  (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame), 100 * renderer.mean_damaged_fraction(), kSettled,
                  settled_s > 0 ? (frame - kSettled) / settled_s : 0.0,
                  settled_s > 0 ? double(ctx.snap->step - settled_step) / settled_s : 0.0);
@@ -380,6 +382,7 @@ int run_lab(const std::vector<std::string>& args) {
   GLFWwindow* window = open_window(*o, ctx);
   int code = 0;
   {
+    reserve_cores_for_drawing(1);  // image models leave a core to the frames (run_threads.h)
     RunnerOptions runner_options;
     runner_options.start_running = !restore.runner_waits();  // a restore prompt comes first
     Runner runner(o->start, runner_options);

@@ -18,6 +18,7 @@
 #include "core/model/precision.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
+#include "core/util/run_threads.h"
 #include "core/util/memory_budget.h"
 
 namespace jem {
@@ -93,7 +94,7 @@ bool Trainer::resumed_across_devices() const { return st_->resumed_across_device
 void Trainer::rebuild() {
   TrainerState& t = *st_;
   const Settings& s = t.s;
-  at::set_num_threads(s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  at::set_num_threads(run_threads(s));
   t.device = resolve_device(s.device);
   t.rng = std::make_unique<Rng>(static_cast<uint64_t>(s.seed), t.device);
   t.data = make_dataset(s);
@@ -139,7 +140,7 @@ bool Trainer::apply(const Settings& next) {
     rebuild();
     return true;
   }
-  at::set_num_threads(next.threads > 0 ? next.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  at::set_num_threads(run_threads(next));
   if (optimizer) t.opt = make_optimizer(*t.net, next);
   if (buffer) t.buffer.reset(next.buffer_size, t.data.n_classes, t.init, next.sgld_init, next.init_noise, t.rng->dev());
   if (optimizer || buffer) snapshot_for_guard();

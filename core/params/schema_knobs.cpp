@@ -177,7 +177,7 @@ std::vector<ParamSpec> run_knobs() {
   return {
     per_sweep_run(restarts(integer("seed", &S::seed, 0, 2147483647, false, Effect::Runtime, "run",
                                    "Seed of the model's initialisation, the sampler and the batches."))),
-    shared_by_comparisons(integer("threads", &S::threads, 0, 256, false, Effect::Runtime, "run", "CPU threads (0: all cores)."),
+    shared_by_comparisons(integer("threads", &S::threads, 0, 256, false, Effect::Runtime, "run", "CPU threads (0: automatic: every core; in the window, one fewer for the convolutional models, whose long parallel steps stall when a frame preempts a thread)."),
                           "the A/B split sets it (each run gets half of the training cores); it cannot differ"),
     shared_by_comparisons(restarts(choice("device", &S::device, {"auto", "cpu", "cuda"}, Effect::Runtime, "run",
                                           "Where training runs: auto picks CUDA when a GPU is present.")),

@@ -69,7 +69,7 @@ struct Settings {
 
   // Run.
   int seed = 1;
-  int threads = 0;               // 0: all cores
+  int threads = 0;               // 0: automatic (core/util/run_threads.h)
   std::string device = "auto";   // auto | cpu | cuda
   bool cuda_graphs = false;      // CUDA: the SGLD chain loop captured once per shape, then replayed
   double guard_threshold = 1e8;  // |loss| above this trips the divergence guard

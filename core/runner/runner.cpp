@@ -12,6 +12,7 @@
 #include "core/jem/trainer.h"
 #include "core/params/schema.h"
 #include "core/util/error.h"
+#include "core/util/run_threads.h"
 
 namespace jem {
 
@@ -133,7 +134,7 @@ void Runner::event(const std::string& text, bool is_error) {
 
 void Runner::loop() {
   const Settings& s = trainer_->settings();
-  at::set_num_threads(s.threads > 0 ? s.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  at::set_num_threads(run_threads(s));
   for (;;) {
     std::deque<Command> cmds;
     {
