@@ -122,9 +122,8 @@ TEST(Pgd, BadDistancesAndRadiiAreRefusedByName) {
   EXPECT_EQ(attack_radii(s), (std::vector<double>{0, 0.1, 0.3}));
 }
 
-namespace {
-
 // JEM and the baseline classifier (no p(x) term) on the default moons, 600 iterations each.
+// Outside the anonymous namespace: the TEST_F classes derived from it have external linkage.
 class RobustnessRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -148,6 +147,8 @@ class RobustnessRun : public ::testing::Test {
 };
 Trainer* RobustnessRun::jem_ = nullptr;
 Trainer* RobustnessRun::base_ = nullptr;
+
+namespace {
 
 size_t index_of(const std::vector<std::string>& v, const std::string& name) {
   return size_t(std::find(v.begin(), v.end(), name) - v.begin());

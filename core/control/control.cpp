@@ -12,7 +12,10 @@
 #include "core/util/error.h"
 
 namespace jem {
-namespace {
+// Named rather than anonymous: ControlTrainer::Impl holds a ControlModel, and a class with
+// external linkage must not hold members of a type with internal linkage (-Wsubobject-linkage
+// in unity builds).
+namespace control_detail {
 
 TripleTable from_joint_tensor(const at::Tensor& j) {  // [2,2] double, sums to 1
   TripleTable t;
@@ -67,7 +70,11 @@ struct ControlModel {
   }
 };
 
-}  // namespace
+}  // namespace control_detail
+
+using control_detail::ControlModel;
+using control_detail::from_joint_tensor;
+using control_detail::joint_tensor;
 
 TripleTable joint_table(const double p[4]) {
   double sum = 0;
