@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/io/checkpoint.h"
@@ -59,6 +61,24 @@ TEST(RunThreads, AutomaticKeepsACoreForDrawingFromConvolutionalModelsOnly) {
   EXPECT_EQ(run_threads(s, 4, 1), 3);
   s.threads = 3;
   EXPECT_EQ(run_threads(s, 2, 1), 3);
+}
+
+// The trainer's thread is named, for top -H, perf and gdb: a thread of this process says so.
+TEST(Runner, ItsThreadIsNamed) {
+  auto named_threads = [] {
+    int n = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      n += name == "jemlab-trainer";
+    }
+    return n;
+  };
+  const int before = named_threads();
+  Runner r(small());
+  wait_for(r, [](const Snapshot& s) { return s.step >= 1; });
+  EXPECT_GE(named_threads(), before + 1);
 }
 
 TEST(Runner, TrainsPausesAndSteps) {

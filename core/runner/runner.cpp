@@ -133,6 +133,7 @@ void Runner::event(const std::string& text, bool is_error) {
 }
 
 void Runner::loop() {
+  name_this_thread("jemlab-trainer");
   const Settings& s = trainer_->settings();
   at::set_num_threads(run_threads(s));
   for (;;) {

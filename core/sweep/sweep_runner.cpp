@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/sweep/sweep.h"
+#include "core/util/run_threads.h"
 
 namespace jem {
 
@@ -64,6 +65,7 @@ void SweepRunner::publish() {
 }
 
 void SweepRunner::loop() {
+  name_this_thread("jemlab-sweep");
   const SweepPlan& plan = *next_.plan;
   try {
     check_sweep_plan(plan);

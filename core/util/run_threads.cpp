@@ -1,5 +1,7 @@
 #include "core/util/run_threads.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -18,5 +20,11 @@ int run_threads(const Settings& s, unsigned cores, int reserved_cores) {
 int run_threads(const Settings& s) { return run_threads(s, std::thread::hardware_concurrency(), reserved.load()); }
 
 void reserve_cores_for_drawing(int n) { reserved.store(std::max(0, n)); }
+
+void name_this_thread(const char* name) {
+  char shortened[16] = {};
+  for (int i = 0; i < 15 && name[i]; ++i) shortened[i] = name[i];
+  pthread_setname_np(pthread_self(), shortened);
+}
 
 }  // namespace jem

@@ -15,4 +15,8 @@ int run_threads(const Settings& s, unsigned cores, int reserved_cores);  // the 
 // Cores kept from the automatic thread counts of convolutional models (the window sets 1).
 void reserve_cores_for_drawing(int n);
 
+// Names the calling thread for top -H, perf and gdb (at most 15 characters are kept). Threads it
+// starts, OpenMP's team included, inherit the name.
+void name_this_thread(const char* name);
+
 }  // namespace jem
