@@ -15,7 +15,7 @@ struct GLFWwindow;
 
 namespace jem::window {
 
-// Whether present_rect works for the current context: GLX with GLX_MESA_copy_sub_buffer.
+// Whether present_rects works for the current context: GLX with GLX_MESA_copy_sub_buffer.
 bool can_present_rects();
 // Whether reads of the back buffer are clipped to its size (Mesa's are): back_buffer_is needs it.
 bool reads_clipped();
