@@ -56,6 +56,9 @@ ImageSet concat(const std::vector<ImageSet>& parts) {
   return all;
 }
 
+}  // namespace
+
+// Outside the anonymous namespace: the TEST_F classes derived from it have external linkage.
 class ImagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,8 +73,6 @@ class ImagesTest : public ::testing::Test {
   std::string path(const std::string& rel) const { return dir + "/" + rel; }
   std::string dir;
 };
-
-}  // namespace
 
 // ---- CIFAR ----
 

@@ -33,8 +33,8 @@ struct Table {
     sized('T', 4), sized('B', 4), sized('X', 4), sized(0x8b, 4);
     sized(0x8d, 8), sized(0x8e, 8), sized(0x96, 8), sized(0x95, 8);
     for (unsigned char c : std::string("ILFSVP")) ops[c] = {Arg::Line, 0, false, true};
-    ops['g'] = ops['p'] = {Arg::Line, 0, true, true};
-    ops['c'] = ops['i'] = {Arg::TwoLines, 0, false, true};
+    ops[uint8_t('g')] = ops[uint8_t('p')] = {Arg::Line, 0, true, true};
+    ops[uint8_t('c')] = ops[uint8_t('i')] = {Arg::TwoLines, 0, false, true};
   }
 };
 
