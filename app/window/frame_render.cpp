@@ -223,7 +223,8 @@ void FrameRenderer::present(GLFWwindow* window) {
 // back buffer sized anew; false then (the window shows it clipped or padded until the next frame).
 bool FrameRenderer::present_damage(GLFWwindow* window) {
   const std::vector<PixelRect> whole{{0, 0, fb_w_, fb_h_}};
-  const std::vector<PixelRect>& rects = present_whole_ ? whole : to_present_;
+  const bool whole_copied = present_whole_;
+  const std::vector<PixelRect>& rects = whole_copied ? whole : to_present_;
   if (rects.empty()) return true;
   glViewport(0, 0, fb_w_, fb_h_);  // the winsys revalidates the back buffer at a viewport
   copy_rects(kept_.framebuffer(), 0, rects, fb_h_);
@@ -233,7 +234,7 @@ bool FrameRenderer::present_damage(GLFWwindow* window) {
   refused_frames_ += sized && !copied;
   present_whole_ = !copied;
   if (copied) return true;
-  copy_rects(kept_.framebuffer(), 0, whole, fb_h_);
+  if (!whole_copied) copy_rects(kept_.framebuffer(), 0, whole, fb_h_);
   glfwSwapBuffers(window);
   return false;
 }

@@ -31,32 +31,14 @@ class FrameRenderer {
  public:
   explicit FrameRenderer(const FrameOptions& o) : o_(o) {}
 
-  void render(GLFWwindow* window);   // ImGui::Render() included; the back buffer then holds the frame
+  void render(GLFWwindow* window);   // ImGui::Render() included; the kept image then holds the frame
   void present(GLFWwindow* window);  // shows it in the window (what changed of it, or a swap)
   void invalidate() { damage_.invalidate(); }  // e.g. the font texture was rebuilt
   // The window lost its pixels (an expose): the next present shows the whole frame.
   void window_exposed() { present_whole_ = exposed_ = true; }
   double mean_damaged_fraction() const { return frames_ ? damaged_sum_ / frames_ : 0; }
-  // --check-damage: frames whose kept image differed from a whole redraw by more than one level
-  // of 255, the most such pixels, the frames with one-level (rounding) differences only.
-  int64_t checked_frames() const { return checked_; }
-  int64_t mismatched_frames() const { return mismatched_; }
-  int64_t worst_mismatch_px() const { return worst_px_; }
-  int worst_mismatch_level() const { return worst_level_; }  // the largest colour difference, 0..255
-  int64_t rounded_frames() const { return rounded_frames_; }
-  // --check-damage, where the window is an X11 one: frames whose pixels in the X server, once
-  // presented, differed from the frame drawn.
-  int64_t window_checked_frames() const { return window_checked_; }
-  int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
-  bool presents_rects() const { return copies_rects_; }
   // --check-damage's two lines on stderr; false where a frame differed (or none was compared).
   bool report_check() const;
-  // Frames laid out at a size the window had left by the time they were rendered (counted with
-  // --check-damage).
-  int64_t stale_frames() const { return stale_frames_; }
-  // Copying rectangles: frames swapped whole instead, for a back buffer of another size than the
-  // frame's, or a copy the X server refused.
-  int64_t swapped_instead() const { return resized_frames_ + refused_frames_; }
   int frame_width() const { return fb_w_; }  // the last frame drawn, in pixels (ImGui's layout size)
   int frame_height() const { return fb_h_; }
   std::vector<uint8_t> frame_rgba() const { return kept_.read_rgba(); }  // its pixels, top row first
@@ -71,6 +53,7 @@ class FrameRenderer {
   FrameComparison compare_with_whole_redraw(int fb_w, int fb_h);
   void count(const FrameComparison& c);
   void compare_window_with_kept(GLFWwindow* window);
+  int64_t window_mismatched_frames() const { return window_mismatched_ + (pending_mismatch_ ? 1 : 0); }
 
   gl::RenderTarget kept_, whole_;
   FrameDamage damage_;
@@ -81,10 +64,16 @@ class FrameRenderer {
   bool pending_mismatch_ = false;  // the window differed; unless an expose explains it next frame
   std::vector<PixelRect> to_present_;  // this frame's damage
   int fb_w_ = 0, fb_h_ = 0;
+  // --check-damage: frames whose kept image differed from a whole redraw by more than one level
+  // of 255, the most such pixels, the largest difference (0..255), the frames with one-level
+  // (rounding) differences only; frames read back from the X server and those that differed;
+  // frames laid out at a size the window had left by the time they were rendered.
   int64_t frames_ = 0, checked_ = 0, mismatched_ = 0, worst_px_ = 0, rounded_frames_ = 0;
-  int64_t window_checked_ = 0, window_mismatched_ = 0, stale_frames_ = 0;
-  int64_t resized_frames_ = 0, refused_frames_ = 0;
   int worst_level_ = 0;
+  int64_t window_checked_ = 0, window_mismatched_ = 0, stale_frames_ = 0;
+  // Copying rectangles: frames swapped whole instead, for a back buffer of another size than the
+  // frame's, or a copy the X server refused.
+  int64_t resized_frames_ = 0, refused_frames_ = 0;
   double damaged_sum_ = 0;
 };
 

@@ -351,11 +351,12 @@ int frame_loop(GLFWwindow* window, const LabOptions& o, LabContext& ctx, Runner&
     pacer.end_frame(ctx);
   }
   const double settled_s = frame > kSettled ? std::chrono::duration<double>(Clock::now() - settled_at).count() : 0;
+  const int trainer_threads = run_threads(ctx.snap->settings);
   if (o.frames > 0)
     std::fprintf(stderr, "jemlab: %d frames, %.1f fps, step %lld, %.1f it/s, %s, %d trainer thread%s, window thread %.1f ms "
                  "CPU/frame, %.0f %% of the frame redrawn; from frame %d on: %.1f fps, %.1f it/s\n", frame, ctx.fps,
                  static_cast<long long>(ctx.snap->step), ctx.snap->iters_per_s, run_state_name(ctx.snap->state),
-                 run_threads(ctx.snap->settings), run_threads(ctx.snap->settings) == 1 ? "" : "s",
+                 trainer_threads, trainer_threads == 1 ? "" : "s",
                  (thread_cpu_s() - cpu0) * 1e3 / std::max(1, frame), 100 * renderer.mean_damaged_fraction(), kSettled,
                  settled_s > 0 ? (frame - kSettled) / settled_s : 0.0,
                  settled_s > 0 ? double(ctx.snap->step - settled_step) / settled_s : 0.0);

@@ -4,7 +4,6 @@
 #include <torch/cuda.h>
 
 #include <cmath>
-#include <thread>
 
 #include "core/eval/evaluate.h"
 #include "core/eval/quadrature.h"
