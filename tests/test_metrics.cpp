@@ -1,7 +1,10 @@
 // Metrics against hand-computed cases. No torch.
 #include <gtest/gtest.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "core/metrics/auroc.h"
 #include "core/metrics/calibration.h"
@@ -203,6 +206,46 @@ TEST(SampleQuality, MmdIsZeroForIdenticalSetsAndMatchesAHandComputation) {
   // The median heuristic: pooled distances 1, 2 and sqrt(5) -> 2.
   EXPECT_DOUBLE_EQ(jem::median_pairwise_distance({0, 0, 0, 1}, {2, 0}), 2.0);
   EXPECT_NEAR(jem::mmd2_gaussian({0, 0, 0, 1}, {2, 0}), jem::mmd2_gaussian({0, 0, 0, 1}, {2, 0}, 2.0), 1e-15);
+}
+
+// The fast median (two bucketed passes) and the threaded, symmetric kernel sums against the
+// definitions written out, on clustered points with exact duplicates (ties at the median).
+TEST(SampleQuality, MedianAndMmdMatchTheirDefinitionsAtAnyThreadCount) {
+  std::mt19937 gen(7);
+  std::normal_distribution<float> normal;
+  std::vector<float> a, b;
+  for (int i = 0; i < 300; ++i) a.push_back(normal(gen)), a.push_back(0.1f * normal(gen));
+  for (int i = 0; i < 211; ++i) b.push_back(3 + 2 * normal(gen)), b.push_back(normal(gen));
+  a.insert(a.end(), a.begin(), a.begin() + 40);  // 20 points twice: distance 0 pairs
+  std::vector<float> pooled(a);
+  pooled.insert(pooled.end(), b.begin(), b.end());
+  std::vector<double> d;
+  auto dist = [](const std::vector<float>& p, size_t i, const std::vector<float>& q, size_t j) {
+    const double dx = double(p[2 * i]) - q[2 * j], dy = double(p[2 * i + 1]) - q[2 * j + 1];
+    return std::sqrt(dx * dx + dy * dy);
+  };
+  for (size_t i = 0; i < pooled.size() / 2; ++i)
+    for (size_t j = i + 1; j < pooled.size() / 2; ++j) d.push_back(dist(pooled, i, pooled, j));
+  std::sort(d.begin(), d.end());
+  const double h = d[d.size() / 2];
+  auto mean_k = [&](const std::vector<float>& p, const std::vector<float>& q) {
+    double s = 0;
+    for (size_t i = 0; i < p.size() / 2; ++i)
+      for (size_t j = 0; j < q.size() / 2; ++j) s += std::exp(-std::pow(dist(p, i, q, j), 2) / (2 * h * h));
+    return s / double(p.size() / 2) / double(q.size() / 2);
+  };
+  const double want = mean_k(a, a) + mean_k(b, b) - 2 * mean_k(a, b);
+  const int threads = omp_get_max_threads();
+  std::vector<double> got;
+  for (int n : {1, 2, 3}) {
+    omp_set_num_threads(n);
+    EXPECT_EQ(jem::median_pairwise_distance(a, b), h) << n << " threads";
+    got.push_back(jem::mmd2_gaussian(a, b));
+  }
+  omp_set_num_threads(threads);
+  EXPECT_NEAR(got[0], want, 1e-12 * want);
+  EXPECT_EQ(got[1], got[0]);
+  EXPECT_EQ(got[2], got[0]);
 }
 
 TEST(SampleQuality, ModeSharesCountTheNearestCentre) {

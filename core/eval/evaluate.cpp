@@ -126,31 +126,37 @@ std::vector<std::string> ood_dataset_names(bool images) {
   return names;
 }
 
-std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const std::string& score, double temperature) {
-  TrainerState& t = tr.state();
-  at::Tensor x = ood_points(t, dataset).to(t.device);
-  at::Tensor s;
-  if (score == "px") {
-    s = batched(t, x, [&](const at::Tensor& b) { return t.net->forward_all(b).neg_energy; });
-  } else if (score == "py") {
-    s = batched(t, x, [&](const at::Tensor& b) { return std::get<0>(at::softmax(t.net->logits(b), 1).max(1)); });
-  } else if (score == "pxgrad") {
-    t.net->eval();
-    std::vector<at::Tensor> parts;
-    const int64_t chunk = t.data.is_image() ? 256 : 8192;
-    for (int64_t i = 0; i < x.size(0); i += chunk)
-      parts.push_back(-t.net->score(x.narrow(0, i, std::min(chunk, x.size(0) - i)), at::Tensor()).first.flatten(1).norm(2, 1));
-    s = at::cat(parts);
-    t.net->train();
-  } else if (score == "energy") {
-    s = batched(t, x, [&](const at::Tensor& b) { return temperature * at::logsumexp(t.net->logits(b) / temperature, 1); });
-  } else {
-    throw Error("score: unknown OOD score '" + score + "' (one of px|py|pxgrad|energy)");
-  }
-  return to_vector<double>(s.to(at::kDouble));
+namespace {
+
+// The scores read from the logits and -E(x) of one forward pass (every score but pxgrad).
+at::Tensor score_from_output(const NetOutput& o, const std::string& score, double temperature) {
+  if (score == "px") return o.neg_energy;
+  if (score == "py") return std::get<0>(at::softmax(o.logits, 1).max(1));
+  if (score == "energy") return temperature * at::logsumexp(o.logits / temperature, 1);
+  throw Error("score: unknown OOD score '" + score + "' (one of px|py|pxgrad|energy)");
 }
 
-namespace {
+// -||d f / d x||: the score's gradient needs a backward pass per chunk.
+at::Tensor pxgrad_score(TrainerState& t, const at::Tensor& x) {
+  t.net->eval();
+  std::vector<at::Tensor> parts;
+  const int64_t chunk = t.data.is_image() ? 256 : 8192;
+  for (int64_t i = 0; i < x.size(0); i += chunk)
+    parts.push_back(-t.net->score(x.narrow(0, i, std::min(chunk, x.size(0) - i)), at::Tensor()).first.flatten(1).norm(2, 1));
+  t.net->train();
+  return at::cat(parts);
+}
+
+NetOutput forward_batched(TrainerState& t, const at::Tensor& x) {
+  NetOutput o;
+  o.logits = batched(t, x, [&](const at::Tensor& b) {
+    NetOutput part = t.net->forward_all(b);
+    return at::cat({part.logits, part.neg_energy.unsqueeze(1)}, 1);  // one chunked pass for both
+  });
+  o.neg_energy = o.logits.select(1, o.logits.size(1) - 1);
+  o.logits = o.logits.narrow(1, 0, o.logits.size(1) - 1);
+  return o;
+}
 
 double mean_of(const std::vector<double>& v) {
   double s = 0;
@@ -160,22 +166,29 @@ double mean_of(const std::vector<double>& v) {
   return n ? s / double(n) : kNaN;
 }
 
-// The test points the classifier gets right (true) and wrong.
-std::vector<bool> correct_on_test(TrainerState& t) {
-  at::Tensor logits = batched(t, t.x_test, [&](const at::Tensor& x) { return t.net->logits(x); });
-  const std::vector<int> ok = to_ints(logits.argmax(1) == t.y_test);
-  return std::vector<bool>(ok.begin(), ok.end());
-}
-
 }  // namespace
+
+std::vector<double> ood_scores(Trainer& tr, const std::string& dataset, const std::string& score, double temperature) {
+  TrainerState& t = tr.state();
+  const at::Tensor x = ood_points(t, dataset).to(t.device);
+  const at::Tensor s = score == "pxgrad" ? pxgrad_score(t, x) : score_from_output(forward_batched(t, x), score, temperature);
+  return to_vector<double>(s.to(at::kDouble));
+}
 
 OodEval eval_ood(Trainer& tr, const std::string& ood_dataset, double temperature, int hist_bins) {
   OodEval e;
   e.ood_dataset = ood_dataset;
-  const std::vector<bool> correct = correct_on_test(tr.state());
+  TrainerState& t = tr.state();
+  const at::Tensor x_in = t.x_test, x_out = ood_points(t, ood_dataset).to(t.device);
+  const NetOutput f_in = forward_batched(t, x_in), f_out = forward_batched(t, x_out);
+  const std::vector<int> correct = to_ints(f_in.logits.argmax(1) == t.y_test);  // 1: classified right
+  auto scores = [&](const char* score, const at::Tensor& x, const NetOutput& f) {
+    const at::Tensor s = std::string(score) == "pxgrad" ? pxgrad_score(t, x) : score_from_output(f, score, temperature);
+    return to_vector<double>(s.to(at::kDouble));
+  };
   for (const char* score : {"px", "py", "pxgrad", "energy"}) {
-    std::vector<double> in = ood_scores(tr, "test", score, temperature);
-    std::vector<double> out = ood_scores(tr, ood_dataset, score, temperature);
+    std::vector<double> in = scores(score, x_in, f_in);
+    std::vector<double> out = scores(score, x_out, f_out);
     e.n_in = static_cast<int64_t>(in.size());
     e.n_ood = static_cast<int64_t>(out.size());
     OodScoreResult r{score, auroc(in, out), shared_histograms({"test", ood_dataset}, {in, out}, hist_bins), {}};
