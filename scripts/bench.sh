@@ -107,9 +107,14 @@ bench_window() {
   threads=$(echo "$out" | sed -E 's/.* ([0-9]+) trainer thread.*/\1/')
   same=$("$JEMLAB" bench --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 \
          --threads "$threads" 2>/dev/null | tail -1 | its_per_s)
-  echo "$label: $out; headless $head it/s, $same it/s at the window's thread count"
-  row "$label" "$fps fps, $its it/s" "headless $head it/s ($same at the window's threads)" \
-      "$(echo "scale=0; 100 * $its / $head" | bc -l) % of headless ($(echo "scale=0; 100 * $its / $same" | bc -l) % at its threads)"
+  # The window's work without the drawing: the Runner with its snapshots, evaluations and views.
+  local runner
+  runner=$("$JEMLAB" bench --runner --config "$ROOT/assets/presets/$preset.json" --iters 300 --warmup 20 \
+           --threads "$threads" 2>/dev/null | tail -1 | its_per_s)
+  echo "$label: $out; headless $head it/s, $same it/s at the window's thread count, $runner it/s in the Runner"
+  row "$label" "$fps fps, $its it/s" \
+      "headless $head it/s ($same at the window's threads; $runner with the window's work, no drawing)" \
+      "$(echo "scale=0; 100 * $its / $head" | bc -l) % of headless ($(echo "scale=0; 100 * $its / $same" | bc -l) % at its threads, $(echo "scale=0; 100 * $its / $runner" | bc -l) % of the Runner's)"
 }
 
 bench_images() {
