@@ -44,7 +44,7 @@ LossAndGrads loss_on(Trainer& t, const at::Tensor& x, const at::Tensor& y, const
   b.x = x.to(st.device), b.y = y.to(st.device), b.x_q = x_q.to(st.device);
   st.net->zero_grad();
   JemLoss L = jem_loss(*st.net, b, st.s);
-  L.total.backward();
+  backward(*st.net, L);
   LossAndGrads r;
   r.loss = L.total.item<double>();
   for (const at::Tensor& p : st.net->parameters()) r.grads.push_back(p.grad().to(at::kCPU));

@@ -21,13 +21,22 @@ struct JemBatch {
 };
 
 struct JemLoss {
-  at::Tensor total;  // scalar, differentiable
+  at::Tensor total;  // scalar, differentiable unless d_logits is set
+  // d total / d logits, set where the loss was computed by hand (then total has no graph).
+  at::Tensor d_logits;
   // Detached scalars for the metrics (undefined when the term is off).
   at::Tensor l_px, l_pyx, l_pxy, l_reg, acc, f_data, f_q;
 };
 
 // One forward pass over data and samples (or the grid) together (the MLP has no batch statistics).
 // With a grid, f_q reports the exact E_p[f] and l_px is the exact NLL of the batch.
-JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s);
+// by_hand: where the network takes logit gradients and the batch has only data and x_q (the
+// official objective), compute the terms and d total / d logits in one pass, without autograd.
+JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s, bool by_hand = true);
+
+// Whether the loss has anything to learn from (every weight may be 0).
+bool has_gradient(const JemLoss& L);
+// The parameters' gradients of L.total, accumulated into their .grad (by hand or by autograd).
+void backward(EnergyNet& f, const JemLoss& L);
 
 }  // namespace jem

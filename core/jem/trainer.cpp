@@ -307,9 +307,9 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
 
   // Every loss weight at 0 (each knob allows it) leaves nothing to learn: the iteration counts,
   // the model stays (backward on a constant would throw; found by fuzzing).
-  if (L.total.requires_grad()) {
+  if (has_gradient(L)) {
     t.opt->zero_grad();
-    t.net->backward_from(L.total);
+    backward(*t.net, L);
     st.grad_norm = grad_norm(*t.net);
     if (!std::isfinite(st.grad_norm)) return trip_guard(st, "gradient norm", st.grad_norm, guard);
     t.opt->step();

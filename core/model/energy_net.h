@@ -27,6 +27,11 @@ class EnergyNet : public torch::nn::Module {
   // compute its parameters' gradients by hand from the loss's gradients at those leaves.
   virtual NetOutput forward_train(const at::Tensor& x) { return forward_all(x); }
   virtual void backward_from(const at::Tensor& loss) { loss.backward(); }
+  // Whether the last forward_train's outputs can take the loss's gradient at the logits directly
+  // (then -E(x) is logsumexp(logits)): the objective may compute that gradient by hand and call
+  // backward_from_logit_grads instead of backward_from, with no autograd at all.
+  virtual bool takes_logit_grads() const { return false; }
+  virtual void backward_from_logit_grads(const at::Tensor& d_logits);
 
   virtual int n_classes() const = 0;
 };

@@ -21,6 +21,10 @@ std::pair<at::Tensor, at::Tensor> EnergyNet::score(const at::Tensor& x, const at
   return {g.detach(), s.detach()};
 }
 
+void EnergyNet::backward_from_logit_grads(const at::Tensor&) {
+  throw Error("backward_from_logit_grads: this model takes its gradients through autograd");
+}
+
 namespace {
 
 // PyTorch's default Linear init (Kaiming-uniform weights, fan-in bias), drawn from our generator.

@@ -25,6 +25,8 @@ class Mlp : public EnergyNet {
   // On the CPU in float: no autograd graph through the layers (mlp_train_cpu.cpp).
   NetOutput forward_train(const at::Tensor& x) override;
   void backward_from(const at::Tensor& loss) override;
+  bool takes_logit_grads() const override { return train_.logits.defined() && !opt_.uncond; }
+  void backward_from_logit_grads(const at::Tensor& d_logits) override;
   int n_classes() const override { return opt_.n_classes; }
   const MlpOptions& options() const { return opt_; }
 
@@ -35,6 +37,8 @@ class Mlp : public EnergyNet {
   // The fast path of score for small float inputs on the CPU (mlp_score_cpu.cpp).
   bool cpu_score_applies(const at::Tensor& x) const;
   std::pair<at::Tensor, at::Tensor> score_cpu(const at::Tensor& x, const at::Tensor& y);
+  // The layers' backward pass from the gradients at the output leaves (either may be undefined).
+  void backward_layers(const at::Tensor& d_logits, const at::Tensor& d_energy);
 
   // What forward_train keeps for backward_from: the input, each hidden layer's activation and
   // its derivative, and the output leaves; the output layers (the logits' head, then the scalar

@@ -170,6 +170,15 @@ void Mlp::backward_from(const at::Tensor& loss) {
   const at::Tensor gl = train_.logits.grad().defined() ? train_.logits.grad().contiguous() : at::Tensor();
   const at::Tensor ge = train_.energy.defined() && train_.energy.grad().defined() ? train_.energy.grad().contiguous()
                                                                                    : at::Tensor();
+  backward_layers(gl, ge);
+}
+
+void Mlp::backward_from_logit_grads(const at::Tensor& d_logits) {
+  TORCH_CHECK(takes_logit_grads(), "backward_from_logit_grads: forward_train took the autograd path");
+  backward_layers(d_logits.contiguous(), at::Tensor());
+}
+
+void Mlp::backward_layers(const at::Tensor& gl, const at::Tensor& ge) {
   if (!gl.defined() && !ge.defined()) return (void)(train_ = {});  // the loss does not depend on the outputs
   const int depth = static_cast<int>(hidden_.size());
   const int64_t rows = train_.x.size(0), blocks = row_blocks(rows), width = opt_.width;
