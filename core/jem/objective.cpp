@@ -33,17 +33,17 @@ JemLoss loss_by_hand(const at::Tensor& logits, const JemBatch& b, const Settings
     for (int64_t j = 1; j < k; ++j) best = row[j] > row[best] ? j : best;  // the first maximum, as argmax
     double z = 0;
     for (int64_t j = 0; j < k; ++j) z += soft[size_t(j)] = std::exp(double(row[j]) - row[best]);
-    const double f = row[best] + std::log(z), rows = data ? double(n) : double(m);
+    const double f = row[best] + std::log(z), term_rows = data ? double(n) : double(m);
     for (double& p : soft) p /= z;
     sum_f[data ? 0 : 1] += f, sum_f2[data ? 0 : 1] += f * f;
     // The coefficient of s_r in d/dl_r, from the p(x) and E^2 terms.
     double c = (m > 0 ? (data ? -1.0 : 1.0) * s.p_x_weight : 0.0) + (reg ? 2 * s.energy_reg_weight * f : 0.0);
-    for (int64_t j = 0; j < k; ++j) dp[r * k + j] = float(c * soft[size_t(j)] / rows);
+    for (int64_t j = 0; j < k; ++j) dp[r * k + j] = float(c * soft[size_t(j)] / term_rows);
     if (data) {
       right += best == yp[r];
       if (ce) {
         sum_ce += f - row[yp[r]];
-        for (int64_t j = 0; j < k; ++j) dp[r * k + j] += float(s.p_y_given_x_weight * (soft[size_t(j)] - (j == yp[r])) / rows);
+        for (int64_t j = 0; j < k; ++j) dp[r * k + j] += float(s.p_y_given_x_weight * (soft[size_t(j)] - (j == yp[r])) / term_rows);
       }
     }
   }

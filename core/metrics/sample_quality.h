@@ -1,6 +1,6 @@
 // How good a set of 2D samples is, without a model: squared MMD against data, the share of each
 // mode, and a histogram's KL to a density given per cell. Plain arrays of points (the MMD's sums
-// run on the intra-op threads).
+// run on the calling thread's OpenMP team).
 #pragma once
 #include <cstdint>
 #include <vector>
