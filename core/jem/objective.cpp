@@ -82,10 +82,9 @@ JemLoss jem_loss(EnergyNet& f, const JemBatch& b, const Settings& s, bool by_han
   if (b.x_q.defined()) parts.push_back(b.x_q);
   if (b.x_qy.defined()) parts.push_back(b.x_qy);
   if (b.grid.defined()) parts.push_back(b.grid);
-  NetOutput out = f.forward_train(at::cat(parts));
-  if (by_hand && !b.x_qy.defined() && !b.grid.defined() && f.takes_logit_grads() && out.logits.is_cpu() &&
-      out.logits.scalar_type() == at::kFloat)
-    return loss_by_hand(out.logits, b, s);
+  const bool official_terms_only = by_hand && !b.x_qy.defined() && !b.grid.defined();
+  NetOutput out = f.forward_train(at::cat(parts), official_terms_only);
+  if (official_terms_only && f.takes_logit_grads()) return loss_by_hand(out.logits, b, s);
 
   at::Tensor logits_d = out.logits.narrow(0, 0, n);
   at::Tensor f_d = out.neg_energy.narrow(0, 0, n);

@@ -25,7 +25,9 @@ class EnergyNet : public torch::nn::Module {
   // The training step's forward and backward passes. The default records autograd through the
   // network; a model may instead return outputs that are autograd leaves, and in backward_from
   // compute its parameters' gradients by hand from the loss's gradients at those leaves.
-  virtual NetOutput forward_train(const at::Tensor& x) { return forward_all(x); }
+  // logits_only: the caller reads only the logits if takes_logit_grads() holds afterwards (the
+  // hand-written objective), so the model may leave -E(x) undefined then.
+  virtual NetOutput forward_train(const at::Tensor& x, bool /*logits_only*/) { return forward_all(x); }
   virtual void backward_from(const at::Tensor& loss) { loss.backward(); }
   // Whether the last forward_train's outputs can take the loss's gradient at the logits directly
   // (then -E(x) is logsumexp(logits)): the objective may compute that gradient by hand and call

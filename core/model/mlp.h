@@ -23,7 +23,7 @@ class Mlp : public EnergyNet {
   NetOutput forward_all(const at::Tensor& x) override;
   std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y) override;
   // On the CPU in float: no autograd graph through the layers (mlp_train_cpu.cpp).
-  NetOutput forward_train(const at::Tensor& x) override;
+  NetOutput forward_train(const at::Tensor& x, bool logits_only) override;
   void backward_from(const at::Tensor& loss) override;
   bool takes_logit_grads() const override { return train_.logits.defined() && !opt_.uncond; }
   void backward_from_logit_grads(const at::Tensor& d_logits) override;
