@@ -102,6 +102,30 @@ TEST_P(MlpScore, HandBackwardOfTheTrainingStepMatchesAutograd) {
   }
 }
 
+// Without autograd forward_all runs the training step's hand-written pass: the same logits and
+// -E(x) as ATen's layers, over row blocks (600 rows: three, the last short) and widths that take
+// the products' plain loop (24) or register tiles only (32); a NaN input row stays NaN alone.
+TEST_P(MlpScore, HandForwardWithoutAutogradMatchesATen) {
+  for (auto [width, depth, rows] : {std::tuple{24, 1, 5}, std::tuple{24, 3, 600}, std::tuple{32, 2, 257}}) {
+    at::Generator gen = make_gen(11);
+    Mlp net(options(width, depth, 3), gen);
+    at::Tensor x = at::randn({rows, 2}, gen) * 3;
+    x[1][0] = NAN;
+    const NetOutput aten = net.forward_all(x);  // grad mode on: ATen's layers
+    ASSERT_FALSE(net.takes_hand_inference(x));
+    torch::NoGradGuard no_grad;
+    ASSERT_TRUE(net.takes_hand_inference(x));
+    ASSERT_FALSE(net.takes_hand_inference(x.to(at::kDouble)));
+    const NetOutput hand = net.forward_all(x);
+    for (const auto& [a, h] : {std::pair{aten.logits, hand.logits}, std::pair{aten.neg_energy, hand.neg_energy}}) {
+      ASSERT_EQ(a.sizes(), h.sizes());
+      EXPECT_TRUE(at::allclose(a, h, 1e-5, 1e-5, /*equal_nan=*/true)) << "width " << width << ", rows " << rows;
+      EXPECT_EQ(at::isnan(h).sum().item<int64_t>(), at::isnan(a).sum().item<int64_t>());
+      EXPECT_TRUE(at::isnan(h[1]).all().item<bool>());
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Activations, MlpScore,
                          ::testing::Combine(::testing::Values("silu", "leaky_relu", "relu"), ::testing::Bool()));
 

@@ -80,6 +80,7 @@ std::pair<at::Tensor, at::Tensor> Mlp::act_and_grad(at::Tensor z) const {
 }
 
 NetOutput Mlp::forward_all(const at::Tensor& x) {
+  if (takes_hand_inference(x)) return forward_cpu(x);
   at::Tensor h = x;
   for (auto& l : hidden_) h = act(l->forward(h));
   NetOutput out;

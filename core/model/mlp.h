@@ -28,6 +28,8 @@ class Mlp : public EnergyNet {
   bool takes_logit_grads() const override { return train_.logits.defined() && !opt_.uncond; }
   void backward_from_logit_grads(const at::Tensor& d_logits) override;
   int n_classes() const override { return opt_.n_classes; }
+  // Whether forward_all(x) takes the hand-written pass: no autograd, CPU floats, no autocast.
+  bool takes_hand_inference(const at::Tensor& x) const;
   const MlpOptions& options() const { return opt_; }
 
  private:
@@ -39,6 +41,14 @@ class Mlp : public EnergyNet {
   std::pair<at::Tensor, at::Tensor> score_cpu(const at::Tensor& x, const at::Tensor& y);
   // The layers' backward pass from the gradients at the output leaves (either may be undefined).
   void backward_layers(const at::Tensor& d_logits, const at::Tensor& d_energy);
+  // The hand-written forward pass (mlp_train_cpu.cpp): the weights as its products read them, and
+  // rows through the layers; forward_all takes it without autograd for CPU floats.
+  struct ForwardWeights;
+  ForwardWeights forward_weights() const;
+  template <class Act, class Deriv>
+  void forward_rows(const ForwardWeights& f, const float* x, int64_t in, int64_t r, const Act& act, const Deriv& deriv,
+                    float* out) const;
+  NetOutput forward_cpu(const at::Tensor& x) const;
 
   // What forward_train keeps for backward_from: the input, each hidden layer's activation and
   // its derivative, and the output leaves; the output layers (the logits' head, then the scalar

@@ -4,7 +4,8 @@
 // recorded; backward_from runs the loss's backward to those leaves, then the layers' backward by
 // hand, accumulating into each parameter's .grad exactly where autograd would. Where the objective
 // computes its gradient at the logits by hand (objective.cpp), backward_from_logit_grads starts
-// the layers' backward from it, and nothing at all is recorded.
+// the layers' backward from it, and nothing at all is recorded. Without autograd (evaluations,
+// the landscape's grid) forward_all runs the same forward pass, keeping nothing.
 //
 // Every product, forward and backward, is one feature_major_product on row-major activations
 // ([rows, features]): the forward pass reads a transposed copy of each weight, the backward pass
@@ -116,47 +117,72 @@ thread_local BackwardScratch scratch;
 
 }  // namespace
 
+// The forward products' weights: each hidden layer's W^T [in, width], and the output layers (the
+// logits' head, then the scalar head) stacked as out_w [n_out, width] and transposed into out_t,
+// its columns padded to a tile of 16 (zeros) so that the thin product runs in registers too.
+struct Mlp::ForwardWeights {
+  std::vector<std::vector<float>> hidden_t;
+  std::vector<float> out_w, out_t, out_bias;
+  int64_t n_out = 0, out_cols = 0;
+};
+
+Mlp::ForwardWeights Mlp::forward_weights() const {
+  ForwardWeights f;
+  const int64_t width = opt_.width, k = opt_.n_classes;
+  f.n_out = k + (opt_.uncond ? 1 : 0);
+  f.out_cols = (f.n_out + kProductColumnStep - 1) / kProductColumnStep * kProductColumnStep;
+  for (const auto& l : hidden_) {
+    const at::Tensor& w = l->weight;
+    f.hidden_t.emplace_back(w.numel());
+    transpose(values(w), w.size(0), w.size(1), f.hidden_t.back().data(), w.size(0));
+  }
+  f.out_w.assign(values(head_->weight), values(head_->weight) + k * width);
+  if (opt_.uncond) f.out_w.insert(f.out_w.end(), values(energy_head_->weight), values(energy_head_->weight) + width);
+  f.out_t.assign(width * f.out_cols, 0.0f);
+  f.out_bias.assign(f.out_cols, 0.0f);
+  transpose(f.out_w.data(), f.n_out, width, f.out_t.data(), f.out_cols);
+  std::copy_n(values(head_->bias), k, f.out_bias.data());
+  if (opt_.uncond) f.out_bias[k] = values(energy_head_->bias)[0];
+  return f;
+}
+
+// r rows of x ([r, in], row-major) through the layers: hidden layer i's activation into act(i) and
+// its derivative into deriv(i) (each [r, width]), the stacked outputs into out ([r, out_cols]).
+template <class Act, class Deriv>
+void Mlp::forward_rows(const ForwardWeights& f, const float* x, int64_t in, int64_t r, const Act& act,
+                       const Deriv& deriv, float* out) const {
+  const int64_t width = opt_.width;
+  const bool silu = opt_.activation == "silu";
+  const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
+  const float* h = x;
+  for (size_t i = 0; i < hidden_.size(); ++i) {
+    float* z = act(i);
+    float* d = deriv(i);
+    product(r, in, width, h, in, 1, f.hidden_t[i].data(), z, values(hidden_[i]->bias), nullptr, silu ? d : nullptr);
+    if (!silu) leaky_relu_and_grad(z, d, r * width, slope);
+    h = z, in = width;
+  }
+  product(r, width, f.out_cols, h, width, 1, f.out_t.data(), out, f.out_bias.data());
+}
+
 NetOutput Mlp::forward_train(const at::Tensor& x, bool logits_only) {
   train_ = {};
   if (!takes_hand_backward(x, parameters())) return forward_all(x);
   const at::Tensor xc = x.contiguous();
-  const int64_t rows = xc.size(0), width = opt_.width, k = opt_.n_classes, n_out = k + (opt_.uncond ? 1 : 0);
-  const float slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
-  const bool silu = opt_.activation == "silu";
-  // The forward products read W^T [in, out]; the output layers are stacked into one, its columns
-  // padded to a tile of 16 (zeros) so that the thin product runs in registers too.
-  const int64_t out_cols = (n_out + kProductColumnStep - 1) / kProductColumnStep * kProductColumnStep;
-  std::vector<std::vector<float>> w_t(hidden_.size());
-  for (size_t i = 0; i < hidden_.size(); ++i) {
-    const at::Tensor& w = hidden_[i]->weight;
-    w_t[i].resize(w.numel());
-    transpose(values(w), w.size(0), w.size(1), w_t[i].data(), w.size(0));
-  }
-  std::vector<float>& out_w = train_.out_w;
-  out_w.assign(values(head_->weight), values(head_->weight) + k * width);
-  if (opt_.uncond) out_w.insert(out_w.end(), values(energy_head_->weight), values(energy_head_->weight) + width);
-  std::vector<float> out_t(width * out_cols, 0.0f), out_bias(out_cols, 0.0f);
-  transpose(out_w.data(), n_out, width, out_t.data(), out_cols);
-  std::copy_n(values(head_->bias), k, out_bias.data());
-  if (opt_.uncond) out_bias[k] = values(energy_head_->bias)[0];
+  const int64_t rows = xc.size(0), width = opt_.width, k = opt_.n_classes;
+  ForwardWeights f = forward_weights();
   train_.x = xc;
   for (size_t i = 0; i < hidden_.size(); ++i) {
     train_.act.push_back(at::empty({rows, width}));
     train_.deriv.push_back(at::empty({rows, width}));
   }
-  at::Tensor out = at::empty({rows, out_cols});
+  at::Tensor out = at::empty({rows, f.out_cols});
   for_row_blocks(rows, [&](int64_t, int64_t b, int64_t r) {
-    const float* h = values(xc) + b * xc.size(1);
-    int64_t in = xc.size(1);
-    for (size_t i = 0; i < hidden_.size(); ++i) {
-      float* z = values(train_.act[i]) + b * width;
-      float* d = values(train_.deriv[i]) + b * width;
-      product(r, in, width, h, in, 1, w_t[i].data(), z, values(hidden_[i]->bias), nullptr, silu ? d : nullptr);
-      if (!silu) leaky_relu_and_grad(z, d, r * width, slope);
-      h = z, in = width;
-    }
-    product(r, width, out_cols, h, width, 1, out_t.data(), values(out) + b * out_cols, out_bias.data());
+    forward_rows(
+        f, values(xc) + b * xc.size(1), xc.size(1), r, [&](size_t i) { return values(train_.act[i]) + b * width; },
+        [&](size_t i) { return values(train_.deriv[i]) + b * width; }, values(out) + b * f.out_cols);
   });
+  train_.out_w = std::move(f.out_w);
   train_.logits = out.narrow(1, 0, k).contiguous().requires_grad_(true);
   if (opt_.uncond) train_.energy = out.narrow(1, k, 1).contiguous().requires_grad_(true);
   NetOutput result;
@@ -165,6 +191,41 @@ NetOutput Mlp::forward_train(const at::Tensor& x, bool logits_only) {
   // the objective takes the logits' gradients by hand.
   if (opt_.uncond) result.neg_energy = train_.energy.squeeze(1);
   else if (!logits_only) result.neg_energy = at::logsumexp(train_.logits, 1);
+  return result;
+}
+
+bool Mlp::takes_hand_inference(const at::Tensor& x) const {
+  if (torch::autograd::GradMode::is_enabled() || autocast_enabled(at::kCPU)) return false;
+  if (!(x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 2 && x.size(1) == opt_.in_dim)) return false;
+  for (const auto& p : parameters())
+    if (!p.is_cpu() || p.scalar_type() != at::kFloat || !p.is_contiguous()) return false;
+  return true;
+}
+
+// Inference without autograd (evaluations, the landscape's grid): the training step's forward
+// pass over row blocks, each block's activations in two per-thread buffers used in turn.
+NetOutput Mlp::forward_cpu(const at::Tensor& x) const {
+  const at::Tensor xc = x.contiguous();
+  const int64_t rows = xc.size(0), width = opt_.width, k = opt_.n_classes;
+  const ForwardWeights f = forward_weights();
+  NetOutput result;
+  result.logits = at::empty({rows, k});
+  result.neg_energy = at::empty({rows});
+  for_row_blocks(rows, [&](int64_t, int64_t b, int64_t r) {
+    thread_local std::vector<float> act[2], deriv, out, soft;
+    for (auto& a : act) a.resize(r * width);
+    deriv.resize(r * width), out.resize(r * f.out_cols), soft.resize(r * k);
+    forward_rows(
+        f, values(xc) + b * xc.size(1), xc.size(1), r, [&](size_t i) { return act[i % 2].data(); },
+        [&](size_t) { return deriv.data(); }, out.data());
+    float* logits = values(result.logits) + b * k;
+    float* neg_energy = values(result.neg_energy) + b;
+    for (int64_t i = 0; i < r; ++i) {
+      std::copy_n(out.data() + i * f.out_cols, k, logits + i * k);
+      if (opt_.uncond) neg_energy[i] = out[i * f.out_cols + k];
+    }
+    if (!opt_.uncond) logsumexp_softmax_rows(logits, r, int(k), neg_energy, soft.data());
+  });
   return result;
 }
 
