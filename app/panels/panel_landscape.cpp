@@ -233,32 +233,50 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   }
 }
 
+namespace {
+
+// A costly pass redone for new data (not for a new view or style) at most once per this many
+// seconds: often enough to look live, rarely enough that its measured device time stays within
+// kPassBudget of the device. On llvmpipe the device is a CPU thread, whose time the trainer loses.
+double redraw_interval(gl::PassTimer& timer, double floor_s) {
+  constexpr double kPassBudget = 0.04;
+  return std::clamp(timer.seconds() / kPassBudget, floor_s, 1.0);
+}
+
+}  // namespace
+
 void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on
-  // llvmpipe) when the grid, view or style changed, at most 5 times a second while training; the
-  // points (the buffer is republished 30 times a second) over a copy of it at most 10 times.
+  // llvmpipe) when the grid, view or style changed, while training at most 5 times a second and
+  // within its budget (redraw_interval); the points (the buffer is republished 30 times a second)
+  // over a copy of it at most 10 times a second, within the same budget.
   const float fb = ImGui::GetIO().DisplayFramebufferScale.x;
   const FieldKey fkey{uploaded_mode_, uploaded_log_, uploaded_k_, style_.colormap, style_.contours,
                       style_.tint, style_.boundaries, view_, px_w, px_h};
-  const bool field_due = !(fkey == field_key_) ||
-                         (uploaded_field_ != rendered_field_ && seconds_since(field_rendered_at_) > 0.2);
+  const bool field_due = !(fkey == field_key_) || (uploaded_field_ != rendered_field_ &&
+                                                   seconds_since(field_rendered_at_) > redraw_interval(field_timer_, 0.2));
   if (field_due) {
+    field_timer_.begin();
     field_target_.begin(px_w, px_h);
     renderer_.draw_field(view_, style_);
     field_target_.end();
+    field_timer_.end();
     field_key_ = fkey;
     rendered_field_ = uploaded_field_;
     field_rendered_at_ = Clock::now();
   }
   const bool points_due = field_due || show_data_ != shown_data_ || show_buffer_ != shown_buffer_ ||
                           uploaded_data_ != rendered_data_ ||
-                          (show_buffer_ && uploaded_buffer_ != rendered_buffer_ && seconds_since(points_rendered_at_) > 0.1);
+                          (show_buffer_ && uploaded_buffer_ != rendered_buffer_ &&
+                           seconds_since(points_rendered_at_) > redraw_interval(points_timer_, 0.1));
   if (points_due) {
+    points_timer_.begin();
     target_.begin(px_w, px_h);
     field_target_.blit_to(target_);
     if (show_buffer_) renderer_.draw_points(1, view_, 3.5f * ctx.ui_scale * fb);
     if (show_data_) renderer_.draw_points(0, view_, 5.0f * ctx.ui_scale * fb);
     target_.end();
+    points_timer_.end();
     window::note_content_changed(&blit_);  // the blit shows a new image
     shown_data_ = show_data_, shown_buffer_ = show_buffer_;
     rendered_data_ = uploaded_data_, rendered_buffer_ = uploaded_buffer_;

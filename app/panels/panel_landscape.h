@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/gl/field_renderer.h"
+#include "app/gl/pass_timer.h"
 #include "app/gl/render_target.h"
 #include "app/panels/draw_tool.h"
 #include "app/panels/field_scalar.h"
@@ -105,6 +106,7 @@ class LandscapePanel {
   const BufferView* rendered_buffer_ = nullptr;
   bool shown_data_ = false, shown_buffer_ = false;
   std::chrono::steady_clock::time_point field_rendered_at_, points_rendered_at_;
+  gl::PassTimer field_timer_, points_timer_;  // their device time: how often they are redrawn
   struct BlitRequest {
     const gl::RenderTarget* target = nullptr;
     int x = 0, y = 0, w = 0, h = 0;
