@@ -27,11 +27,14 @@ double PassTimer::seconds() {
     if (available) {
       GLuint64 ns = 0;
       glGetQueryObjectui64v(query_, GL_QUERY_RESULT, &ns);
-      last_s_ = double(ns) * 1e-9;
+      // A running mean (each pass weighs a quarter): one pass preempted on a busy core is not
+      // taken for the pass's cost.
+      const double s = double(ns) * 1e-9;
+      mean_s_ = mean_s_ > 0 ? 0.75 * mean_s_ + 0.25 * s : s;
       pending_ = false;
     }
   }
-  return last_s_;
+  return mean_s_;
 }
 
 }  // namespace jem::gl

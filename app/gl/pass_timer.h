@@ -18,13 +18,14 @@ class PassTimer {
   // timed (one query in flight).
   void begin();
   void end();
-  // The last measured pass's time in seconds, polled without waiting; 0 until one is measured.
+  // The measured passes' time in seconds, a running mean, polled without waiting; 0 until one is
+  // measured.
   double seconds();
 
  private:
   GLuint query_ = 0;
   bool open_ = false, pending_ = false;
-  double last_s_ = 0;
+  double mean_s_ = 0;
 };
 
 }  // namespace jem::gl
