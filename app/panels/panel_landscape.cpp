@@ -89,7 +89,7 @@ void LandscapePanel::adapt_resolution(const Snapshot& s) {
   const double dt = seconds_since(field_at_);
   field_at_ = Clock::now();
   field_interval_s_ = 0.8 * field_interval_s_ + 0.2 * std::min(dt, 5.0);
-  // The runner refreshes the grid every max(0.1 s, 8 x its cost): a slow refresh means the grid
+  // The runner refreshes the grid every max(0.1 s, 20 x its cost): a slow refresh means the grid
   // is expensive for this model and device, so we step down; a fast one lets us step up.
   if (dragging_) return;
   const int n = int(std::size(kResSteps));
