@@ -49,6 +49,9 @@ class Mlp : public EnergyNet {
   void forward_rows(const ForwardWeights& f, const float* x, int64_t in, int64_t r, const Act& act, const Deriv& deriv,
                     float* out) const;
   NetOutput forward_cpu(const at::Tensor& x) const;
+  // What both hand-written passes need of the input and the parameters (with autograd for the
+  // training step's, without for inference).
+  bool hand_pass_applies(const at::Tensor& x) const;
 
   // What forward_train keeps for backward_from: the input, each hidden layer's activation and
   // its derivative, and the output leaves; the output layers (the logits' head, then the scalar

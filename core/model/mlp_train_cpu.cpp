@@ -43,14 +43,6 @@ void for_row_blocks(int64_t rows, const Body& body) {
   });
 }
 
-// The passes read the parameters through raw pointers: dense float tensors on the CPU.
-bool takes_hand_backward(const at::Tensor& x, const std::vector<at::Tensor>& params) {
-  for (const auto& p : params)
-    if (!p.is_cpu() || p.scalar_type() != at::kFloat || !p.is_contiguous()) return false;
-  return x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 2 && !autocast_enabled(at::kCPU) &&
-         torch::autograd::GradMode::is_enabled();
-}
-
 void accumulate(at::Tensor param, const at::Tensor& g) {  // a handle: the same parameter
   at::Tensor& grad = param.mutable_grad();
   if (grad.defined()) grad.add_(g);
@@ -167,7 +159,7 @@ void Mlp::forward_rows(const ForwardWeights& f, const float* x, int64_t in, int6
 
 NetOutput Mlp::forward_train(const at::Tensor& x, bool logits_only) {
   train_ = {};
-  if (!takes_hand_backward(x, parameters())) return forward_all(x);
+  if (!torch::autograd::GradMode::is_enabled() || !hand_pass_applies(x)) return forward_all(x);
   const at::Tensor xc = x.contiguous();
   const int64_t rows = xc.size(0), width = opt_.width, k = opt_.n_classes;
   ForwardWeights f = forward_weights();
@@ -194,12 +186,18 @@ NetOutput Mlp::forward_train(const at::Tensor& x, bool logits_only) {
   return result;
 }
 
-bool Mlp::takes_hand_inference(const at::Tensor& x) const {
-  if (torch::autograd::GradMode::is_enabled() || autocast_enabled(at::kCPU)) return false;
+// The passes read the input and the parameters through raw pointers: dense float tensors on the
+// CPU, the input [rows, in_dim]; autocast would have ATen's layers run in another precision.
+bool Mlp::hand_pass_applies(const at::Tensor& x) const {
+  if (autocast_enabled(at::kCPU)) return false;
   if (!(x.is_cpu() && x.scalar_type() == at::kFloat && x.dim() == 2 && x.size(1) == opt_.in_dim)) return false;
   for (const auto& p : parameters())
     if (!p.is_cpu() || p.scalar_type() != at::kFloat || !p.is_contiguous()) return false;
   return true;
+}
+
+bool Mlp::takes_hand_inference(const at::Tensor& x) const {
+  return !torch::autograd::GradMode::is_enabled() && hand_pass_applies(x);
 }
 
 // Inference without autograd (evaluations, the landscape's grid): the training step's forward
@@ -212,6 +210,7 @@ NetOutput Mlp::forward_cpu(const at::Tensor& x) const {
   result.logits = at::empty({rows, k});
   result.neg_energy = at::empty({rows});
   for_row_blocks(rows, [&](int64_t, int64_t b, int64_t r) {
+    // deriv and soft are scratch: the SiLU epilogue and the logsumexp kernel write them too.
     thread_local std::vector<float> act[2], deriv, out, soft;
     for (auto& a : act) a.resize(r * width);
     deriv.resize(r * width), out.resize(r * f.out_cols), soft.resize(r * k);
