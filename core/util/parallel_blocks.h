@@ -2,28 +2,32 @@
 // no thread has taken yet, so a thread held up (a noisy neighbour, the window drawing on its core)
 // runs fewer blocks, where a split into one part per thread leaves the others waiting for it.
 //
+// The calling thread takes blocks too, and returns as soon as every block has run: it waits for
+// the blocks that other threads are running, never for a helper that has not woken up yet (an
+// OpenMP region's closing barrier waits for every thread of the team, and on a busy machine a
+// sleeping helper's wake-up can take a whole time slice). Helpers belong to the calling thread
+// (two trainers side by side each have their own), and nested calls run inline.
+//
 // Callers make blocks of a fixed size, never one per thread: what a block computes, and the order
 // in which its results are combined, then depend neither on the thread count nor on which thread
 // ran it.
 #pragma once
 #include <ATen/Parallel.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
 
 namespace jem {
 
+using BlockFn = void (*)(const void* body, int64_t block);
+
+// fn(body, block) for every block in [0, n_blocks), on `threads` threads counting the caller's.
+void run_blocks(int64_t n_blocks, int threads, BlockFn fn, const void* body);
+
 // body(block) for every block in [0, n_blocks), on the intra-op threads; inline on one thread.
 template <class Body>
 void parallel_blocks(int64_t n_blocks, const Body& body) {
-  if (n_blocks <= 0) return;
-  std::atomic<int64_t> next{0};
-  const int64_t takers = std::min<int64_t>(at::get_num_threads(), n_blocks);
-  // One index per thread; each thread then takes blocks until none is left.
-  at::parallel_for(0, takers, 1, [&](int64_t, int64_t) {
-    for (int64_t b = next++; b < n_blocks; b = next++) body(b);
-  });
+  run_blocks(n_blocks, at::get_num_threads(),
+             [](const void* b, int64_t k) { (*static_cast<const Body*>(b))(k); }, &body);
 }
 
 }  // namespace jem
