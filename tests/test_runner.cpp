@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "core/io/checkpoint.h"
@@ -134,6 +135,38 @@ TEST(Runner, APausedRunRecomputesNothingUntilItChanges) {
   EXPECT_EQ(c->step, 1);
   EXPECT_NE(c->field, a->field) << "a step refreshes the field";
   EXPECT_NE(c->buffer, a->buffer);
+}
+
+// The window draws a new grid at most every drawn_every_s while training: the runner computes
+// none faster, though a new view still gets its grid at once.
+TEST(Runner, ComputesTheGridNoFasterThanTheWindowDrawsIt) {
+  RunnerOptions o;
+  o.start_running = true;
+  const auto grids_in = [](Runner& r, double seconds) {
+    std::set<const FieldGrid*> seen;
+    std::vector<std::shared_ptr<const FieldGrid>> keep;  // no address reused while counting
+    auto s = r.latest();
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      s = r.wait_newer(s->version, 0.05);
+      if (s->field && seen.insert(s->field.get()).second) keep.push_back(s->field);
+    }
+    return seen.size();
+  };
+  Runner paced(small(), o);
+  paced.send(cmd::SetView{Box{-3, 3, -3, 3}, 32, 10.0});
+  auto s = wait_for(paced, [](const Snapshot& s) { return s.field && s.field->res == 32 && s.step > 0; });
+  ASSERT_EQ(s->field->res, 32);
+  EXPECT_GT(s->field->compute_s, 0.0);
+  EXPECT_EQ(grids_in(paced, 1.5), 1u) << "one grid for the new view, then none for 10 s";
+  paced.send(cmd::SetView{Box{-2, 2, -2, 2}, 32, 10.0});
+  s = wait_for(paced, [](const Snapshot& s) { return s.field && s.field->box.x0 == -2; });
+  EXPECT_EQ(s->field->box.x0, -2) << "a new view is drawn at once";
+
+  Runner free_running(small(), o);
+  free_running.send(cmd::SetView{Box{-3, 3, -3, 3}, 32, 0.0});
+  wait_for(free_running, [](const Snapshot& s) { return s.field && s.field->res == 32 && s.step > 0; });
+  EXPECT_GE(grids_in(free_running, 1.5), 3u) << "a 32^2 grid is refreshed every 0.1 s when nothing paces it";
 }
 
 TEST(Runner, RapidKnobChangesWhileTrainingKeepItConsistent) {

@@ -23,6 +23,15 @@ constexpr int kResSteps[] = {48, 64, 96, 128, 160, 192, 256};
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// A costly pass redone for new data (not for a new view or style) at most once per this many
+// seconds: often enough to look live, rarely enough that its measured device time stays within
+// kPassBudget of the device. On llvmpipe the device is a CPU thread, whose time the trainer loses.
+constexpr double kFieldFloorS = 0.2, kPointsFloorS = 0.1;  // at most 5 field and 10 points images a second
+double redraw_interval(gl::PassTimer& timer, double floor_s) {
+  constexpr double kPassBudget = 0.04;
+  return std::clamp(timer.seconds() / kPassBudget, floor_s, 1.0);
+}
+
 void class_rgba(int k, float alpha, float lighten, float* out) {
   plot::class_rgb(k, out);
   for (int c = 0; c < 3; ++c) out[c] += (1 - out[c]) * lighten;
@@ -76,21 +85,23 @@ void LandscapePanel::sync_view(LabContext& ctx, float aspect) {
   // The window owns the view; the runner keeps the last one sent across resets. A drag sends
   // about 10 views a second.
   const int res = dragging_ ? std::min(res_, 64) : res_;
-  const bool changed = !(sent_view_ == view_) || sent_res_ != res;
+  // The runner computes no grid faster than the field pass draws one (told again when that pace
+  // moves by a fifth).
+  const double drawn_every = redraw_interval(field_timer_, kFieldFloorS);
+  const bool changed = !(sent_view_ == view_) || sent_res_ != res || std::abs(drawn_every - sent_every_) > 0.2 * sent_every_;
   if (changed && seconds_since(sent_at_) > 0.1) {
-    ctx.send(cmd::SetView{view_, res});
-    sent_view_ = view_, sent_res_ = res;
+    ctx.send(cmd::SetView{view_, res, drawn_every});
+    sent_view_ = view_, sent_res_ = res, sent_every_ = drawn_every;
     sent_at_ = Clock::now();
   }
 }
 
 void LandscapePanel::adapt_resolution(const Snapshot& s) {
   if (s.field.get() == uploaded_field_) return;
-  const double dt = seconds_since(field_at_);
-  field_at_ = Clock::now();
-  field_interval_s_ = 0.8 * field_interval_s_ + 0.2 * std::min(dt, 5.0);
-  // The runner refreshes the grid every max(0.1 s, 20 x its cost): a slow refresh means the grid
-  // is expensive for this model and device, so we step down; a fast one lets us step up.
+  // How often the grid's cost lets the runner refresh it (every max(0.1 s, 20 x its cost), the
+  // window's own pace aside): a slow refresh means the grid is expensive for this model and
+  // device, so we step down; a fast one lets us step up.
+  field_interval_s_ = 0.8 * field_interval_s_ + 0.2 * std::min(field_refresh_interval(s.field->compute_s, 0), 5.0);
   if (dragging_) return;
   const int n = int(std::size(kResSteps));
   int i = int(std::find(kResSteps, kResSteps + n, res_) - kResSteps);
@@ -233,18 +244,6 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
   }
 }
 
-namespace {
-
-// A costly pass redone for new data (not for a new view or style) at most once per this many
-// seconds: often enough to look live, rarely enough that its measured device time stays within
-// kPassBudget of the device. On llvmpipe the device is a CPU thread, whose time the trainer loses.
-double redraw_interval(gl::PassTimer& timer, double floor_s) {
-  constexpr double kPassBudget = 0.04;
-  return std::clamp(timer.seconds() / kPassBudget, floor_s, 1.0);
-}
-
-}  // namespace
-
 void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on
   // llvmpipe) when the grid, view or style changed, while training at most 5 times a second and
@@ -254,7 +253,7 @@ void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   const FieldKey fkey{uploaded_mode_, uploaded_log_, uploaded_k_, style_.colormap, style_.contours,
                       style_.tint, style_.boundaries, view_, px_w, px_h};
   const bool field_due = !(fkey == field_key_) || (uploaded_field_ != rendered_field_ &&
-                                                   seconds_since(field_rendered_at_) > redraw_interval(field_timer_, 0.2));
+                                                   seconds_since(field_rendered_at_) > redraw_interval(field_timer_, kFieldFloorS));
   if (field_due) {
     field_timer_.begin();
     field_target_.begin(px_w, px_h);
@@ -268,7 +267,7 @@ void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   const bool points_due = field_due || show_data_ != shown_data_ || show_buffer_ != shown_buffer_ ||
                           uploaded_data_ != rendered_data_ ||
                           (show_buffer_ && uploaded_buffer_ != rendered_buffer_ &&
-                           seconds_since(points_rendered_at_) > redraw_interval(points_timer_, 0.1));
+                           seconds_since(points_rendered_at_) > redraw_interval(points_timer_, kPointsFloorS));
   if (points_due) {
     points_timer_.begin();
     target_.begin(px_w, px_h);

@@ -62,12 +62,12 @@ class LandscapePanel {
   Box view_;
   Box sent_view_;
   int sent_res_ = 0;
+  double sent_every_ = 0;
   std::chrono::steady_clock::time_point sent_at_;
   bool dragging_ = false;
 
-  // Adaptive grid: resolution follows how often the trainer thread manages to refresh the field.
+  // Adaptive grid: resolution follows how often the grid's cost lets the runner refresh it.
   int res_ = 128;
-  std::chrono::steady_clock::time_point field_at_;
   double field_interval_s_ = 0.2;
 
   // Uploaded state, to re-upload only on change.

@@ -1,6 +1,7 @@
 // Plain-array views of a training run, for the window, the runner's snapshots and the CLI.
 // No torch here: these cross from the trainer thread to the UI by value.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -63,7 +64,14 @@ struct FieldGrid {
   int drift_res = 0;
   std::vector<float> drift;       // [drift_res*drift_res*2]
   double drift_step = 0, noise_std = 0;
+  double compute_s = 0;           // the seconds the runner took to compute this grid
 };
+
+// How often the runner refreshes the grid while training: at most every 0.1 s, at most every 20 x
+// its cost (~5 % of the trainer's time), and no more often than the window draws it (drawn_every_s).
+inline double field_refresh_interval(double compute_s, double drawn_every_s) {
+  return std::max({0.1, 20 * compute_s, drawn_every_s});
+}
 
 // A few images as 8-bit RGB tiles for the window (grey images are repeated on three channels).
 struct ImageGrid {

@@ -28,7 +28,9 @@ struct Load { std::string path; };
 // Save the run to `path` every `every_s` seconds of wall time while it changes, and once more
 // when the runner stops; an empty path or every_s <= 0 turns it off.
 struct Autosave { std::string path; double every_s = 300; };
-struct SetView { Box box; int res = 128; };     // the grid published with each snapshot
+// The grid published with each snapshot; drawn_every_s: the window draws a new one at most this
+// often while training, so the runner computes none faster (0: as often as its cost allows).
+struct SetView { Box box; int res = 128; double drawn_every_s = 0; };
 struct LaunchChain { float x = 0, y = 0; int label = -1; int n_steps = 200; };
 struct Publish {};                               // publish a snapshot now
 struct SetOod { std::string dataset = "uniform"; double temperature = 1.0; };  // then evaluates

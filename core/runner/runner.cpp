@@ -164,9 +164,10 @@ void Runner::loop() {
     }
     const auto now = Clock::now();
     // A 128^2 grid costs more than a training iteration: refresh it at most often enough to take
-    // ~5% of the trainer's time, except right after the view changed (pan and zoom stay snappy).
+    // ~5% of the trainer's time, and no faster than the window draws it, except right after the
+    // view changed (pan and zoom stay snappy).
     const bool field_due = view_dirty_ || (field_stale_ && std::chrono::duration<double>(now - last_field_).count() >=
-                                                             std::max(0.1, 20 * field_cost_s_));
+                                                             field_refresh_interval(field_cost_s_, field_drawn_every_s_));
     if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
       publish(field_due);
   }
@@ -270,8 +271,9 @@ void Runner::publish(bool field_due) {
   if (state_ == RunState::Running || !next_.control) advance_control();
   if (field_due && !trainer_->has_images()) {
     auto t0 = Clock::now();
-    next_.field = std::make_shared<const FieldGrid>(trainer_->field(view_, view_res_));
-    field_cost_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
+    FieldGrid grid = trainer_->field(view_, view_res_);
+    field_cost_s_ = grid.compute_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    next_.field = std::make_shared<const FieldGrid>(std::move(grid));
     last_field_ = now;
     view_dirty_ = field_stale_ = false;
   }

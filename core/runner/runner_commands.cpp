@@ -1,6 +1,7 @@
 // The runner's command handlers: what each UI command does on the trainer thread. One `on`
 // per command type; `handle` visits them, and a failing command becomes an event, never a stop.
 #include <algorithm>
+#include <cmath>
 
 #include "core/control/control.h"
 #include "core/eval/robustness.h"
@@ -76,6 +77,7 @@ void Runner::on(cmd::SetView& v) {
   view_from_ui_ = true;
   view_ = v.box;
   view_res_ = std::clamp(v.res, 8, 1024);
+  field_drawn_every_s_ = std::isfinite(v.drawn_every_s) ? std::clamp(v.drawn_every_s, 0.0, 10.0) : 0.0;
 }
 
 void Runner::on(cmd::SetOod& so) {
