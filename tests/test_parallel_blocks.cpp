@@ -52,7 +52,7 @@ TEST(ParallelBlocks, SeveralThreadsShareTheBlocksAndNestedCallsStayOnTheirThread
   std::mutex m;
   std::set<std::thread::id> outer;
   std::atomic<int> inner_elsewhere{0}, inner_runs{0};
-  blocks_on(3, 600, [&](int64_t) {
+  blocks_on(3, 1000, [&](int64_t) {
     const std::thread::id me = std::this_thread::get_id();
     {
       std::lock_guard<std::mutex> lock(m);
@@ -62,11 +62,11 @@ TEST(ParallelBlocks, SeveralThreadsShareTheBlocksAndNestedCallsStayOnTheirThread
       inner_runs.fetch_add(1);
       if (std::this_thread::get_id() != me) inner_elsewhere.fetch_add(1);
     });
-    std::this_thread::sleep_for(std::chrono::microseconds(200));  // time for the helpers to wake
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // time for the helpers to wake
   });
-  EXPECT_EQ(inner_runs.load(), 600 * 4);
+  EXPECT_EQ(inner_runs.load(), 1000 * 4);
   EXPECT_EQ(inner_elsewhere.load(), 0);
-  EXPECT_GE(outer.size(), 2u) << "600 blocks of 0.2 ms all ran on the calling thread";
+  EXPECT_GE(outer.size(), 2u) << "1000 blocks of 0.3 ms all ran on the calling thread";
 }
 
 TEST(ParallelBlocks, ABlocksErrorReachesTheCallerAndTheTeamGoesOn) {
