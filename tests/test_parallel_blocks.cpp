@@ -14,11 +14,9 @@
 
 namespace {
 
-using jem::run_blocks;
-
 template <class Body>
 void blocks_on(int threads, int64_t n, const Body& body) {
-  run_blocks(n, threads, [](const void* b, int64_t k) { (*static_cast<const Body*>(b))(k); }, &body);
+  jem::parallel_blocks(n, threads, body);
 }
 
 TEST(ParallelBlocks, EveryBlockRunsExactlyOnceJobAfterJob) {

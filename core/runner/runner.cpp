@@ -167,7 +167,7 @@ void Runner::loop() {
     // ~5% of the trainer's time, and no faster than the window draws it, except right after the
     // view changed (pan and zoom stay snappy).
     const bool field_due = view_dirty_ || (field_stale_ && std::chrono::duration<double>(now - last_field_).count() >=
-                                                             field_refresh_interval(field_cost_s_, field_drawn_every_s_));
+                                                             field_refresh_interval(next_.field ? next_.field->compute_s : 0, field_drawn_every_s_));
     if (force || std::chrono::duration<double>(now - last_publish_).count() >= opt_.publish_interval_s)
       publish(field_due);
   }
@@ -272,7 +272,7 @@ void Runner::publish(bool field_due) {
   if (field_due && !trainer_->has_images()) {
     auto t0 = Clock::now();
     FieldGrid grid = trainer_->field(view_, view_res_);
-    field_cost_s_ = grid.compute_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    grid.compute_s = std::chrono::duration<double>(Clock::now() - t0).count();
     next_.field = std::make_shared<const FieldGrid>(std::move(grid));
     last_field_ = now;
     view_dirty_ = field_stale_ = false;

@@ -83,7 +83,6 @@ class Runner {
   // The run changed (a step or a command) since the field, buffer or chains were last made.
   bool field_stale_ = true, buffer_stale_ = true, chains_stale_ = true;
   bool view_from_ui_ = false;  // a SetView came: the view is the UI's, kept across resets
-  double field_cost_s_ = 0;
   double field_drawn_every_s_ = 0;  // SetView's: the window draws no grid more often
   std::chrono::steady_clock::time_point last_publish_, last_field_, last_buffer_, last_stability_, rate_t0_;
   int64_t rate_step0_ = 0;

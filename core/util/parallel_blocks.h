@@ -23,11 +23,16 @@ using BlockFn = void (*)(const void* body, int64_t block);
 // fn(body, block) for every block in [0, n_blocks), on `threads` threads counting the caller's.
 void run_blocks(int64_t n_blocks, int threads, BlockFn fn, const void* body);
 
-// body(block) for every block in [0, n_blocks), on the intra-op threads; inline on one thread.
+// body(block) for every block in [0, n_blocks), on `threads` threads counting the caller's.
+template <class Body>
+void parallel_blocks(int64_t n_blocks, int threads, const Body& body) {
+  run_blocks(n_blocks, threads, [](const void* b, int64_t k) { (*static_cast<const Body*>(b))(k); }, &body);
+}
+
+// The same on the intra-op threads; inline on one thread.
 template <class Body>
 void parallel_blocks(int64_t n_blocks, const Body& body) {
-  run_blocks(n_blocks, at::get_num_threads(),
-             [](const void* b, int64_t k) { (*static_cast<const Body*>(b))(k); }, &body);
+  parallel_blocks(n_blocks, at::get_num_threads(), body);
 }
 
 }  // namespace jem
