@@ -23,6 +23,10 @@ PKGS=(
 # GLFW 3.4, GoogleTest 1.16 and clang 19 behind the same names.
 # JEMLAB_LIBTORCH=libtorch-cuda-dev: Debian 13's CUDA LibTorch (contrib) and toolkit instead of
 # the CPU one (scripts/test_in_debian13.sh --cuda).
+# oneDNN's headers for the Wide-ResNet's direct oneDNN drift: on Debian 12 they match the oneDNN
+# LibTorch links (CMake checks; on Debian 13 they do not, 3.7 against LibTorch's 3.6, so they are
+# not installed there).
+[ "$codename" = trixie ] || PKGS+=(libdnnl-dev)
 if [ "${JEMLAB_LIBTORCH:-libtorch-dev}" = libtorch-cuda-dev ]; then
   PKGS=("${PKGS[@]/#libtorch-dev/libtorch-cuda-dev}" nvidia-cuda-dev nvidia-cuda-toolkit)
 fi

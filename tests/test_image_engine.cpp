@@ -170,6 +170,41 @@ TEST(ConvNets, AutogradScoreMatchesFiniteDifferences) {
   }
 }
 
+// The oneDNN drift (blocked layout, fused activation and residual sum, Winograd where oneDNN
+// picks it) against autograd through ATen's convolutions: the same scores and gradients to
+// float rounding, for both heads, with and without labels, identity and 1x1 shortcuts, after the
+// weights change and at a second batch size.
+TEST(WideResNet, OneDnnDriftMatchesAutograd) {
+  if (!DnnlWrnScorer::available()) GTEST_SKIP() << "this build has no oneDNN path (JEMLAB_DNNL off)";
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
+  for (const char* act : {"leaky_relu", "relu"})
+    for (int depth : {10, 16}) {
+      ConvNetOptions o;
+      o.image_shape = {3, 16, 16};
+      o.depth = depth;
+      o.widen = depth == 10 ? 2 : 1;
+      o.activation = act;
+      o.uncond = depth == 16;
+      WideResNet net(o, g);
+      const std::string what = std::string(act) + " depth " + std::to_string(depth);
+      for (int rows : {7, 3, 7}) {  // a second batch size, then the first one's kept net
+        at::Tensor x = at::rand({rows, 3 * 16 * 16}, g) * 2 - 1;
+        ASSERT_TRUE(net.dnnl_score_applies(x)) << what;
+        at::Tensor y = at::randint(0, 10, {rows}, g);
+        for (bool cond : {false, true}) {
+          auto [grad, s] = net.score(x, cond ? y : at::Tensor());
+          auto [ref_grad, ref_s] = net.EnergyNet::score(x, cond ? y : at::Tensor());
+          const double scale = ref_grad.abs().max().item<double>();
+          EXPECT_GT(scale, 0) << what;
+          EXPECT_TRUE(at::allclose(s, ref_s, 1e-4, 1e-5)) << what << " rows " << rows << " cond " << cond;
+          EXPECT_LT((grad - ref_grad).abs().max().item<double>(), 1e-3 * scale) << what << " rows " << rows << " cond " << cond;
+        }
+        torch::NoGradGuard no_grad;  // a training step's worth of change: the next call reads the new weights
+        for (auto& p : net.parameters()) p.add_(at::randn(p.sizes(), g) * 0.01);
+      }
+    }
+}
+
 TEST(ConvNets, ImageModelsOnPointsAreRefusedWithAMessage) {
   Settings s;
   s.model = "cnn";
@@ -219,13 +254,18 @@ TEST(ImageTraining, JemStepsMoveTheBufferAndStayFinite) {
   EXPECT_THROW(t.field(Box{}, 8), Error);
 }
 
+// The small CNN (autograd drift) and WRN-10-2 (the oneDNN drift where the build has it).
 TEST(ImageTraining, ResumeIsBitIdentical) {
-  Settings s = tiny_image_run("shapes");
-  Trainer a(s);
-  for (int i = 0; i < 3; ++i) a.step();
-  std::unique_ptr<Trainer> b = Trainer::deserialize(a.serialize(), "test");
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(a.step().loss, b->step().loss) << "step " << i;
-  EXPECT_TRUE(at::equal(a.state().buffer.x(), b->state().buffer.x()));
+  for (const char* model : {"cnn", "wrn-10-2"}) {
+    Settings s = tiny_image_run("shapes");
+    s.model = model;
+    s.activation = "leaky_relu";  // the official WRN's, which the oneDNN drift takes
+    Trainer a(s);
+    for (int i = 0; i < 3; ++i) a.step();
+    std::unique_ptr<Trainer> b = Trainer::deserialize(a.serialize(), "test");
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(a.step().loss, b->step().loss) << model << " step " << i;
+    EXPECT_TRUE(at::equal(a.state().buffer.x(), b->state().buffer.x())) << model;
+  }
 }
 
 TEST(ImageFiles, Cifar10FromFilesTrainsAndEvaluatesWithOodSets) {

@@ -1,7 +1,10 @@
 #include "core/model/conv_nets.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
+#include "core/model/precision.h"
 #include "core/util/error.h"
 
 namespace jem {
@@ -110,6 +113,72 @@ WideResNet::WideResNet(const ConvNetOptions& o, at::Generator& gen) : ConvNetBas
   final_norm_ = norm(in);
   register_module("final_norm", final_norm_.ptr());
   make_heads(in, gen);
+  const char* off = std::getenv("JEMLAB_NO_DNNL");
+  const bool plain = o.norm == "none" && o.dropout == 0 && o.activation != "silu";
+  if (plain && !(off && *off && std::strcmp(off, "0") != 0) && DnnlWrnScorer::available() && DnnlWrnScorer::fits(dnnl_spec()))
+    dnnl_ = std::make_unique<DnnlWrnScorer>();
+}
+
+namespace {
+
+DnnlConv dnnl_conv(const torch::nn::Conv2d& c) {
+  DnnlConv d;
+  d.out = int(c->weight.size(0)), d.in = int(c->weight.size(1)), d.kernel = int(c->weight.size(2));
+  d.stride = int(c->options.stride()->at(0));
+  d.weight = c->weight.data_ptr<float>();
+  d.bias = c->bias.data_ptr<float>();
+  return d;
+}
+
+}  // namespace
+
+DnnlWrnSpec WideResNet::dnnl_spec() const {
+  DnnlWrnSpec spec;
+  spec.channels = int(opt_.image_shape[0]), spec.height = int(opt_.image_shape[1]), spec.width = int(opt_.image_shape[2]);
+  spec.slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
+  spec.stem = dnnl_conv(stem_);
+  for (const Block& b : blocks_) {
+    DnnlWrnBlock d;
+    d.conv1 = dnnl_conv(b.conv1), d.conv2 = dnnl_conv(b.conv2);
+    d.has_shortcut = bool(b.shortcut);
+    if (b.shortcut) d.shortcut = dnnl_conv(b.shortcut);
+    spec.blocks.push_back(d);
+  }
+  return spec;
+}
+
+bool WideResNet::dnnl_score_applies(const at::Tensor& x) const {
+  if (!dnnl_ || !x.is_cpu() || x.scalar_type() != at::kFloat || x.dim() != 2 || autocast_enabled(at::kCPU)) return false;
+  for (const at::Tensor& p : parameters())
+    if (!p.is_cpu() || p.scalar_type() != at::kFloat || !p.is_contiguous()) return false;
+  return true;
+}
+
+std::pair<at::Tensor, at::Tensor> WideResNet::score(const at::Tensor& x, const at::Tensor& y) {
+  if (!dnnl_score_applies(x)) return EnergyNet::score(x, y);
+  torch::NoGradGuard no_grad;
+  const at::Tensor xc = x.contiguous();
+  const int64_t rows = xc.size(0);
+  const bool scalar_head = opt_.uncond && !y.defined();  // -E(x) is the scalar head; f(x)[y] the logits'
+  const torch::nn::Linear& head = scalar_head ? energy_head_ : head_;
+  at::Tensor features = at::empty({rows, head->weight.size(1)}, xc.options());
+  at::Tensor g = at::empty_like(xc);
+  std::lock_guard<std::mutex> lock(dnnl_mutex_);
+  dnnl_->forward(dnnl_spec(), xc.data_ptr<float>(), int(rows), features.data_ptr<float>());
+  // The head by hand: the score and its gradient at the pooled features.
+  const at::Tensor out = at::addmm(head->bias, features, head->weight.t());
+  at::Tensor s, d_out;
+  if (scalar_head) {
+    s = out.squeeze(1), d_out = at::ones_like(out);
+  } else if (y.defined()) {
+    const at::Tensor yl = y.to(at::kLong).unsqueeze(1);
+    s = out.gather(1, yl).squeeze(1), d_out = at::zeros_like(out).scatter_(1, yl, 1.0);
+  } else {
+    s = at::logsumexp(out, 1), d_out = at::softmax(out, 1);
+  }
+  const at::Tensor d_features = d_out.mm(head->weight).contiguous();
+  dnnl_->backward(d_features.data_ptr<float>(), g.data_ptr<float>());
+  return {g, s};
 }
 
 at::Tensor WideResNet::features(const at::Tensor& img) {

@@ -3,10 +3,13 @@
 // logits head and optionally a scalar energy head) and a small CNN for CPU demos. Both take
 // flattened rows [B, C*H*W] like every model here and reshape them.
 #pragma once
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/model/energy_net.h"
+#include "core/model/wrn_dnnl.h"
 
 namespace jem {
 
@@ -55,6 +58,10 @@ class SmallCnn : public ConvNetBase {
 class WideResNet : public ConvNetBase {
  public:
   WideResNet(const ConvNetOptions& o, at::Generator& gen);
+  // On the CPU in fp32 without norm or dropout, through oneDNN directly (wrn_dnnl.h) where the
+  // build has it and JEMLAB_NO_DNNL is unset; otherwise autograd.
+  std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y) override;
+  bool dnnl_score_applies(const at::Tensor& x) const;
 
  private:
   struct Block {
@@ -67,6 +74,9 @@ class WideResNet : public ConvNetBase {
   torch::nn::Conv2d stem_{nullptr};
   std::vector<Block> blocks_;
   torch::nn::AnyModule final_norm_;
+  DnnlWrnSpec dnnl_spec() const;  // the network's shapes and its parameters' current arrays
+  std::unique_ptr<DnnlWrnScorer> dnnl_;  // null where the oneDNN path does not apply
+  std::mutex dnnl_mutex_;  // its buffers hold one forward pass until its backward
 };
 
 }  // namespace jem
