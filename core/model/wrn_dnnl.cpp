@@ -28,7 +28,7 @@ void DnnlWrnScorer::backward(const float*, float*) { throw std::logic_error("Dnn
 
 #else
 
-// Named, not anonymous: DnnlWrnScorer::Net, declared in the header, holds these.
+// Named, not anonymous: DnnlWrnScorer::Net, declared in the header, derives from Network.
 namespace wrn_dnnl {
 
 using namespace dnnl;
@@ -178,11 +178,8 @@ struct Block {
   }
 };
 
-}  // namespace wrn_dnnl
-
-using namespace wrn_dnnl;
-
-struct DnnlWrnScorer::Net {
+// The whole network for one batch size: its primitives, activations and gradients.
+struct Network {
   engine eng{engine::kind::cpu, 0};
   stream strm{eng};
   int rows = 0, side = 0, channels = 0;  // the last activation's
@@ -191,7 +188,7 @@ struct DnnlWrnScorer::Net {
   std::vector<std::unique_ptr<Block>> blocks;
   std::unique_ptr<Activation> act_out;
 
-  Net(const DnnlWrnSpec& spec, int n) : rows(n) {
+  Network(const DnnlWrnSpec& spec, int n) : rows(n) {
     const memory::desc image({n, spec.channels, spec.height, spec.width}, dt::f32, tag::nchw);
     x = memory(image, eng, nullptr);
     dx = memory(image, eng, nullptr);
@@ -219,10 +216,16 @@ struct DnnlWrnScorer::Net {
   }
 };
 
+}  // namespace wrn_dnnl
+
+struct DnnlWrnScorer::Net : wrn_dnnl::Network {
+  using Network::Network;
+};
+
 DnnlWrnScorer::DnnlWrnScorer() = default;
 DnnlWrnScorer::~DnnlWrnScorer() = default;
 
-bool DnnlWrnScorer::available() { return dnnl_version()->major == DNNL_VERSION_MAJOR; }
+bool DnnlWrnScorer::available() { return ::dnnl_version()->major == DNNL_VERSION_MAJOR; }
 
 bool DnnlWrnScorer::fits(const DnnlWrnSpec& spec) {
   auto conv_fits = [](const DnnlConv& c, bool blocked_in) {
@@ -242,6 +245,7 @@ bool DnnlWrnScorer::fits(const DnnlWrnSpec& spec) {
 }
 
 void DnnlWrnScorer::forward(const DnnlWrnSpec& spec, const float* x, int rows, float* features) {
+  using namespace wrn_dnnl;
   // SGLD's batch and the evaluations' may alternate: keep a few nets rather than rebuild each time.
   auto hit = std::find_if(nets_.begin(), nets_.end(), [&](const auto& n) { return n->rows == rows; });
   if (hit == nets_.end()) {
@@ -271,6 +275,7 @@ void DnnlWrnScorer::forward(const DnnlWrnSpec& spec, const float* x, int rows, f
 }
 
 void DnnlWrnScorer::backward(const float* d_features, float* dx) {
+  using namespace wrn_dnnl;
   if (!current_) throw std::logic_error("DnnlWrnScorer::backward before forward");
   Net& n = *current_;
   const int c = n.channels, area = n.side * n.side;
