@@ -187,7 +187,7 @@ TEST(WideResNet, OneDnnDriftMatchesAutograd) {
       o.uncond = depth == 16;
       WideResNet net(o, g);
       const std::string what = std::string(act) + " depth " + std::to_string(depth);
-      for (int rows : {7, 3, 7}) {  // a second batch size, then the first one's kept net
+      for (int rows : {7, 3, 7}) {  // the net is built again for each new batch size
         at::Tensor x = at::rand({rows, 3 * 16 * 16}, g) * 2 - 1;
         ASSERT_TRUE(net.dnnl_score_applies(x)) << what;
         at::Tensor y = at::randint(0, 10, {rows}, g);

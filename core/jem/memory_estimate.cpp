@@ -69,7 +69,8 @@ double training_bytes(const Settings& s, const DataShape& d) {
   const double buffer = double(s.buffer_size) * (d.dim * kFloat + 8);
   // A step runs the classifier batch and the SGLD batch through the model; each SGLD step keeps
   // one pass of activations alive, the loss's backward two (data and samples).
-  const double rows = 2.0 * s.batch_size;
+  // The Wide-ResNet's oneDNN drift (model/wrn_dnnl.h) keeps one SGLD batch's pass besides.
+  const double rows = (parse_wrn(s.model).depth >= 10 ? 3.0 : 2.0) * s.batch_size;
   const double activations = rows * activation_floats_per_row(s, d) * kFloat;
   const double chains = double(s.batch_size) * d.dim * kFloat * 6;  // x, grad, noise, temporaries
   const double params = parameter_count(s, d) * kFloat * 4;      // weights, grads, two moments

@@ -44,7 +44,6 @@ float* ptr(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
 
 // One convolution: its forward and data-backward primitives and its weights in their formats.
 struct Conv {
-  DnnlConv spec;
   memory user_weight, bias, fwd_weight, bwd_weight;
   convolution_forward fwd;
   convolution_backward_data bwd;
@@ -54,8 +53,7 @@ struct Conv {
   // plain_input: the stem, whose input is the caller's image; its gradient may come back in any
   // layout (reordered by the caller).
   Conv(const engine& eng, const DnnlConv& c, const memory::desc& src, const memory::desc& dst, const primitive_attr& attr,
-       bool plain_input = false, algorithm alg = algorithm::convolution_auto)
-      : spec(c) {
+       bool plain_input = false, algorithm alg = algorithm::convolution_auto) {
     const memory::dim pad = c.kernel / 2;
     const memory::dims strides = {c.stride, c.stride}, padding = {pad, pad};
     const memory::desc any_weight({c.out, c.in, c.kernel, c.kernel}, dt::f32, tag::any);
@@ -82,7 +80,6 @@ struct Conv {
 
   // The weights change with every training step: the caller's arrays, into each kernel's format.
   void load_weights(stream& s, const DnnlConv& c) {
-    spec.weight = c.weight, spec.bias = c.bias;
     user_weight.set_data_handle(const_cast<float*>(c.weight));
     bias.set_data_handle(const_cast<float*>(c.bias));
     to_fwd_weight.execute(s, user_weight, fwd_weight);
@@ -246,14 +243,11 @@ bool DnnlWrnScorer::fits(const DnnlWrnSpec& spec) {
 
 void DnnlWrnScorer::forward(const DnnlWrnSpec& spec, const float* x, int rows, float* features) {
   using namespace wrn_dnnl;
-  // SGLD's batch and the evaluations' may alternate: keep a few nets rather than rebuild each time.
-  auto hit = std::find_if(nets_.begin(), nets_.end(), [&](const auto& n) { return n->rows == rows; });
-  if (hit == nets_.end()) {
-    if (nets_.size() == 4) nets_.pop_back();
-    hit = nets_.insert(nets_.begin(), std::make_unique<Net>(spec, rows));
+  if (!net_ || net_->rows != rows) {
+    net_.reset();  // its buffers go before the new ones are allocated
+    net_ = std::make_unique<Net>(spec, rows);
   }
-  Net& n = **hit;
-  current_ = &n;
+  Net& n = *net_;
   n.load_weights(spec);
   n.x.set_data_handle(const_cast<float*>(x));
   n.stem->forward(n.strm, n.x, n.h0);
@@ -276,8 +270,8 @@ void DnnlWrnScorer::forward(const DnnlWrnSpec& spec, const float* x, int rows, f
 
 void DnnlWrnScorer::backward(const float* d_features, float* dx) {
   using namespace wrn_dnnl;
-  if (!current_) throw std::logic_error("DnnlWrnScorer::backward before forward");
-  Net& n = *current_;
+  if (!net_) throw std::logic_error("DnnlWrnScorer::backward before forward");
+  Net& n = *net_;
   const int c = n.channels, area = n.side * n.side;
   float* g = ptr(n.grad_final);
   for (int r = 0; r < n.rows; ++r)

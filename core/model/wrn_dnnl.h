@@ -52,8 +52,9 @@ class DnnlWrnScorer {
 
  private:
   struct Net;
-  std::vector<std::unique_ptr<Net>> nets_;  // one per batch size seen (at most 4)
-  Net* current_ = nullptr;                  // the last forward pass's, for backward
+  // The last batch size's primitives and buffers (about one pass of activations and gradients),
+  // kept from call to call: SGLD calls with one batch size; another size builds it again.
+  std::unique_ptr<Net> net_;
 };
 
 }  // namespace jem
