@@ -110,4 +110,24 @@ TEST(ParallelBlocks, ATenInsideABlockRunsOnTheBlocksThread) {
   at::set_num_threads(before);
 }
 
+// The samplers draw their noise up front under OneOmpThread: ATen's regions there stay on the
+// calling thread, and the thread count comes back after.
+TEST(ParallelBlocks, OneOmpThreadKeepsATensRegionsOnTheCallingThread) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  auto threads_used = [] {
+    std::atomic<int> used{0};
+    at::parallel_for(0, 1000, 1, [&](int64_t, int64_t) { used |= 1 << at::get_thread_num(); });
+    return __builtin_popcount(used.load());
+  };
+  EXPECT_EQ(threads_used(), 2) << "without the guard the region has both threads";
+  {
+    jem::OneOmpThread serial;
+    EXPECT_EQ(at::get_num_threads(), 1);
+    EXPECT_EQ(threads_used(), 1);
+  }
+  EXPECT_EQ(at::get_num_threads(), 2);
+  at::set_num_threads(before);
+}
+
 }  // namespace

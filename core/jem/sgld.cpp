@@ -103,9 +103,15 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   const int record = static_cast<int>(std::min<int64_t>(p.record, B));
   SgldResult r;
   r.x = x0.detach().clone();
-  at::Tensor noise;
-  if (p.noise_std > 0 && p.n_steps > 0) noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
-  chain_loop::start_recording(r, p, record, noise.defined() ? noise.flatten(2).norm(2, 2) : at::Tensor());
+  at::Tensor noise, noise_norm;
+  {
+    // Every step's noise up front (the chains then do not depend on the thread count), on this
+    // thread alone (parallel_blocks.h: 100-step chains pass ATen's grain).
+    OneOmpThread serial;
+    if (p.noise_std > 0 && p.n_steps > 0) noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
+    if (noise.defined() && p.trace) noise_norm = noise.flatten(2).norm(2, 2);  // the flight recorder's
+  }
+  chain_loop::start_recording(r, p, record, noise_norm);
   SgldTrace* tr = p.trace;
   std::vector<double> block_norms(size_t(chain_loop::chain_blocks(p, x0)), 0.0);  // summed in block order
 

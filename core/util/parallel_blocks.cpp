@@ -48,23 +48,6 @@ bool poll_until(const Ready& ready) {
 
 thread_local bool running_blocks = false;  // set while this thread runs blocks: nested calls inline
 
-// ATen's and oneDNN's own OpenMP regions inside a block run on the block's thread, as they do
-// inside an OpenMP region. (ATen reads the thread count once per thread, hence the first call.)
-class OneOmpThread {
- public:
-  OneOmpThread() {
-    at::get_num_threads();
-    before_ = omp_get_max_threads();
-    omp_set_num_threads(1);
-  }
-  ~OneOmpThread() { omp_set_num_threads(before_); }
-  OneOmpThread(const OneOmpThread&) = delete;
-  OneOmpThread& operator=(const OneOmpThread&) = delete;
-
- private:
-  int before_ = 1;
-};
-
 class RunningBlocks {
  public:
   RunningBlocks() { running_blocks = true; }
@@ -199,6 +182,15 @@ BlockTeam& team_with(int helpers) {
 }
 
 }  // namespace
+
+// ATen reads the thread count once per thread, hence the first call.
+OneOmpThread::OneOmpThread() {
+  at::get_num_threads();
+  before_ = omp_get_max_threads();
+  omp_set_num_threads(1);
+}
+
+OneOmpThread::~OneOmpThread() { omp_set_num_threads(before_); }
 
 void run_blocks(int64_t n_blocks, int threads, BlockFn fn, const void* body) {
   if (n_blocks <= 0) return;

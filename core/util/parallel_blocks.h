@@ -20,6 +20,21 @@ namespace jem {
 
 using BlockFn = void (*)(const void* body, int64_t block);
 
+// While one lives, ATen's and oneDNN's OpenMP regions on this thread run on it alone. Blocks run
+// under one; so do ATen ops between block jobs that would otherwise open an OpenMP region past
+// ATen's grain (32768 numbers): libgomp's worker spins on for a while after each region, on the
+// core the next job's helper needs.
+class OneOmpThread {
+ public:
+  OneOmpThread();
+  ~OneOmpThread();
+  OneOmpThread(const OneOmpThread&) = delete;
+  OneOmpThread& operator=(const OneOmpThread&) = delete;
+
+ private:
+  int before_ = 1;
+};
+
 // fn(body, block) for every block in [0, n_blocks), on `threads` threads counting the caller's.
 void run_blocks(int64_t n_blocks, int threads, BlockFn fn, const void* body);
 
