@@ -7,6 +7,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/data/augment.h"
@@ -176,6 +177,7 @@ TEST(ConvNets, AutogradScoreMatchesFiniteDifferences) {
 // weights change and at a second batch size.
 TEST(WideResNet, OneDnnDriftMatchesAutograd) {
   if (!DnnlWrnScorer::available()) GTEST_SKIP() << "this build has no oneDNN path (JEMLAB_DNNL off)";
+  ::unsetenv("JEMLAB_NO_DNNL");  // read as each model is built: this test is about the oneDNN path
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
   for (const char* act : {"leaky_relu", "relu"})
     for (int depth : {10, 16}) {

@@ -10,6 +10,12 @@
 namespace jem {
 namespace {
 
+// JEMLAB_NO_DNNL=1 (anything but empty or 0): the Wide-ResNet's drift through autograd, to compare.
+bool dnnl_turned_off() {
+  const char* v = std::getenv("JEMLAB_NO_DNNL");
+  return v && *v && std::strcmp(v, "0") != 0;
+}
+
 torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride) {
   // Biases as in the official WRN (it has no norm by default, so nothing else shifts).
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(true));
@@ -113,9 +119,8 @@ WideResNet::WideResNet(const ConvNetOptions& o, at::Generator& gen) : ConvNetBas
   final_norm_ = norm(in);
   register_module("final_norm", final_norm_.ptr());
   make_heads(in, gen);
-  const char* off = std::getenv("JEMLAB_NO_DNNL");
   const bool plain = o.norm == "none" && o.dropout == 0 && o.activation != "silu";
-  if (plain && !(off && *off && std::strcmp(off, "0") != 0) && DnnlWrnScorer::available() && DnnlWrnScorer::fits(dnnl_spec()))
+  if (plain && !dnnl_turned_off() && DnnlWrnScorer::available() && DnnlWrnScorer::fits(dnnl_spec()))
     dnnl_ = std::make_unique<DnnlWrnScorer>();
 }
 
