@@ -171,40 +171,48 @@ TEST(ConvNets, AutogradScoreMatchesFiniteDifferences) {
   }
 }
 
-// The oneDNN drift (blocked layout, fused activation and residual sum, Winograd where oneDNN
-// picks it) against autograd through ATen's convolutions: the same scores and gradients to
-// float rounding, for both heads, with and without labels, identity and 1x1 shortcuts, after the
-// weights change and at a second batch size.
+// The oneDNN drift (blocked layout, fused residual sum, Winograd where oneDNN picks it) against
+// autograd through ATen's convolutions: the same scores and gradients to float rounding, for both
+// heads, with and without labels, identity and 1x1 shortcuts, after the weights change and at a
+// second batch size; a NaN bias makes every score NaN, as through autograd; ReLU and SiLU keep
+// autograd.
 TEST(WideResNet, OneDnnDriftMatchesAutograd) {
   if (!DnnlWrnScorer::available()) GTEST_SKIP() << "this build has no oneDNN path (JEMLAB_DNNL off)";
   ::unsetenv("JEMLAB_NO_DNNL");  // read as each model is built: this test is about the oneDNN path
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
-  for (const char* act : {"leaky_relu", "relu"})
-    for (int depth : {10, 16}) {
-      ConvNetOptions o;
-      o.image_shape = {3, 16, 16};
-      o.depth = depth;
-      o.widen = depth == 10 ? 2 : 1;
-      o.activation = act;
-      o.uncond = depth == 16;
-      WideResNet net(o, g);
-      const std::string what = std::string(act) + " depth " + std::to_string(depth);
-      for (int rows : {7, 3, 7}) {  // the net is built again for each new batch size
-        at::Tensor x = at::rand({rows, 3 * 16 * 16}, g) * 2 - 1;
-        ASSERT_TRUE(net.dnnl_score_applies(x)) << what;
-        at::Tensor y = at::randint(0, 10, {rows}, g);
-        for (bool cond : {false, true}) {
-          auto [grad, s] = net.score(x, cond ? y : at::Tensor());
-          auto [ref_grad, ref_s] = net.EnergyNet::score(x, cond ? y : at::Tensor());
-          const double scale = ref_grad.abs().max().item<double>();
-          EXPECT_GT(scale, 0) << what;
-          EXPECT_TRUE(at::allclose(s, ref_s, 1e-4, 1e-5)) << what << " rows " << rows << " cond " << cond;
-          EXPECT_LT((grad - ref_grad).abs().max().item<double>(), 1e-3 * scale) << what << " rows " << rows << " cond " << cond;
-        }
-        torch::NoGradGuard no_grad;  // a training step's worth of change: the next call reads the new weights
-        for (auto& p : net.parameters()) p.add_(at::randn(p.sizes(), g) * 0.01);
+  ConvNetOptions o;
+  o.image_shape = {3, 16, 16};
+  o.activation = "leaky_relu";
+  for (int depth : {10, 16}) {
+    o.depth = depth, o.widen = depth == 10 ? 2 : 1, o.uncond = depth == 16;
+    WideResNet net(o, g);
+    for (int rows : {7, 3, 7}) {  // the net is built again for each new batch size
+      at::Tensor x = at::rand({rows, 3 * 16 * 16}, g) * 2 - 1;
+      ASSERT_TRUE(net.dnnl_score_applies(x));
+      const at::Tensor y = at::randint(0, 10, {rows}, g);
+      for (bool cond : {false, true}) {
+        auto [grad, s] = net.score(x, cond ? y : at::Tensor());
+        auto [ref_grad, ref_s] = net.EnergyNet::score(x, cond ? y : at::Tensor());
+        const double scale = ref_grad.abs().max().item<double>();
+        EXPECT_GT(scale, 0) << depth;
+        EXPECT_TRUE(at::allclose(s, ref_s, 1e-4, 1e-5)) << "depth " << depth << " rows " << rows << " cond " << cond;
+        EXPECT_LT((grad - ref_grad).abs().max().item<double>(), 1e-3 * scale) << "depth " << depth << " rows " << rows << " cond " << cond;
       }
+      torch::NoGradGuard no_grad;  // a training step's worth of change: the next call reads the new weights
+      for (auto& p : net.parameters()) p.add_(at::randn(p.sizes(), g) * 0.01);
     }
+    {
+      torch::NoGradGuard no_grad;
+      net.parameters()[3].view(-1)[0] = std::nanf("");  // a bias of the first block
+    }
+    const at::Tensor x = at::rand({4, 3 * 16 * 16}, g);
+    EXPECT_TRUE(net.score(x, at::Tensor()).second.isnan().all().item<bool>()) << "depth " << depth;
+    EXPECT_TRUE(net.EnergyNet::score(x, at::Tensor()).second.isnan().all().item<bool>()) << "depth " << depth;
+  }
+  for (const char* act : {"relu", "silu"}) {
+    o.activation = act;
+    EXPECT_FALSE(WideResNet(o, g).dnnl_score_applies(at::rand({2, 3 * 16 * 16}, g))) << act;
+  }
 }
 
 TEST(ConvNets, ImageModelsOnPointsAreRefusedWithAMessage) {

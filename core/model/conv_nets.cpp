@@ -119,7 +119,8 @@ WideResNet::WideResNet(const ConvNetOptions& o, at::Generator& gen) : ConvNetBas
   final_norm_ = norm(in);
   register_module("final_norm", final_norm_.ptr());
   make_heads(in, gen);
-  const bool plain = o.norm == "none" && o.dropout == 0 && o.activation != "silu";
+  // LeakyReLU only: oneDNN's ReLU turns a NaN into 0 where ATen's keeps it (the guard must see it).
+  const bool plain = o.norm == "none" && o.dropout == 0 && o.activation == "leaky_relu";
   if (plain && !dnnl_turned_off() && DnnlWrnScorer::available() && DnnlWrnScorer::fits(dnnl_spec()))
     dnnl_ = std::make_unique<DnnlWrnScorer>();
 }
@@ -140,7 +141,7 @@ DnnlConv dnnl_conv(const torch::nn::Conv2d& c) {
 DnnlWrnSpec WideResNet::dnnl_spec() const {
   DnnlWrnSpec spec;
   spec.channels = int(opt_.image_shape[0]), spec.height = int(opt_.image_shape[1]), spec.width = int(opt_.image_shape[2]);
-  spec.slope = opt_.activation == "leaky_relu" ? 0.2f : 0.0f;
+  spec.slope = 0.2f;  // LeakyReLU(0.2), the official WRN's
   spec.stem = dnnl_conv(stem_);
   for (const Block& b : blocks_) {
     DnnlWrnBlock d;

@@ -58,8 +58,8 @@ class SmallCnn : public ConvNetBase {
 class WideResNet : public ConvNetBase {
  public:
   WideResNet(const ConvNetOptions& o, at::Generator& gen);
-  // On the CPU in fp32 without norm or dropout, through oneDNN directly (wrn_dnnl.h) where the
-  // build has it and JEMLAB_NO_DNNL is unset; otherwise autograd.
+  // On the CPU in fp32 for the official network (LeakyReLU, no norm, no dropout), through oneDNN
+  // directly (wrn_dnnl.h) where the build has it and JEMLAB_NO_DNNL is unset; otherwise autograd.
   std::pair<at::Tensor, at::Tensor> score(const at::Tensor& x, const at::Tensor& y) override;
   bool dnnl_score_applies(const at::Tensor& x) const;
 

@@ -93,7 +93,7 @@ struct Conv {
   }
 };
 
-// The activation (LeakyReLU or ReLU) forward, and its backward from the activation's output.
+// LeakyReLU forward, and its backward from the activation's output.
 struct Activation {
   eltwise_forward fwd;
   eltwise_backward bwd;
@@ -229,7 +229,7 @@ bool DnnlWrnScorer::fits(const DnnlWrnSpec& spec) {
     return c.weight && c.bias && (c.kernel == 3 || c.kernel == 1) && c.out % 16 == 0 && (!blocked_in || c.in % 16 == 0) &&
            (c.stride == 1 || c.stride == 2);
   };
-  if (!conv_fits(spec.stem, false) || spec.stem.stride != 1 || spec.slope < 0) return false;
+  if (!conv_fits(spec.stem, false) || spec.stem.stride != 1 || !(spec.slope > 0)) return false;
   int side_h = spec.height, side_w = spec.width;
   for (const DnnlWrnBlock& b : spec.blocks) {
     if (!conv_fits(b.conv1, true) || !conv_fits(b.conv2, true) || b.conv1.stride != 1) return false;

@@ -3,8 +3,8 @@
 // activation kept in oneDNN's blocked layout (no reorders around each convolution, as ATen's
 // NCHW tensors need), the residual sum fused into the second convolution, and oneDNN free to pick
 // its Winograd kernels for the 3x3 stride-1 convolutions (ATen asks for direct convolution only).
-// LeakyReLU and ReLU only (their backward reads the activation's output, so the residual sum may
-// overwrite the block's input). Built where Debian's libdnnl-dev matches the oneDNN that LibTorch
+// LeakyReLU only: its backward reads the activation's output, so the residual sum may overwrite
+// the block's input, and it keeps a NaN as ATen's does (oneDNN's ReLU turns it into 0). Built where Debian's libdnnl-dev matches the oneDNN that LibTorch
 // links (JEMLAB_DNNL); otherwise available() is false and the model uses autograd.
 #pragma once
 #include <cstdint>
@@ -27,7 +27,7 @@ struct DnnlWrnBlock {
 
 struct DnnlWrnSpec {
   int channels = 3, height = 32, width = 32;
-  float slope = 0.2f;  // the activation's negative slope: 0.2 for LeakyReLU, 0 for ReLU
+  float slope = 0.2f;  // LeakyReLU's negative slope
   DnnlConv stem;
   std::vector<DnnlWrnBlock> blocks;
 };
