@@ -12,7 +12,7 @@ find_library(JEMLAB_TORCH_CPU_LIBRARY torch_cpu HINTS "${_torch_dir}" NO_DEFAULT
 find_program(JEMLAB_READELF NAMES readelf)
 set(_why "")
 if(NOT JEMLAB_DNNL_INCLUDE OR NOT JEMLAB_DNNL_LIBRARY)
-  set(_why "no oneDNN headers (libdnnl-dev)")
+  set(_why "no oneDNN headers: libdnnl-dev is not installed")
 elseif(NOT JEMLAB_TORCH_CPU_LIBRARY OR NOT JEMLAB_READELF)
   set(_why "cannot read which oneDNN LibTorch links")
 else()
