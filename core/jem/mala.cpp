@@ -26,16 +26,13 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   const double a = p.step, sd = std::sqrt(2.0 * p.step);
   SgldResult r;
   r.x = x0.detach().clone();
-  at::Tensor xi, log_u, noise_norm;
-  {
+  at::Tensor xi, log_u;
+  if (p.n_steps > 0) {
     OneOmpThread serial;  // as in run_sgld: the up-front draws stay on this thread
-    if (p.n_steps > 0) {
-      xi = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options());
-      log_u = at::log(at::rand({p.n_steps, B}, gen, x0.options().dtype(at::kDouble)));
-    }
-    if (xi.defined() && p.trace) noise_norm = xi.flatten(2).norm(2, 2) * sd;  // the flight recorder's
+    xi = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options());
+    log_u = at::log(at::rand({p.n_steps, B}, gen, x0.options().dtype(at::kDouble)));
   }
-  chain_loop::start_recording(r, p, record, noise_norm);
+  chain_loop::start_recording(r, p, record, xi, sd);
   SgldTrace* tr = p.trace;
   // Per block, summed in block order: the same sums whichever thread ran which block.
   std::vector<double> block_norms(size_t(chain_loop::chain_blocks(p, x0)), 0.0), block_accepted(block_norms.size(), 0.0);

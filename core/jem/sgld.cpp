@@ -65,7 +65,7 @@ void record_rows(at::Tensor& to, int64_t t, int64_t at_row, const at::Tensor& fr
 
 namespace chain_loop {
 
-void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise_norm) {
+void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise, double noise_scale) {
   const int64_t B = r.x.size(0);
   if (record > 0) {
     r.trajectory = at::empty({p.n_steps + 1, record, r.x.size(1)}, r.x.options());
@@ -76,7 +76,12 @@ void start_recording(SgldResult& r, const SgldParams& p, int record, const at::T
   const auto fopt = r.x.options().dtype(at::kFloat);
   tr->energy = at::zeros({p.n_steps, B}, fopt);
   tr->grad_norm = at::zeros({p.n_steps, B}, fopt);
-  tr->noise_norm = noise_norm.defined() ? noise_norm.to(at::kFloat) : at::zeros({p.n_steps, B}, fopt);
+  if (noise.defined()) {
+    OneOmpThread serial;  // as the draw (run_sgld): past ATen's grain at 100 steps
+    tr->noise_norm = (noise.flatten(2).norm(2, 2) * noise_scale).to(at::kFloat);
+  } else {
+    tr->noise_norm = at::zeros({p.n_steps, B}, fopt);
+  }
   if (tr->keep_x) {
     tr->x = at::empty({p.n_steps + 1, B, r.x.size(1)}, r.x.options());
     tr->x[0].copy_(r.x);
@@ -103,15 +108,14 @@ SgldResult run_sgld(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
   const int record = static_cast<int>(std::min<int64_t>(p.record, B));
   SgldResult r;
   r.x = x0.detach().clone();
-  at::Tensor noise, noise_norm;
-  {
+  at::Tensor noise;
+  if (p.noise_std > 0 && p.n_steps > 0) {
     // Every step's noise up front (the chains then do not depend on the thread count), on this
     // thread alone (parallel_blocks.h: 100-step chains pass ATen's grain).
     OneOmpThread serial;
-    if (p.noise_std > 0 && p.n_steps > 0) noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
-    if (noise.defined() && p.trace) noise_norm = noise.flatten(2).norm(2, 2);  // the flight recorder's
+    noise = at::randn({p.n_steps, B, x0.size(1)}, gen, x0.options()) * p.noise_std;
   }
-  chain_loop::start_recording(r, p, record, noise_norm);
+  chain_loop::start_recording(r, p, record, noise, 1.0);
   SgldTrace* tr = p.trace;
   std::vector<double> block_norms(size_t(chain_loop::chain_blocks(p, x0)), 0.0);  // summed in block order
 

@@ -52,9 +52,10 @@ SgldResult run_mala(const ScoreFn& score, const at::Tensor& x0, const at::Tensor
 
 // What both samplers share: the recordings' step 0 (r.x set) and the split into blocks of chains.
 namespace chain_loop {
-// Allocates r.trajectory for the first `record` chains and p.trace's arrays (noise_norm [n_steps, B]
-// given, or zeros when undefined), with step 0 taken from r.x.
-void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise_norm);
+// Allocates r.trajectory for the first `record` chains and p.trace's arrays, with step 0 taken
+// from r.x; the trace's noise norms are those of noise [n_steps, B, D] times noise_scale (zeros
+// when undefined).
+void start_recording(SgldResult& r, const SgldParams& p, int record, const at::Tensor& noise, double noise_scale);
 // advance(begin, end) over all B chains: on the CPU with split_chains, blocks of kChainsPerBlock
 // chains that the threads take as they come free (chains are independent, so no step needs a
 // barrier; core/util/parallel_blocks.h), else one call. A block's chains, and so every chain,
