@@ -14,6 +14,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "app/window/partial_present.h"
 
@@ -57,6 +58,17 @@ uint64_t rect_bits(const PixelRect& r) {
   return hash_mix(hash_mix(uint64_t(uint32_t(r.x0)) << 32 | uint32_t(r.y0), uint64_t(uint32_t(r.x1))), uint32_t(r.y1));
 }
 
+// What decides how a vertex draws: its position, texture coordinates and colour (20 bytes).
+uint64_t vertex_key(const ImDrawVert& v) {
+  static_assert(sizeof(ImDrawVert) == 20, "ImDrawVert: pos, uv, col");
+  uint64_t pos, uv;
+  uint32_t col;
+  std::memcpy(&pos, &v.pos, 8);
+  std::memcpy(&uv, &v.uv, 8);
+  std::memcpy(&col, &v.col, 4);
+  return hash_mix(hash_mix(hash_mix(0, pos), uv), col);
+}
+
 // Each command's triangles (or callback) as primitives, and per command the pixels its triangles
 // reach (so that a damage rectangle far from a command does not draw it again).
 struct Collected {
@@ -64,13 +76,35 @@ struct Collected {
   std::vector<std::vector<PixelRect>> cmd_bounds;  // [list][command]
 };
 
+// One triangle per primitive: its key mixes the command's with its three vertices' (three
+// independent chains, which the core runs side by side), its box rounded out by a pixel
+// (rasterisation touches the pixels whose centres are inside) and clipped to the scissor.
+void collect_triangles(const ImDrawList& list, const ImDrawCmd& c, uint64_t cmd_key, const PixelRect& scissor,
+                       const ImDrawData& dd, std::vector<Prim>& prims, PixelRect& reach) {
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  const ImDrawIdx* idx = list.IdxBuffer.Data + c.IdxOffset;
+  const ImDrawVert* vtx = list.VtxBuffer.Data + c.VtxOffset;
+  for (unsigned e = 0; e + 2 < c.ElemCount; e += 3) {
+    const ImDrawVert &a = vtx[idx[e]], &b = vtx[idx[e + 1]], &d = vtx[idx[e + 2]];
+    const uint64_t key = hash_mix(hash_mix(hash_mix(cmd_key, vertex_key(a)), vertex_key(b)), vertex_key(d));
+    const float x0 = std::min({a.pos.x, b.pos.x, d.pos.x}), x1 = std::max({a.pos.x, b.pos.x, d.pos.x});
+    const float y0 = std::min({a.pos.y, b.pos.y, d.pos.y}), y1 = std::max({a.pos.y, b.pos.y, d.pos.y});
+    const PixelRect box{int(std::floor((x0 - off.x) * scale.x)) - 1, int(std::floor((y0 - off.y) * scale.y)) - 1,
+                        int(std::ceil((x1 - off.x) * scale.x)) + 1, int(std::ceil((y1 - off.y) * scale.y)) + 1};
+    const PixelRect clipped = intersect(box, scissor);
+    prims.push_back({clipped, key});
+    reach = unite(reach, clipped);
+  }
+}
+
 Collected collect(const ImDrawData& dd, int fb_w, int fb_h) {
   Collected out;
+  out.lists.reserve(size_t(dd.CmdListsCount));
   const PixelRect screen{0, 0, fb_w, fb_h};
-  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
   for (int n = 0; n < dd.CmdListsCount; ++n) {
     const ImDrawList* list = dd.CmdLists[n];
-    PrimList pl{list, {}};
+    PrimList& pl = out.lists.emplace_back(PrimList{list, {}});
+    pl.prims.reserve(size_t(list->IdxBuffer.Size / 3 + list->CmdBuffer.Size));
     std::vector<PixelRect>& bounds = out.cmd_bounds.emplace_back(size_t(list->CmdBuffer.Size));
     for (int ci = 0; ci < list->CmdBuffer.Size; ++ci) {
       const ImDrawCmd& c = list->CmdBuffer[ci];
@@ -86,27 +120,8 @@ Collected collect(const ImDrawData& dd, int fb_w, int fb_h) {
       }
       if (sc.empty()) continue;
       const uint64_t cmd_key = hash_mix(hash_mix(rect_bits(sc), pointer_bits(c.TextureId)), content_version(c.TextureId));
-      PixelRect reach;
-      for (unsigned e = 0; e + 2 < c.ElemCount; e += 3) {
-        uint64_t key = cmd_key;
-        float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
-        for (int k = 0; k < 3; ++k) {
-          const ImDrawVert& v = list->VtxBuffer[int(c.VtxOffset + list->IdxBuffer[int(c.IdxOffset + e + k)])];
-          uint32_t words[5];
-          std::memcpy(words, &v, sizeof words);
-          for (uint32_t w : words) key = hash_mix(key, w);
-          x0 = std::fmin(x0, v.pos.x), y0 = std::fmin(y0, v.pos.y), x1 = std::fmax(x1, v.pos.x), y1 = std::fmax(y1, v.pos.y);
-        }
-        // Rounded out by a pixel: rasterisation touches the pixels whose centres are inside.
-        const PixelRect box{int(std::floor((x0 - off.x) * scale.x)) - 1, int(std::floor((y0 - off.y) * scale.y)) - 1,
-                            int(std::ceil((x1 - off.x) * scale.x)) + 1, int(std::ceil((y1 - off.y) * scale.y)) + 1};
-        const PixelRect clipped = intersect(box, sc);
-        pl.prims.push_back({clipped, key});
-        reach = unite(reach, clipped);
-      }
-      bounds[ci] = reach;
+      collect_triangles(*list, c, cmd_key, sc, dd, pl.prims, bounds[ci]);
     }
-    out.lists.push_back(std::move(pl));
   }
   return out;
 }
@@ -178,7 +193,7 @@ void FrameRenderer::render(GLFWwindow* window) {
   if (o_.layout_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o_.layout_delay_ms));
   Collected col = collect(dd, fb_w, fb_h);
   if (o_.full_redraw) damage_.invalidate();
-  const std::vector<PixelRect> rects = damage_.update(col.lists, fb_w, fb_h);
+  const std::vector<PixelRect> rects = damage_.update(std::move(col.lists), fb_w, fb_h);  // keeps them
   ++frames_;
   damaged_sum_ += damage_.damaged_fraction();
   kept_.begin(fb_w, fb_h);
