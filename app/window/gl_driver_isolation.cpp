@@ -6,6 +6,9 @@
 #include <initializer_list>
 
 namespace jem::window {
+
+// Sanitizer runtimes refuse RTLD_DEEPBIND; Debian 12's LibTorch exports no LLVM, so this is off.
+#if defined(__linux__) && defined(RTLD_DEEPBIND) && !defined(JEMLAB_SANITIZE_BUILD)
 namespace {
 
 // Whether a library other than libLLVM itself (libtorch_cpu 2.6 on Debian 13) exports LLVM's C
@@ -22,14 +25,12 @@ bool foreign_llvm_exported() {
 }  // namespace
 
 bool isolate_gl_driver_from_torch() {
-#if defined(__linux__) && defined(RTLD_DEEPBIND) && !defined(JEMLAB_SANITIZE_BUILD)
-  // Sanitizer runtimes refuse RTLD_DEEPBIND; Debian 12's LibTorch exports no LLVM, so this is off.
   if (!foreign_llvm_exported()) return false;
   // Kept loaded for the life of the process: GLX finds it already relocated.
   return dlopen("libGLX_mesa.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND) != nullptr;
-#else
-  return false;
-#endif
 }
+#else
+bool isolate_gl_driver_from_torch() { return false; }
+#endif
 
 }  // namespace jem::window
