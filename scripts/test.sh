@@ -22,14 +22,17 @@ command -v clang++ >/dev/null && clang=(env CC=clang CXX=clang++)
 # sources, 50 and 135 s with unity ones (clean clone, 2 cores).
 unity=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8)
 
-stage "ThreadSanitizer: runner and snapshot hand-off"
+stage "ThreadSanitizer: runner and snapshot hand-off, the whole lab"
 "${clang[@]}" cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJEMLAB_SANITIZE=thread \
-  -DJEMLAB_BUILD_APP=OFF "${unity[@]}" >/dev/null
-cmake --build build-tsan --target test_runner_threads
+  "${unity[@]}" >/dev/null
+cmake --build build-tsan --target test_runner_threads jemlab
 # One OpenMP thread: libgomp is not instrumented, so its pool would only add false reports; the
 # OpenMP runtimes' own calls into libc are suppressed for the same reason (tests/tsan.supp).
-OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
-  build-tsan/tests/test_runner_threads
+tsan=(env OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp")
+"${tsan[@]}" build-tsan/tests/test_runner_threads
+# The lab itself: the window's thread, the runner and its helpers, llvmpipe (on the window's
+# thread; its own threads' fences race, see the README's Hardening) for 300 frames of training.
+"${tsan[@]}" xvfb-run -a -s "-screen 0 1600x1000x24" build-tsan/jemlab --frames 300
 
 stage "AddressSanitizer + UndefinedBehaviorSanitizer: unit suites"
 fuzz=OFF

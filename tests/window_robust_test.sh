@@ -21,6 +21,7 @@ fails=0
 ok() { echo "ok   $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+not() { ! "$@"; }
 until_true() { local end=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done; }
 get() { "$PIXELS" --get "$REPORT" "$1" 2>/dev/null; }
 xdo() { timeout 20 xdotool "$@"; }
@@ -35,6 +36,10 @@ running() { [ "$(get /state)" = running ] && [ "$(get /step)" -gt 5 ] 2>/dev/nul
 until_true 60 running || { fail "training did not start"; exit 1; }
 xdo windowfocus --sync "$WID"
 alive() { kill -0 "$PID" 2>/dev/null; }
+# llvmpipe draws on the window's thread: its own threads' fences race (gl_driver_isolation.h).
+llvmpipe_threads() { cat /proc/"$1"/task/*/comm 2>/dev/null | grep -c '^llvmpipe'; }
+check "llvmpipe runs no rasteriser threads of its own (found $(llvmpipe_threads "$PID"))" \
+  [ "$(llvmpipe_threads "$PID")" = 0 ]
 # Frames go on: the report's frame counter moves (it is rewritten while training moves).
 # (llvmpipe on one thread draws 3000x2000 at about a frame a second).
 drawing() {
@@ -108,6 +113,14 @@ if until_true 20 exited; then
 else
   fail "Ctrl+Q did not close the window"
 fi
+
+# A user's LP_NUM_THREADS is kept, with a warning that names the race it brings back.
+env LP_NUM_THREADS=2 "$JEMLAB" --threads 1 --frames 5 --autosave-every 0 >"$OUT/lp_threads.log" 2>&1
+code=$?
+check "LP_NUM_THREADS=2: the window still runs (exit $code)" [ "$code" = 0 ]
+check "LP_NUM_THREADS=2: warns of llvmpipe's 2 threads and their fences" \
+  grep -q "warning: llvmpipe draws on 2 threads of its own (LP_NUM_THREADS=2).*fence" "$OUT/lp_threads.log"
+check "no such warning by default" not grep -q "llvmpipe draws on" "$OUT/jemlab.log"
 
 # Started tiny.
 check "a window started at 200x150 draws its frames and exits 0" \

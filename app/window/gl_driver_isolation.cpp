@@ -2,8 +2,13 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <string>
 
 namespace jem::window {
 
@@ -32,5 +37,26 @@ bool isolate_gl_driver_from_torch() {
 #else
 bool isolate_gl_driver_from_torch() { return false; }
 #endif
+
+void draw_llvmpipe_on_the_context_thread() { setenv("LP_NUM_THREADS", "0", /*overwrite=*/0); }
+
+int warn_of_llvmpipe_threads() {
+  int threads = 0;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", error)) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    threads += name.rfind("llvmpipe", 0) == 0;  // Mesa names them llvmpipe-0, llvmpipe-1, ...
+  }
+  if (threads > 0) {
+    const char* set = std::getenv("LP_NUM_THREADS");
+    std::fprintf(stderr,
+                 "jemlab: warning: llvmpipe draws on %d thread%s of its own (LP_NUM_THREADS=%s); Mesa's llvmpipe can then "
+                 "free a fence that one of them is still unlocking, which has crashed the lab in malloc. Unset "
+                 "LP_NUM_THREADS (the lab then sets 0: llvmpipe draws on the window's thread)\n",
+                 threads, threads == 1 ? "" : "s", set ? set : "unset");
+  }
+  return threads;
+}
 
 }  // namespace jem::window

@@ -1,3 +1,5 @@
+// Work-arounds for defects of the GL drivers the lab meets, Mesa's above all.
+//
 // Debian 13's LibTorch 2.6 links a static LLVM into libtorch_cpu and exports its C API. Mesa's
 // drivers (llvmpipe under Xvfb and in VMs, radeonsi) call the same LLVM C functions by name, so
 // once libtorch is in the process they bound to its LLVM instead of their own libLLVM and crashed
@@ -11,5 +13,18 @@ namespace jem::window {
 
 // True when it preloaded Mesa deep-bound (the workaround was needed and applied).
 bool isolate_gl_driver_from_torch();
+
+// Mesa's software rasteriser (llvmpipe: Xvfb, VMs without a GPU) draws on threads of its own, one
+// a core, unless LP_NUM_THREADS says otherwise, and those fought the trainer for the cores. Its
+// fences also race (Mesa 22.3 to 25 at least): llvmpipe_fence_finish reads a fence's count without
+// the fence's lock, so the context's thread may free the fence while a rasteriser thread is still
+// unlocking its mutex, a write of zeros into freed memory, which crashed the lab in glibc's malloc
+// (README, "Hardening"). With LP_NUM_THREADS=0 llvmpipe draws on the context's thread: no race,
+// and as fast here. Call before glfwInit; a user's own LP_NUM_THREADS is kept.
+void draw_llvmpipe_on_the_context_thread();
+
+// After the context is made: llvmpipe's rasteriser threads in this process (0 elsewhere), with a
+// warning on stderr when there are any (a user's LP_NUM_THREADS), naming the race above.
+int warn_of_llvmpipe_threads();
 
 }  // namespace jem::window

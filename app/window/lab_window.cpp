@@ -145,10 +145,7 @@ void handle_shortcuts(LabContext& ctx) {
 
 // GLFW, the GL 3.3 core context and ImGui; throws with what the driver offers when it cannot.
 GLFWwindow* open_window(const LabOptions& o, LabContext& ctx) {
-  // Mesa's software rasteriser (llvmpipe: Xvfb, VMs without a GPU) starts one thread per core,
-  // and they fight the trainer's OpenMP team for the same cores: one is plenty for our panels
-  // (measured: training 43-57 -> 74-76 it/s at the same frame rate). GPU drivers ignore it.
-  setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
+  draw_llvmpipe_on_the_context_thread();  // no rasteriser threads: their fences race (gl_driver_isolation.h)
   isolate_gl_driver_from_torch();
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) throw std::runtime_error("cannot initialise GLFW (no display? try xvfb-run -a)");
@@ -169,6 +166,7 @@ GLFWwindow* open_window(const LabOptions& o, LabContext& ctx) {
                              ". Update the graphics driver, or use Mesa's software renderer: LIBGL_ALWAYS_SOFTWARE=1");
   }
   glfwMakeContextCurrent(window);
+  warn_of_llvmpipe_threads();
   // The shaders are GLSL 3.30: one clear line instead of a compile log for each of them.
   std::string glsl_text;
   if (const int glsl = glsl_version(glsl_text); glsl > 0 && glsl < 330) {
