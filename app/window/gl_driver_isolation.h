@@ -6,7 +6,9 @@
 // creating the GL context (seen in a trixie root: a segfault in driCreateContextAttribs; plain
 // GLFW without libtorch was fine). Call before glfwInit: where the process exports the LLVM C API
 // and Mesa is installed, Mesa's GLX library is loaded first with RTLD_DEEPBIND, so that it and
-// its driver resolve their symbols in their own dependencies first. Elsewhere it does nothing.
+// its driver resolve their symbols in their own dependencies first. The sanitizer runtimes refuse
+// RTLD_DEEPBIND: there Mesa's softpipe, which calls no LLVM, draws instead. Elsewhere it does
+// nothing.
 #pragma once
 
 namespace jem::window {
