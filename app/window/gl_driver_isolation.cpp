@@ -60,7 +60,7 @@ int warn_of_llvmpipe_threads() {
     const char* set = std::getenv("LP_NUM_THREADS");
     std::fprintf(stderr,
                  "jemlab: warning: llvmpipe draws on %d thread%s of its own (LP_NUM_THREADS=%s); Mesa's llvmpipe can then "
-                 "free a fence that one of them is still unlocking, which has crashed the lab in malloc. Unset "
+                 "free a fence that one of them is still unlocking, which can crash the lab in malloc. Unset "
                  "LP_NUM_THREADS (the lab then sets 0: llvmpipe draws on the window's thread)\n",
                  threads, threads == 1 ? "" : "s", set ? set : "unset");
   }
