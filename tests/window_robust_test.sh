@@ -77,7 +77,7 @@ screenshot huge 3000x2000
 resize 1000 700
 screenshot normal 1000x700
 
-# CPU seconds (in clock ticks) of the threads that draw: the main one and llvmpipe's.
+# CPU seconds (in clock ticks) of the threads that draw: the main one (and llvmpipe's, if any).
 ui_ticks() {
   local t sum=0
   for t in /proc/"$PID"/task/*; do

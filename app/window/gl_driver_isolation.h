@@ -21,8 +21,9 @@ bool isolate_gl_driver_from_torch();
 // fences also race (Mesa 22.3 to 25 at least): the context's thread reads a fence's count without
 // the fence's lock (lp_fence_signalled), and may then free the fence while the rasteriser thread
 // that signalled it is still unlocking its mutex, a write of zeros into freed memory, the likely
-// cause of two crashes of the lab in glibc's malloc (README, "Hardening"). With LP_NUM_THREADS=0 llvmpipe draws on the context's thread: no race,
-// and as fast here. Call before glfwInit; a user's own LP_NUM_THREADS is kept.
+// cause of two crashes of the lab in glibc's malloc (README, "Hardening"). With LP_NUM_THREADS=0
+// llvmpipe draws on the context's thread: no race, and as fast here. Call before glfwInit; a
+// user's own LP_NUM_THREADS is kept.
 void draw_llvmpipe_on_the_context_thread();
 
 // After the context is made: llvmpipe's rasteriser threads in this process (0 elsewhere), with a
