@@ -86,15 +86,24 @@ else
 fi
 # Presenter mode on a 1080p projector: fonts 1.5x, the controls column narrow with its knobs
 # folded away, the landscape and the lesson wider.
+# Its boundary is checked at the training step the last frame reached, which varies with the
+# machine's load (Debian 13, step 184-186: not yet separating in 2 of 11 runs): run once more, as
+# the presets are.
 echo "== presenter mode, 1920x1080"
-if "$JEMLAB" --preset lesson_robustness --presenter --frames 150 --size 1920x1080 --screenshot "$OUT/presenter.png" --threads 1; then
-  if ! report=$("$PIXELS" "$OUT/presenter.png" --expect-presenter --expect-tab robustness --expect-size 1920x1080 --expect-boundary); then
-    fails=$((fails + 1)); summary+="presenter: $(echo "$report" | grep -v '^ok' | tr '\n' ' ')"$'\n'
+for attempt in 1 2; do
+  report="" why=""
+  if ! "$JEMLAB" --preset lesson_robustness --presenter --frames 150 --size 1920x1080 --screenshot "$OUT/presenter.png" --threads 1; then
+    why="jemlab --presenter exited non-zero"
+  elif ! report=$("$PIXELS" "$OUT/presenter.png" --expect-presenter --expect-tab robustness --expect-size 1920x1080 --expect-boundary); then
+    why=$(echo "$report" | grep -v '^ok' | tr '\n' ' ')
   fi
   echo "$report"
-else
-  echo "FAIL jemlab --presenter exited non-zero"; fails=$((fails + 1)); summary+="presenter: jemlab exited non-zero"$'\n'
-fi
+  [ -z "$why" ] && break
+  echo "FAIL presenter (attempt $attempt): $why"
+  cp "$OUT/presenter.png" "$OUT/presenter_failed$attempt.png" 2>/dev/null
+  summary+="presenter (attempt $attempt): $why"$'\n'
+done
+[ -n "$why" ] && fails=$((fails + 1))
 # A session saved and reopened: the same knobs, data, view, landscape options, tab and lesson
 # (the file it saves again is the same, byte for byte), and a screenshot within a tolerance
 # (training runs on: measured 7.2 and 9.8 levels apart for the same setup, 25 for another view).
