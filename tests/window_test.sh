@@ -87,7 +87,7 @@ fi
 # Presenter mode on a 1080p projector: fonts 1.5x, the controls column narrow with its knobs
 # folded away, the landscape and the lesson wider.
 # Its boundary is checked at the training step the last frame reached, which varies with the
-# machine's load (Debian 13, step 184-186: not yet separating in 2 of 11 runs): run once more, as
+# machine's load (Debian 13, step 184-186: not yet separating in 2 of 12 runs): run once more, as
 # the presets are.
 echo "== presenter mode, 1920x1080"
 for attempt in 1 2; do
