@@ -11,6 +11,30 @@ mkdir -p "$OUT"
 if [ -z "${DISPLAY:-}" ]; then echo "no DISPLAY: run under xvfb-run -a" >&2; exit 1; fi
 fails=0
 summary=""  # the failed checks, repeated at the end: a CI log shows its tail
+# attempt_twice NAME PNG JEMLAB_ARGS... --check PIXELS_ARGS...: a window run, its screenshot PNG
+# and the pixel checks on it. A window run races the trainer thread (how far training got by the
+# last frame varies with the machine's load): a failed one is run once more, and the first failure
+# stays in the log and the summary.
+attempt_twice() {
+  local name=$1 png=$2 run=() attempt report why
+  shift 2
+  while [ "$1" != --check ]; do run+=("$1"); shift; done
+  shift
+  for attempt in 1 2; do
+    report="" why=""
+    if ! "$JEMLAB" "${run[@]}" --screenshot "$png"; then
+      why="jemlab exited non-zero"
+    elif ! report=$("$PIXELS" "$png" "$@"); then
+      why=$(echo "$report" | grep -v '^ok' | tr '\n' ' ')
+    fi
+    echo "$report"
+    [ -z "$why" ] && return 0
+    echo "FAIL $name (attempt $attempt): $why"
+    cp "$png" "${png%.png}_failed$attempt.png" 2>/dev/null
+    summary+="$name (attempt $attempt): $why"$'\n'
+  done
+  fails=$((fails + 1))
+}
 for f in "$PRESETS"/*.json; do
   name=$(basename "$f" .json)
   frames=240
@@ -48,24 +72,8 @@ for f in "$PRESETS"/*.json; do
     lesson_robustness) tab=robustness; frames=400; extra+=(--expect-attack) ;;  # and this one its baseline B
   esac
   echo "== $name (tab $tab)"
-  # A window run races the trainer thread (how far training got by the last frame varies with the
-  # machine's load): a preset that fails is run once more, and the first failure stays in the log.
-  for attempt in 1 2; do
-    report=""
-    if ! "$JEMLAB" --preset "$name" --frames "$frames" --tab "$tab" --screenshot "$OUT/$name.png" --threads 1 "${lab[@]}"; then
-      why="jemlab exited non-zero"
-    elif ! report=$("$PIXELS" "$OUT/$name.png" --expect-tab "$tab" "${extra[@]}"); then
-      why=$(echo "$report" | grep -v '^ok' | tr '\n' ' ')
-    else
-      why=""
-    fi
-    echo "$report"
-    [ -z "$why" ] && break
-    echo "FAIL $name (attempt $attempt): $why"
-    cp "$OUT/$name.png" "$OUT/${name}_failed$attempt.png" 2>/dev/null
-    summary+="$name (attempt $attempt): $why"$'\n'
-  done
-  [ -n "$why" ] && fails=$((fails + 1))
+  attempt_twice "$name" "$OUT/$name.png" --preset "$name" --frames "$frames" --tab "$tab" --threads 1 "${lab[@]}" \
+    --check --expect-tab "$tab" "${extra[@]}"
 done
 # HiDPI: GLFW takes X11's content scale from the Xft.dpi resource. Xft.dpi 192 (scale 2) is set
 # on a private Xvfb, so that it cannot leak into the other window tests (-noreset: else the server
@@ -86,24 +94,11 @@ else
 fi
 # Presenter mode on a 1080p projector: fonts 1.5x, the controls column narrow with its knobs
 # folded away, the landscape and the lesson wider.
-# Its boundary is checked at the training step the last frame reached, which varies with the
-# machine's load (Debian 13, step 184-186: not yet separating in 2 of 12 runs): run once more, as
-# the presets are.
+# Its boundary is checked at the training step the last frame reached (Debian 13, step 184-186:
+# not yet separating in 2 of 12 runs), so it too gets a second attempt.
 echo "== presenter mode, 1920x1080"
-for attempt in 1 2; do
-  report="" why=""
-  if ! "$JEMLAB" --preset lesson_robustness --presenter --frames 150 --size 1920x1080 --screenshot "$OUT/presenter.png" --threads 1; then
-    why="jemlab --presenter exited non-zero"
-  elif ! report=$("$PIXELS" "$OUT/presenter.png" --expect-presenter --expect-tab robustness --expect-size 1920x1080 --expect-boundary); then
-    why=$(echo "$report" | grep -v '^ok' | tr '\n' ' ')
-  fi
-  echo "$report"
-  [ -z "$why" ] && break
-  echo "FAIL presenter (attempt $attempt): $why"
-  cp "$OUT/presenter.png" "$OUT/presenter_failed$attempt.png" 2>/dev/null
-  summary+="presenter (attempt $attempt): $why"$'\n'
-done
-[ -n "$why" ] && fails=$((fails + 1))
+attempt_twice presenter "$OUT/presenter.png" --preset lesson_robustness --presenter --frames 150 --size 1920x1080 \
+  --threads 1 --check --expect-presenter --expect-tab robustness --expect-size 1920x1080 --expect-boundary
 # A session saved and reopened: the same knobs, data, view, landscape options, tab and lesson
 # (the file it saves again is the same, byte for byte), and a screenshot within a tolerance
 # (training runs on: measured 7.2 and 9.8 levels apart for the same setup, 25 for another view).
