@@ -27,6 +27,12 @@ started() {
   until rewritten; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done
 }
 
+# appears FILE: polls (up to 10 s) until FILE exists.
+appears() {
+  local end=$((SECONDS + 10))
+  until [ -e "$1" ]; do [ $SECONDS -ge $end ] && return 1; done
+}
+
 # --- Checkpoints -----------------------------------------------------------------------------
 C=$T/ckpt
 KNOBS=(--threads 1 --n_train 500 --batch_size 64 --n_steps 2 --buffer_size 1000000 --quiet)
@@ -38,7 +44,10 @@ for i in $(seq 1 "$TRIALS"); do
     >"$T/train.log" 2>&1 &
   pid=$!
   started "$C/last.ckpt" || fail "trial $i: no save in 60 s"
-  sleep_ms "$(ms_between 0 600)"  # an iteration and a save every few tens of milliseconds
+  # Odd trials kill at a random time (an iteration and a save every few tens of milliseconds);
+  # even ones as soon as a save's temporary file appears, so that kills inside a save do not
+  # hang on how long this disk takes to write and flush 16 MB.
+  if ((i % 2)); then sleep_ms "$(ms_between 0 600)"; else appears "$C/last.ckpt.tmp.$pid"; fi
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   [ -e "$C/last.ckpt.tmp.$pid" ] && torn=$((torn + 1))  # the kill landed inside a save
@@ -52,7 +61,7 @@ for i in $(seq 1 "$TRIALS"); do
 done
 echo "     checkpoints: $TRIALS kills during training with a save each iteration, $torn inside a save;" \
   "$((TRIALS - bad)) of $TRIALS left a loadable last.ckpt; $(temps "$C") temporary file(s) left"
-[ "$torn" -ge $((TRIALS / 6)) ] || fail "only $torn of $TRIALS kills landed inside a save: the test is too weak"
+[ "$torn" -ge $((TRIALS / 4)) ] || fail "only $torn of $TRIALS kills landed inside a save: the test is too weak"
 # metrics.jsonl got rows past the last save and maybe half a line at each kill: a resume keeps
 # the whole rows up to its checkpoint, so the file is one row per iteration, 1 to the step.
 "$JEMLAB" train --iters 1 --out "$C" --resume "$C/last.ckpt" --quiet >"$T/last.log" 2>&1
