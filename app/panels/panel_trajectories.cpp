@@ -62,7 +62,6 @@ void TrajectoryOverlay::draw_set(ImDrawList* dl, const ViewTransform& t, const T
                                  float width, LabContext& ctx, bool full_path) const {
   if (tr.n_chains <= 0 || tr.xy.size() < size_t(tr.n_steps + 1) * tr.n_chains * 2) return;
   const int head = std::clamp(int(std::floor(pos)), 0, tr.n_steps);
-  const float frac = float(std::clamp(pos - head, 0.0, 1.0));
   const int first = full_path ? 0 : std::max(0, head - trail_steps_);
   const float scale = ctx.ui_scale;
   for (int c = 0; c < std::min(tr.n_chains, max_chains_); ++c) {
@@ -76,13 +75,10 @@ void TrajectoryOverlay::draw_set(ImDrawList* dl, const ViewTransform& t, const T
       const float alpha = full_path ? std::max(0.35f, 1.0f - age) : 1.0f - age * 0.9f;
       dl->AddLine(screen(s), screen(s + 1), chain_color(tr, c, alpha), width * scale);
     }
-    // The head moves smoothly between recorded steps.
-    ImVec2 h = screen(head);
-    if (head < tr.n_steps) {
-      const ImVec2 n = screen(head + 1);
-      h = ImVec2(h.x + (n.x - h.x) * frac, h.y + (n.y - h.y) * frac);
-      dl->AddLine(screen(head), h, chain_color(tr, c, 1.0f), width * scale);
-    }
+    // The head jumps from recorded state to recorded state: SGLD is a discrete chain, and a point
+    // between two steps is one it never visited. The frames between steps are then unchanged,
+    // which the window does not draw again (frame_damage.h).
+    const ImVec2 h = screen(head);
     dl->AddCircleFilled(h, (width + 2.5f) * scale, IM_COL32(20, 20, 25, 230));
     dl->AddCircleFilled(h, (width + 1.2f) * scale, chain_color(tr, c, 1.0f));
     ctx.chain_heads_px.emplace_back(h.x, h.y);
