@@ -247,7 +247,7 @@ void LandscapePanel::draw_overlays(LabContext& ctx, const ViewTransform& t) {
 void LandscapePanel::render_offscreen(LabContext& ctx, int px_w, int px_h) {
   // Two offscreen passes, each redone only when its inputs change: the field (a costly shader on
   // llvmpipe) when the grid, view or style changed, while training at most 5 times a second and
-  // within its budget (redraw_interval); the points (the buffer is republished 30 times a second)
+  // within its budget (redraw_interval); the points (the buffer comes with every snapshot, 15 a second)
   // over a copy of it at most 10 times a second, within the same budget.
   const float fb = ImGui::GetIO().DisplayFramebufferScale.x;
   const FieldKey fkey{uploaded_mode_, uploaded_log_, uploaded_k_, style_.colormap, style_.contours,
