@@ -300,6 +300,30 @@ TEST(Runner, PublishesEvaluationsAndTheControlDataset) {
   EXPECT_EQ(s->state, RunState::Running);
 }
 
+// Calibration and OOD only while a tab shows them: unwatched, the evaluation keeps its step
+// while training goes on; watched again, it is brought up to the current step at once, not at
+// the next eval_every (here 10,000 iterations away).
+TEST(Runner, EvaluatesCalibrationAndOodOnlyWhileWatched) {
+  Settings st = small();
+  st.eval_every = 10;
+  Runner r(st);
+  r.send(cmd::WatchEvaluations{false});
+  auto s = wait_for(r, [](const Snapshot& s) { return s.step >= 5; });
+  const int64_t held = s->eval ? s->eval->step : -1;  // at most the start's evaluation
+  EXPECT_LT(held, 5);
+  s = wait_for(r, [](const Snapshot& s) { return s.step >= 45; });
+  ASSERT_GE(s->step, 45);
+  EXPECT_EQ(s->eval ? s->eval->step : -1, held) << "evaluated while unwatched";
+
+  r.send(cmd::SetParam{"eval_every", KnobValue(10000)});
+  r.send(cmd::Pause{});
+  r.send(cmd::WatchEvaluations{true});
+  s = wait_for(r, [](const Snapshot& s) { return s.state == RunState::Paused && s.eval && s.eval->step == s.step; });
+  ASSERT_TRUE(s->eval);
+  EXPECT_EQ(s->eval->step, s->step);
+  EXPECT_EQ(s->eval->ood.scores.size(), 4u);
+}
+
 TEST(Runner, DataChangeAtStepZeroRepublishesTheData) {
   RunnerOptions o;
   o.start_running = false;

@@ -58,6 +58,7 @@ double bench_trainer(Settings s, int warmup, int iters) {
 
 double bench_runner(const Settings& s, int warmup, int iters) {
   Runner runner(s);
+  runner.send(cmd::WatchEvaluations{false});  // as the window on its first tab (curves)
   // What a frame reads: the newest snapshot, its buffer and its field.
   auto frame = [&] {
     auto snap = runner.latest();

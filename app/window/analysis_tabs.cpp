@@ -36,6 +36,9 @@ void AnalysisTabs::draw(LabContext& ctx, const PanelRect& rect) {
   }
   ctx.tab_request.clear();
   ImGui::End();
+  // Calibration and OOD take ~15 ms of the trainer's time per 2D evaluation: only while shown.
+  const bool watch = ctx.current_tab == "calibration" || ctx.current_tab == "ood";
+  if (watch != evaluations_watched) ctx.send(cmd::WatchEvaluations{watch}), evaluations_watched = watch;
 }
 
 }  // namespace jem::window

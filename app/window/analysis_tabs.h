@@ -27,6 +27,7 @@ struct AnalysisTabs {
   SweepPanel sweep;
   AbPanel ab;
   RobustnessPanel robustness;
+  bool evaluations_watched = true;  // as a Runner starts (cmd::WatchEvaluations)
 
   void draw(LabContext& ctx, const PanelRect& rect);
 };

@@ -35,6 +35,9 @@ struct LaunchChain { float x = 0, y = 0; int label = -1; int n_steps = 200; };
 struct Publish {};                               // publish a snapshot now
 struct SetOod { std::string dataset = "uniform"; double temperature = 1.0; };  // then evaluates
 struct Evaluate {};                              // calibration and OOD now
+// Calibration and OOD are evaluated every eval_every only while watched (the window: while a tab
+// shows them; on by default). Watched again, they are brought up to date at once.
+struct WatchEvaluations { bool on = true; };
 struct Rewind { int64_t step = 0; };  // back to the newest timeline state at or before step, paused
 struct SampleClasses { int per_class = 8; int n_steps = 100; };  // image data: fresh chains of each class
 // Run a flight-recorded iteration's chains again and compare (iteration < 0: the newest one
@@ -51,6 +54,6 @@ struct SetControlJoint { double p[4] = {0.25, 0.25, 0.25, 0.25}; };  // p(0,0),p
 using Command = std::variant<cmd::SetParam, cmd::SetSettings, cmd::Pause, cmd::Resume, cmd::Step, cmd::Reset,
                              cmd::Save, cmd::Load, cmd::SetView, cmd::LaunchChain, cmd::Publish,
                              cmd::SetOod, cmd::Evaluate, cmd::SetControlJoint, cmd::SampleClasses, cmd::Rewind,
-                             cmd::Autosave, cmd::Replay, cmd::EvaluateRobustness, cmd::AttackPoint>;
+                             cmd::Autosave, cmd::Replay, cmd::EvaluateRobustness, cmd::AttackPoint, cmd::WatchEvaluations>;
 
 }  // namespace jem

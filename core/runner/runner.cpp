@@ -114,7 +114,7 @@ void Runner::rebuild_after_reset() {
   const auto names = ood_dataset_names(trainer_->has_images());
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
   last_eval_step_ = -1;
-  eval_requested_ = true;
+  eval_requested_ = evaluations_watched_;
   // The view belongs to whoever sent one (the window); until then a square around the data box,
   // so that circles look round. Either way the new model's grid is due.
   if (!view_from_ui_) {
@@ -158,7 +158,7 @@ void Runner::loop() {
       force = true;
     }
     const int every = trainer_->settings().eval_every;
-    if (eval_requested_ || (every > 0 && trainer_->iteration() - last_eval_step_ >= every)) {
+    if (eval_requested_ || (evaluations_watched_ && every > 0 && trainer_->iteration() - last_eval_step_ >= every)) {
       evaluate();
       force = true;
     }

@@ -63,6 +63,7 @@ class Runner {
   void on(cmd::Replay& c);
   void on(cmd::EvaluateRobustness& c);
   void on(cmd::AttackPoint& c);
+  void on(cmd::WatchEvaluations& c);
   void run_one_step();
   void publish(bool field_due);
   void event(const std::string& text, bool is_error);
@@ -92,6 +93,7 @@ class Runner {
   double ood_temperature_ = 1.0;
   int64_t last_eval_step_ = -1;
   bool eval_requested_ = false;
+  bool evaluations_watched_ = true;  // cmd::WatchEvaluations
   std::unique_ptr<ControlTrainer> control_;
   std::chrono::steady_clock::time_point last_control_{};
   uint64_t attacks_ = 0;  // random points attacked so far: the next one is the next in the walk

@@ -88,6 +88,11 @@ void Runner::on(cmd::SetOod& so) {
 
 void Runner::on(cmd::Evaluate&) { eval_requested_ = true; }
 
+void Runner::on(cmd::WatchEvaluations& w) {
+  evaluations_watched_ = w.on;
+  if (w.on && (!next_.eval || next_.eval->step != trainer_->iteration())) eval_requested_ = true;
+}
+
 void Runner::on(cmd::Publish&) {}  // any command publishes a snapshot after the batch
 
 void Runner::on(cmd::SetControlJoint& cj) {
