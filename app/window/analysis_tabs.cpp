@@ -34,11 +34,13 @@ void AnalysisTabs::draw(LabContext& ctx, const PanelRect& rect) {
     tab("A/B", "ab", ab);
     ImGui::EndTabBar();
   }
+  const bool tab_requested = !ctx.tab_request.empty();
   ctx.tab_request.clear();
   ImGui::End();
-  // Calibration and OOD take ~15 ms of the trainer's time per 2D evaluation: only while shown.
+  // Calibration and OOD take ~15 ms of the trainer's time per 2D evaluation: only while shown
+  // (a requested tab opens a frame later: no off-and-on in between).
   const bool watch = ctx.current_tab == "calibration" || ctx.current_tab == "ood";
-  if (watch != evaluations_watched) ctx.send(cmd::WatchEvaluations{watch}), evaluations_watched = watch;
+  if (!tab_requested && watch != evaluations_watched) ctx.send(cmd::WatchEvaluations{watch}), evaluations_watched = watch;
 }
 
 }  // namespace jem::window
