@@ -2,6 +2,8 @@
 // presets, divergence advice, and the landscape's scalar fields.
 #include <gtest/gtest.h>
 
+#include "app/plot/flow_layout.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -377,4 +379,30 @@ TEST(DensityTruth, StabilityLinesNameTheDensityAndJudgeConvergence) {
   EXPECT_EQ(lines[0].level, window::TruthLevel::Ok);
   EXPECT_NE(lines[1].text.find("acceptance 0.60"), std::string::npos) << lines[1].text;
   EXPECT_NE(lines.back().text.find("have converged"), std::string::npos) << lines.back().text;
+}
+
+// A plot's title and legend entries wrap inside its frame (app/plot/flow_layout.h).
+TEST(PlotLegend, EntriesWrapBeforeTheFramesEdgeAndAnOverwideOneGetsItsOwnLine) {
+  using jem::plot::flow_left_to_right;
+  // 40 + 10 + 30 + 10 = 90: the third (25 wide) would end at 115 > 100 and starts line 1.
+  auto p = flow_left_to_right({40, 30, 25, 60}, {10, 10, 10, 10}, 100);
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[0].line, 0);
+  EXPECT_FLOAT_EQ(p[0].x, 0);
+  EXPECT_EQ(p[1].line, 0);
+  EXPECT_FLOAT_EQ(p[1].x, 50);
+  EXPECT_EQ(p[2].line, 1);
+  EXPECT_FLOAT_EQ(p[2].x, 0);
+  EXPECT_EQ(p[3].line, 1);
+  EXPECT_FLOAT_EQ(p[3].x, 35);  // 35 + 60 = 95 fits
+  // Wider than a line: alone on its line, and the next item after it on a new one.
+  p = flow_left_to_right({20, 150, 20}, {5, 5, 5}, 100);
+  EXPECT_EQ(p[0].line, 0);
+  EXPECT_EQ(p[1].line, 1);
+  EXPECT_FLOAT_EQ(p[1].x, 0);
+  EXPECT_EQ(p[2].line, 2);
+  // Everything fits: one line.
+  p = flow_left_to_right({10, 10, 10}, {1, 1, 1}, 100);
+  EXPECT_EQ(p.back().line, 0);
+  EXPECT_FLOAT_EQ(p.back().x, 22);
 }

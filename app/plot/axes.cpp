@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/plot/flow_layout.h"
+
 namespace jem::plot {
 namespace {
 
@@ -80,19 +82,36 @@ void empty_axes(float height, const std::string& message) {
   dl->AddText(ImVec2(p0.x + 8, p0.y + 8), kAxisText, message.c_str());
 }
 
+// The title and the entries flow left to right and wrap at the frame's right edge, on a
+// translucent plate so that they stay readable over the curves they name.
 void draw_legend(const Axes& a, const std::string& title, const std::vector<LegendEntry>& entries) {
-  const float font = ImGui::GetFontSize();
-  float lx = a.p0.x + 6 * a.scale;
-  const float ly = a.p0.y + 3 * a.scale;
-  if (!title.empty()) {
-    a.dl->AddText(ImVec2(lx, ly), IM_COL32(235, 235, 240, 255), title.c_str());
-    lx += ImGui::CalcTextSize(title.c_str()).x + 12 * a.scale;
+  const float font = ImGui::GetFontSize(), pad = 6 * a.scale, swatch = 13 * a.scale;
+  std::vector<const std::string*> texts;
+  std::vector<float> widths, gaps;
+  if (!title.empty()) texts.push_back(&title), widths.push_back(ImGui::CalcTextSize(title.c_str()).x), gaps.push_back(12 * a.scale);
+  for (const LegendEntry& e : entries)
+    texts.push_back(&e.label), widths.push_back(swatch + ImGui::CalcTextSize(e.label.c_str()).x), gaps.push_back(10 * a.scale);
+  if (texts.empty()) return;
+  const float left = a.p0.x + pad, top = a.p0.y + 3 * a.scale;
+  const std::vector<FlowPlace> places = flow_left_to_right(widths, gaps, a.p1.x - pad - left);
+  std::vector<float> line_end(size_t(places.back().line) + 1, 0.0f);
+  for (size_t i = 0; i < places.size(); ++i) line_end[size_t(places[i].line)] = places[i].x + widths[i];
+  a.dl->PushClipRect(a.p0, a.p1, true);
+  for (size_t l = 0; l < line_end.size(); ++l)
+    a.dl->AddRectFilled(ImVec2(left - 3 * a.scale, top + font * float(l)), ImVec2(left + line_end[l] + 3 * a.scale, top + font * float(l + 1)),
+                        IM_COL32(22, 22, 27, 200), 3 * a.scale);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const ImVec2 at(left + places[i].x, top + font * float(places[i].line));
+    const bool is_title = !title.empty() && i == 0;
+    if (is_title) {
+      a.dl->AddText(at, IM_COL32(235, 235, 240, 255), texts[i]->c_str());
+      continue;
+    }
+    const unsigned color = entries[i - (title.empty() ? 0 : 1)].color;
+    a.dl->AddRectFilled(ImVec2(at.x, at.y + font * 0.35f), ImVec2(at.x + 10 * a.scale, at.y + font * 0.65f), color);
+    a.dl->AddText(ImVec2(at.x + swatch, at.y), kAxisText, texts[i]->c_str());
   }
-  for (const LegendEntry& e : entries) {
-    a.dl->AddRectFilled(ImVec2(lx, ly + font * 0.35f), ImVec2(lx + 10 * a.scale, ly + font * 0.65f), e.color);
-    a.dl->AddText(ImVec2(lx + 13 * a.scale, ly), kAxisText, e.label.c_str());
-    lx += 13 * a.scale + ImGui::CalcTextSize(e.label.c_str()).x + 10 * a.scale;
-  }
+  a.dl->PopClipRect();
 }
 
 void legend_row(const std::vector<LegendEntry>& entries) {
