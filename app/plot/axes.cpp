@@ -88,18 +88,24 @@ void draw_legend(const Axes& a, const std::string& title, const std::vector<Lege
   const float font = ImGui::GetFontSize(), pad = 6 * a.scale, swatch = 13 * a.scale;
   std::vector<const std::string*> texts;
   std::vector<float> widths, gaps;
-  if (!title.empty()) texts.push_back(&title), widths.push_back(ImGui::CalcTextSize(title.c_str()).x), gaps.push_back(12 * a.scale);
-  for (const LegendEntry& e : entries)
-    texts.push_back(&e.label), widths.push_back(swatch + ImGui::CalcTextSize(e.label.c_str()).x), gaps.push_back(10 * a.scale);
+  auto add = [&](const std::string& text, float swatch_w, float gap) {
+    texts.push_back(&text);
+    widths.push_back(swatch_w + ImGui::CalcTextSize(text.c_str()).x);
+    gaps.push_back(gap * a.scale);
+  };
+  if (!title.empty()) add(title, 0, 12);
+  for (const LegendEntry& e : entries) add(e.label, swatch, 10);
   if (texts.empty()) return;
   const float left = a.p0.x + pad, top = a.p0.y + 3 * a.scale;
   const std::vector<FlowPlace> places = flow_left_to_right(widths, gaps, a.p1.x - pad - left);
   std::vector<float> line_end(size_t(places.back().line) + 1, 0.0f);
   for (size_t i = 0; i < places.size(); ++i) line_end[size_t(places[i].line)] = places[i].x + widths[i];
   a.dl->PushClipRect(a.p0, a.p1, true);
-  for (size_t l = 0; l < line_end.size(); ++l)
-    a.dl->AddRectFilled(ImVec2(left - 3 * a.scale, top + font * float(l)), ImVec2(left + line_end[l] + 3 * a.scale, top + font * float(l + 1)),
+  for (size_t l = 0; l < line_end.size(); ++l) {
+    const float y = top + font * float(l);
+    a.dl->AddRectFilled(ImVec2(left - 3 * a.scale, y), ImVec2(left + line_end[l] + 3 * a.scale, y + font),
                         IM_COL32(22, 22, 27, 200), 3 * a.scale);
+  }
   for (size_t i = 0; i < texts.size(); ++i) {
     const ImVec2 at(left + places[i].x, top + font * float(places[i].line));
     const bool is_title = !title.empty() && i == 0;

@@ -40,7 +40,10 @@ void AnalysisTabs::draw(LabContext& ctx, const PanelRect& rect) {
   // Calibration and OOD take ~15 ms of the trainer's time per 2D evaluation: only while shown
   // (a requested tab opens a frame later: no off-and-on in between).
   const bool watch = ctx.current_tab == "calibration" || ctx.current_tab == "ood";
-  if (!tab_requested && watch != evaluations_watched) ctx.send(cmd::WatchEvaluations{watch}), evaluations_watched = watch;
+  if (!tab_requested && watch != evaluations_watched) {
+    ctx.send(cmd::WatchEvaluations{watch});
+    evaluations_watched = watch;
+  }
 }
 
 }  // namespace jem::window
