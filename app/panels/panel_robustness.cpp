@@ -160,9 +160,9 @@ void RobustnessPanel::draw_curves(LabContext& ctx, float height) {
   std::vector<plot::LegendEntry> legend;
   for (const std::string& d : e.defences) legend.push_back({d, defence_colour(d, 255)});
   if (with_b) legend.push_back({"darker: run B", IM_COL32(150, 150, 150, 255)});
-  plot::legend_row(legend);
+  const float legend_h = plot::legend_row(legend);
   plot::PlotOptions o;
-  o.height = height - ImGui::GetFontSize() * 1.4f;
+  o.height = height - legend_h - ImGui::GetFontSize() * 0.3f;
   o.fixed_y = true, o.y_min = 0, o.y_max = 1;
   o.legend = false;
   o.title = "accuracy vs eps, PGD " + e.distance;

@@ -120,17 +120,29 @@ void draw_legend(const Axes& a, const std::string& title, const std::vector<Lege
   a.dl->PopClipRect();
 }
 
-void legend_row(const std::vector<LegendEntry>& entries) {
+float legend_row(const std::vector<LegendEntry>& entries) {
   const float font = ImGui::GetFontSize(), scale = font / 13.0f;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  float x = origin.x + 46 * scale;
+  // Entries wrap at the region's right edge (a narrow column must not cut the last one off).
+  const float left = 46 * scale;
+  std::vector<float> widths, gaps;
   for (const LegendEntry& e : entries) {
-    dl->AddRectFilled(ImVec2(x, origin.y + font * 0.3f), ImVec2(x + font * 0.8f, origin.y + font * 0.9f), e.color);
-    dl->AddText(ImVec2(x + font * 1.1f, origin.y), kAxisText, e.label.c_str());
-    x += font * 1.1f + ImGui::CalcTextSize(e.label.c_str()).x + font * 1.2f;
+    widths.push_back(font * 1.1f + ImGui::CalcTextSize(e.label.c_str()).x);
+    gaps.push_back(font * 1.2f);
   }
-  ImGui::Dummy(ImVec2(x - origin.x, font * 1.1f));
+  const std::vector<FlowPlace> places =
+      flow_left_to_right(widths, gaps, std::max(0.0f, ImGui::GetContentRegionAvail().x - left));
+  float width = left;  // to the end of the longest line: a SameLine() after the row follows it
+  for (size_t i = 0; i < entries.size(); ++i) {
+    width = std::max(width, left + places[i].x + widths[i]);
+    const ImVec2 at(origin.x + left + places[i].x, origin.y + font * 1.1f * float(places[i].line));
+    dl->AddRectFilled(ImVec2(at.x, at.y + font * 0.3f), ImVec2(at.x + font * 0.8f, at.y + font * 0.9f), entries[i].color);
+    dl->AddText(ImVec2(at.x + font * 1.1f, at.y), kAxisText, entries[i].label.c_str());
+  }
+  const int lines = places.empty() ? 1 : places.back().line + 1;
+  ImGui::Dummy(ImVec2(width, font * 1.1f * float(lines)));
+  return font * 1.1f * float(lines);
 }
 
 }  // namespace jem::plot

@@ -39,8 +39,9 @@ struct LegendEntry {
 // Title and legend inside the frame, top-left.
 void draw_legend(const Axes& a, const std::string& title, const std::vector<LegendEntry>& entries);
 
-// A legend as its own line in the ImGui layout (shared by several plots drawn below it).
-void legend_row(const std::vector<LegendEntry>& entries);
+// A legend as its own line in the ImGui layout (shared by several plots drawn below it); its
+// entries wrap onto more lines where the region is narrow. Returns the height it took.
+float legend_row(const std::vector<LegendEntry>& entries);
 
 // Nice tick positions covering [lo, hi] with about `target` steps (1, 2, 5 x 10^k).
 std::vector<double> nice_ticks(double lo, double hi, int target);
