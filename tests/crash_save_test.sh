@@ -18,20 +18,20 @@ fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 ms_between() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }  # a random delay in milliseconds
 sleep_ms() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 temps() { find "$1" -name '*.tmp*' | wc -l; }
-# started FILE: waits (up to 60 s) until FILE was rewritten by the process just started, so that
-# the random delay counts from its first save whatever the machine's load does to start-up.
-started() {
-  local file=$1
-  rewritten() { [ "$file" -nt "$T/marker" ]; }
-  local end=$((SECONDS + 60))
-  until rewritten; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done
+# poll SECONDS PAUSE TEST...: runs `test TEST...` until it holds (false after SECONDS), PAUSE
+# seconds apart (0: at once again, to catch a short-lived file).
+poll() {
+  local end=$((SECONDS + $1)) pause=$2
+  shift 2
+  until test "$@"; do
+    [ $SECONDS -ge $end ] && return 1
+    [ "$pause" = 0 ] || sleep "$pause"
+  done
 }
-
-# appears FILE: polls (up to 10 s) until FILE exists.
-appears() {
-  local end=$((SECONDS + 10))
-  until [ -e "$1" ]; do [ $SECONDS -ge $end ] && return 1; done
-}
+# started FILE: FILE was rewritten by the process just started, so that the random delay counts
+# from its first save whatever the machine's load does to start-up.
+started() { poll 60 0.05 "$1" -nt "$T/marker"; }
+appears() { poll 10 0 -e "$1"; }  # appears FILE: FILE exists (a save's temporary file)
 
 # --- Checkpoints -----------------------------------------------------------------------------
 C=$T/ckpt

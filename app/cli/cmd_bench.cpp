@@ -57,8 +57,9 @@ double bench_trainer(Settings s, int warmup, int iters) {
 }
 
 double bench_runner(const Settings& s, int warmup, int iters) {
-  Runner runner(s);
-  runner.send(cmd::WatchEvaluations{false});  // as the window on its first tab (curves)
+  RunnerOptions options;
+  options.watch_evaluations = false;  // as the window on its first tab (curves)
+  Runner runner(s, options);
   // What a frame reads: the newest snapshot, its buffer and its field.
   auto frame = [&] {
     auto snap = runner.latest();

@@ -87,14 +87,16 @@ void empty_axes(float height, const std::string& message) {
 void draw_legend(const Axes& a, const std::string& title, const std::vector<LegendEntry>& entries) {
   const float font = ImGui::GetFontSize(), pad = 6 * a.scale, swatch = 13 * a.scale;
   std::vector<const std::string*> texts;
+  std::vector<const LegendEntry*> owners;  // null for the title (no swatch)
   std::vector<float> widths, gaps;
-  auto add = [&](const std::string& text, float swatch_w, float gap) {
+  auto add = [&](const std::string& text, const LegendEntry* owner, float gap) {
     texts.push_back(&text);
-    widths.push_back(swatch_w + ImGui::CalcTextSize(text.c_str()).x);
+    owners.push_back(owner);
+    widths.push_back((owner ? swatch : 0) + ImGui::CalcTextSize(text.c_str()).x);
     gaps.push_back(gap * a.scale);
   };
-  if (!title.empty()) add(title, 0, 12);
-  for (const LegendEntry& e : entries) add(e.label, swatch, 10);
+  if (!title.empty()) add(title, nullptr, 12);
+  for (const LegendEntry& e : entries) add(e.label, &e, 10);
   if (texts.empty()) return;
   const float left = a.p0.x + pad, top = a.p0.y + 3 * a.scale;
   const std::vector<FlowPlace> places = flow_left_to_right(widths, gaps, a.p1.x - pad - left);
@@ -108,13 +110,11 @@ void draw_legend(const Axes& a, const std::string& title, const std::vector<Lege
   }
   for (size_t i = 0; i < texts.size(); ++i) {
     const ImVec2 at(left + places[i].x, top + font * float(places[i].line));
-    const bool is_title = !title.empty() && i == 0;
-    if (is_title) {
+    if (!owners[i]) {
       a.dl->AddText(at, IM_COL32(235, 235, 240, 255), texts[i]->c_str());
       continue;
     }
-    const unsigned color = entries[i - (title.empty() ? 0 : 1)].color;
-    a.dl->AddRectFilled(ImVec2(at.x, at.y + font * 0.35f), ImVec2(at.x + 10 * a.scale, at.y + font * 0.65f), color);
+    a.dl->AddRectFilled(ImVec2(at.x, at.y + font * 0.35f), ImVec2(at.x + 10 * a.scale, at.y + font * 0.65f), owners[i]->color);
     a.dl->AddText(ImVec2(at.x + swatch, at.y), kAxisText, texts[i]->c_str());
   }
   a.dl->PopClipRect();

@@ -13,8 +13,9 @@ std::string AbSession::start(const Snapshot& a, const std::vector<KnobDiff>& dif
     const Settings sb = settings_for_b(sa, diffs);  // throws Error naming the bad knob
     b_.reset();                                     // a restart replaces the running B
     holding_a_ = holding_b_ = false;                // A resumes below; the new B runs
-    b_ = std::make_unique<Runner>(sb);              // same seed as A: both start from the same draw
-    b_->send(cmd::WatchEvaluations{false});         // no tab shows B's calibration or OOD
+    RunnerOptions b_options;
+    b_options.watch_evaluations = false;            // no tab shows B's calibration or OOD
+    b_ = std::make_unique<Runner>(sb, b_options);   // same seed as A: both start from the same draw
     send_a_(cmd::SetSettings{sa});
     send_a_(cmd::Reset{});
     send_a_(cmd::Resume{});

@@ -32,6 +32,7 @@ Runner::Runner(const Settings& s, RunnerOptions o) : opt_(o) {
   trainer_ = std::make_unique<Trainer>(s);  // throws Error on bad settings, in the caller's thread
   control_ = std::make_unique<ControlTrainer>(random_joint(3));  // the table `jemlab control` shows
   state_ = o.start_running ? RunState::Running : RunState::Paused;
+  evaluations_watched_ = o.watch_evaluations;
   rebuild_after_reset();
   publish(true);
   thread_ = std::thread([this] { loop(); });

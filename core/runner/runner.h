@@ -19,6 +19,7 @@ class ControlTrainer;
 
 struct RunnerOptions {
   bool start_running = true;
+  bool watch_evaluations = true;  // calibration and OOD every eval_every (cmd::WatchEvaluations)
   // Snapshots at most this often while training (a command publishes at once): each new one
   // redraws the window's changed numbers and curves, ~7 ms of a software rasteriser's CPU.
   double publish_interval_s = 1.0 / 15;
