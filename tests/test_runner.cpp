@@ -378,3 +378,70 @@ TEST(MetricsHistory, SharesChunksAndTruncates) {
   EXPECT_EQ(h.back().step, 1500);
   EXPECT_EQ(copy.size(), 3000u);  // snapshots already taken are untouched
 }
+
+// An evaluation that finishes after its step was pushed: merged into that row, in a copy of a
+// shared chunk (a snapshot already taken keeps its row), with a new revision each time.
+TEST(MetricsHistory, MergesALateEvaluationIntoItsRow) {
+  MetricsHistory h;
+  for (int i = 1; i <= 2100; ++i) {
+    StepStats st;
+    st.step = 2 * i;  // steps 2, 4, ..., 4200: rows 0-1023 and 1024-2047 are sealed chunks
+    h.push(st);
+  }
+  const MetricsHistory before = h;
+  StepStats eval;
+  eval.step = 1000;  // row 499, in the first sealed chunk
+  eval.test_acc = 0.75, eval.probe_kl = 0.5;
+  ASSERT_TRUE(h.merge_evaluation(eval));
+  EXPECT_EQ(h[499].test_acc, 0.75);
+  EXPECT_EQ(h[499].probe_kl, 0.5);
+  EXPECT_TRUE(std::isnan(before[499].test_acc)) << "a snapshot's chunk was written";
+  EXPECT_NE(h.revision(), before.revision());
+  eval.step = 4200, eval.test_acc = 0.9;  // the newest row, in the open tail
+  const uint64_t revision = h.revision();
+  ASSERT_TRUE(h.merge_evaluation(eval));
+  EXPECT_EQ(h.back().test_acc, 0.9);
+  EXPECT_NE(h.revision(), revision);
+  eval.step = 1001;  // no such row (odd), nor past the end
+  EXPECT_FALSE(h.merge_evaluation(eval));
+  eval.step = 5000;
+  EXPECT_FALSE(h.merge_evaluation(eval));
+  EXPECT_TRUE(std::isnan(h[500].test_acc));
+}
+
+// The periodic evaluations of a 2D run go to a copy of the run on a thread of its own: every
+// eval_every row gets them, the same figures the trainer computes inline at that step, and no
+// other row; training itself is the same as without them.
+TEST(Runner, EvaluatesInTheBackgroundAsTheTrainerDoesInline) {
+  Settings st = small();
+  st.dataset = "8gaussians";  // a true density (kl_true) and modes (their shares)
+  st.eval_every = 10;
+  st.probe_steps = 20;
+  RunnerOptions o;
+  o.start_running = false;
+  Runner r(st, o);
+  r.send(cmd::Step{30});
+  auto s = wait_for(r, [](const Snapshot& s) {
+    return s.history.size() == 30 && std::isfinite(s.history[9].test_nll) && std::isfinite(s.history[19].test_nll) &&
+           std::isfinite(s.history[29].test_nll);
+  });
+  ASSERT_EQ(s->history.size(), 30u);
+  Trainer inline_run(st);
+  for (size_t i = 0; i < 30; ++i) {
+    const StepStats want = inline_run.step(), &got = s->history[i];
+    ASSERT_EQ(got.step, want.step);
+    EXPECT_EQ(got.loss, want.loss) << "step " << got.step;
+    if (want.step % 10 != 0) {
+      EXPECT_TRUE(std::isnan(got.test_acc) && std::isnan(got.test_nll)) << "step " << got.step;
+      continue;
+    }
+    EXPECT_EQ(got.test_acc, want.test_acc) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.test_nll, want.test_nll) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.kl_true, want.kl_true) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.mmd2, want.mmd2) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.mode_share_min, want.mode_share_min) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.buffer_kl, want.buffer_kl) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.probe_kl, want.probe_kl) << "step " << got.step;
+    EXPECT_DOUBLE_EQ(got.probe_kl_floor, want.probe_kl_floor) << "step " << got.step;
+  }
+}

@@ -85,14 +85,13 @@ CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
 void CurvesPanel::draw(LabContext& ctx) {
   record_tab_region(ctx, "curves");
   const MetricsHistory& h = ctx.snap->history;
-  const int64_t last = h.empty() ? -1 : h.back().step;
   // Rebuilding walks the whole history: a few times a second is plenty for the eye.
   const auto now = std::chrono::steady_clock::now();
-  if ((h.size() != built_rows_ || last != built_last_step_) && now - built_at_ > std::chrono::milliseconds(200)) {
+  // A new row, or an evaluation merged into one after the fact.
+  if (h.revision() != built_revision_ && now - built_at_ > std::chrono::milliseconds(200)) {
     built_at_ = now;
     curves_ = build_curves(h, 600);
-    built_rows_ = h.size();
-    built_last_step_ = last;
+    built_revision_ = h.revision();
   }
   ImGui::Checkbox("log loss", &log_loss_);
   ImGui::SameLine();

@@ -26,8 +26,7 @@ class CurvesPanel {
 
  private:
   CurveSet curves_;
-  size_t built_rows_ = 0;
-  int64_t built_last_step_ = -1;
+  uint64_t built_revision_ = 0;  // the history's (MetricsHistory::revision) when built
   std::chrono::steady_clock::time_point built_at_;
   bool log_loss_ = false, log_grads_ = true, log_lr_ = false, log_exact_ = true;
 };

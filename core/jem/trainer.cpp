@@ -29,6 +29,13 @@ std::string GuardEvent::message() const {
   return buf;
 }
 
+void merge_evaluation(StepStats& row, const StepStats& eval) {
+  row.test_acc = eval.test_acc, row.test_nll = eval.test_nll, row.kl_true = eval.kl_true;
+  row.test_nll_chains = eval.test_nll_chains, row.kl_chains = eval.kl_chains;
+  row.mmd2 = eval.mmd2, row.mode_share_min = eval.mode_share_min, row.mode_share_max = eval.mode_share_max;
+  row.buffer_kl = eval.buffer_kl, row.probe_kl = eval.probe_kl, row.probe_kl_floor = eval.probe_kl_floor;
+}
+
 at::Device resolve_device(const std::string& name) {
   if (name == "cpu") return at::kCPU;
   const bool gpu = torch::cuda::is_available();
@@ -270,9 +277,11 @@ StepStats Trainer::trip_guard(StepStats st, const char* what, double value, std:
 
 // The periodic evaluation: test accuracy, and in 2D the exact likelihood on a modest grid
 // (~20k forward passes, a few iterations' worth) with the sample-quality figures.
-void Trainer::evaluate_into(StepStats& st) {
+StepStats Trainer::evaluation() {
+  StepStats st;
+  st.step = st_->step;
   st.test_acc = test_accuracy();
-  if (st_->data.is_image()) return;
+  if (st_->data.is_image()) return st;
   const DensityEval d = eval_density(*this, 128, st_->s.probe_steps);
   const LikelihoodEval& e = d.likelihood;
   st.test_nll = e.test_nll;
@@ -281,7 +290,12 @@ void Trainer::evaluate_into(StepStats& st) {
   const SampleQualityEval& q = d.samples;
   st.mmd2 = q.mmd2, st.mode_share_min = q.mode_share_min, st.mode_share_max = q.mode_share_max;
   st.buffer_kl = q.buffer_kl, st.probe_kl = q.probe_kl, st.probe_kl_floor = q.probe_kl_floor;
+  return st;
 }
+
+void Trainer::set_inline_evaluations(bool on) { st_->inline_evaluations = on; }
+
+bool Trainer::evaluation_due() const { return st_->s.eval_every > 0 && st_->step % st_->s.eval_every == 0; }
 
 StepStats Trainer::step(std::optional<GuardEvent>* guard) {
   TrainerState& t = *st_;
@@ -317,7 +331,7 @@ StepStats Trainer::step(std::optional<GuardEvent>* guard) {
     st.grad_norm = 0;
   }
   t.step += 1;
-  if (s.eval_every > 0 && t.step % s.eval_every == 0) evaluate_into(st);
+  if (t.inline_evaluations && evaluation_due()) merge_evaluation(st, evaluation());
   if (t.step % s.guard_every == 0) snapshot_for_guard();
   st.wall_s = t.wall_offset + std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
   if (guard) guard->reset();

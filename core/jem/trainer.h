@@ -37,6 +37,12 @@ class Trainer {
   bool resumed_across_devices() const;  // restored from a run on another kind of device
 
   double test_accuracy();
+  // The periodic evaluation at this iteration (test accuracy; in 2D the exact likelihood and the
+  // sample quality), its fields alone set. step() merges it into its stats every eval_every
+  // iterations unless told not to: the Runner evaluates a copy of the run on another thread.
+  StepStats evaluation();
+  bool evaluation_due() const;  // this iteration is one of eval_every's
+  void set_inline_evaluations(bool on);
   FieldGrid field(const Box& box, int res);
   bool has_images() const;  // the data are images (no 2D field; image views instead)
   BufferView buffer_view();  // for images it also runs the model on the shown slots
@@ -83,7 +89,6 @@ class Trainer {
   void rebuild();
   void snapshot_for_guard();
   StepStats trip_guard(StepStats st, const char* what, double value, std::optional<GuardEvent>* guard);
-  void evaluate_into(StepStats& st);
   std::unique_ptr<TrainerState> st_;
 };
 

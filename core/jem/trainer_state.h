@@ -31,6 +31,7 @@ struct TrainerState {
   std::shared_ptr<EnergyNet> net;
   std::unique_ptr<torch::optim::Optimizer> opt;
   int64_t step = 0;
+  bool inline_evaluations = true;     // step() evaluates every eval_every (Trainer::evaluation)
   double wall_offset = 0;             // seconds trained before this process (resumed runs)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

@@ -40,6 +40,9 @@ struct StepStats {
   double buffer_kl = kNaN, probe_kl = kNaN, probe_kl_floor = kNaN;
 };
 
+// Copies the evaluation's fields (test_acc to probe_kl_floor) into a row of the same step.
+void merge_evaluation(StepStats& row, const StepStats& eval);
+
 // The divergence guard tripped: training was rolled back to `rolled_back_to`.
 struct GuardEvent {
   int64_t step = 0;

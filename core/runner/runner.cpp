@@ -31,6 +31,7 @@ const char* run_state_name(RunState s) {
 Runner::Runner(const Settings& s, RunnerOptions o) : opt_(o) {
   trainer_ = std::make_unique<Trainer>(s);  // throws Error on bad settings, in the caller's thread
   control_ = std::make_unique<ControlTrainer>(random_joint(3));  // the table `jemlab control` shows
+  evaluator_ = std::make_unique<BackgroundEvaluator>([this] { wake_.notify_all(); });
   state_ = o.start_running ? RunState::Running : RunState::Paused;
   evaluations_watched_ = o.watch_evaluations;
   rebuild_after_reset();
@@ -67,7 +68,10 @@ void Runner::evaluate() {
   }
 }
 
-Runner::~Runner() { stop(); }
+Runner::~Runner() {
+  stop();
+  evaluator_.reset();  // its thread wakes this one's: gone before the condition variable
+}
 
 void Runner::stop() {
   {
@@ -98,8 +102,11 @@ std::shared_ptr<const Snapshot> Runner::wait_newer(uint64_t after, double timeou
   return latest_;
 }
 
+void Runner::history_rewound() { ++lineage_; }
+
 void Runner::rebuild_after_reset() {
   next_.history.clear();
+  history_rewound();
   next_.guard.reset();
   next_.data = std::make_shared<const DataView>(trainer_->data_view());
   next_.chains.reset();
@@ -148,6 +155,7 @@ void Runner::loop() {
     }
     bool force = !cmds.empty();
     for (auto& c : cmds) handle(c);
+    force |= merge_background_evaluations();
     const bool stepping = state_ == RunState::Running || steps_left_ > 0;
     if (stepping) run_one_step();
     // A paused run with no command changes nothing: its field, buffer and chains are not
@@ -192,12 +200,33 @@ void Runner::autosave() {
   }
 }
 
+bool Runner::evaluates_in_background() const {
+  return background_evaluations_ && !trainer_->has_images() && trainer_->device_name() == "cpu";
+}
+
+bool Runner::merge_background_evaluations() {
+  bool merged = false;
+  for (const EvaluationResult& r : evaluator_->take()) {
+    if (r.lineage != lineage_) continue;  // a rolled-back, rewound or restarted run's
+    if (!r.error.empty()) {
+      background_evaluations_ = false;
+      event("evaluation on its own thread failed (" + r.error + "); evaluating on the trainer's from now on", true);
+      continue;
+    }
+    merged |= next_.history.merge_evaluation(r.stats);
+  }
+  return merged;
+}
+
 void Runner::run_one_step() {
   std::optional<GuardEvent> guard;
   try {
+    const bool background = evaluates_in_background();
+    trainer_->set_inline_evaluations(!background);
     StepStats st = trainer_->step(&guard);
     if (guard) {
       next_.history.truncate_after(guard->rolled_back_to);
+      history_rewound();
       try {
         next_.flight = std::make_shared<const ChainTrace>(trainer_->flight_record(guard->step));
       } catch (const Error&) {
@@ -211,6 +240,7 @@ void Runner::run_one_step() {
       return;
     }
     next_.history.push(st);
+    if (background && trainer_->evaluation_due()) evaluator_->submit({lineage_, trainer_->serialize()});
     if (steps_left_ > 0 && --steps_left_ == 0 && state_ != RunState::Running) state_ = RunState::Paused;
   } catch (const std::exception& e) {
     state_ = RunState::Failed;

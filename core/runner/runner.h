@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/runner/background_evaluator.h"
 #include "core/runner/commands.h"
 #include "core/runner/snapshot.h"
 
@@ -66,6 +67,9 @@ class Runner {
   void on(cmd::AttackPoint& c);
   void on(cmd::WatchEvaluations& c);
   void run_one_step();
+  bool evaluates_in_background() const;
+  bool merge_background_evaluations();  // true when a row changed
+  void history_rewound();
   void publish(bool field_due);
   void event(const std::string& text, bool is_error);
   void rebuild_after_reset();
@@ -78,6 +82,12 @@ class Runner {
   RunnerOptions opt_;
   // Trainer-thread state.
   std::unique_ptr<Trainer> trainer_;
+  // The periodic evaluations of 2D runs on the CPU, off this thread; run on it (in step()) for
+  // images and GPUs, and after a copy of the run failed. `lineage_` counts the times the
+  // history lost rows: an evaluation from before that is dropped.
+  std::unique_ptr<BackgroundEvaluator> evaluator_;
+  bool background_evaluations_ = true;
+  uint64_t lineage_ = 0;
   Snapshot next_;  // the snapshot being assembled
   RunState state_ = RunState::Paused;
   int steps_left_ = 0;

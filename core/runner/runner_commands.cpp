@@ -104,6 +104,7 @@ void Runner::on(cmd::Rewind& rw) {
   const int64_t at = trainer_->rewind(rw.step);
   if (at < 0) throw Error("rewind: no kept state at or before step " + std::to_string(rw.step));
   next_.history.truncate_after(at);
+  history_rewound();
   next_.guard.reset();
   state_ = RunState::Paused;
   steps_left_ = 0;

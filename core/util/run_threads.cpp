@@ -1,6 +1,7 @@
 #include "core/util/run_threads.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -25,6 +26,16 @@ void name_this_thread(const char* name) {
   char shortened[16] = {};
   for (int i = 0; i < 15 && name[i]; ++i) shortened[i] = name[i];
   pthread_setname_np(pthread_self(), shortened);
+}
+
+bool run_this_thread_when_idle() {
+#ifdef SCHED_IDLE
+  sched_param p{};
+  p.sched_priority = 0;
+  return pthread_setschedparam(pthread_self(), SCHED_IDLE, &p) == 0;
+#else
+  return false;
+#endif
 }
 
 }  // namespace jem

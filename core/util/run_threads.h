@@ -19,4 +19,9 @@ void reserve_cores_for_drawing(int n);
 // starts, OpenMP's team included, inherit the name.
 void name_this_thread(const char* name);
 
+// Puts the calling thread at idle priority (Linux's SCHED_IDLE): it runs only on a core that
+// no other thread wants, and yields it at once when one does. Threads it starts inherit it.
+// False where the system has no such class.
+bool run_this_thread_when_idle();
+
 }  // namespace jem
