@@ -22,6 +22,7 @@ plot::Series series(const char* label, ImU32 color) {
 
 CurveSet build_curves(const MetricsHistory& h, size_t max_points) {
   CurveSet c;
+  if (!h.empty()) c.first_step = float(h[0].step), c.last_step = float(h.back().step);
   using Get = std::function<double(const StepStats&)>;
   struct Spec {
     std::vector<plot::Series>* group;
@@ -119,9 +120,10 @@ void CurvesPanel::draw(LabContext& ctx) {
   plot::line_plot("gap", curves_.gap, o);
   o = {}, o.height = h_big, o.log_y = log_grads_, o.title = "grad norms";
   plot::line_plot("grads", curves_.grads, o);
-  // Evaluation iterations only: on the same step axis as the dense curves above.
+  // Evaluation iterations only: on the same step axis as the dense curves above, taken when they
+  // were built (the live history's would move these axes with every snapshot, 15 redraws a second).
   o = {}, o.height = h_big;
-  if (!h.empty()) o.x_min = float(h[0].step), o.x_max = float(h.back().step);
+  if (!h.empty()) o.x_min = curves_.first_step, o.x_max = curves_.last_step;
   const float x_min = o.x_min, x_max = o.x_max;
   o.log_y = log_exact_;
   o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";

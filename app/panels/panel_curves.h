@@ -16,6 +16,7 @@ struct CurveSet {
   std::vector<plot::Series> losses, accuracy, energies, gap, grads, lr, likelihood;
   std::vector<plot::Series> sampler;  // MALA acceptance, the smallest and largest mode share
   std::vector<plot::Series> samples;  // buffer and probe KL to exp(beta f), the exact floor, MMD^2
+  float first_step = 0, last_step = 0;  // the rows' span: the sparse plots' x axis, as the dense ones'
 };
 CurveSet build_curves(const MetricsHistory& h, size_t max_points);
 
