@@ -155,12 +155,12 @@ void Runner::loop() {
     }
     bool force = !cmds.empty();
     for (auto& c : cmds) handle(c);
-    force |= merge_background_evaluations();
     const bool stepping = state_ == RunState::Running || steps_left_ > 0;
     if (stepping) run_one_step();
     // A paused run with no command changes nothing: its field, buffer and chains are not
     // recomputed (the window then draws nothing new either).
     if (force || stepping) field_stale_ = buffer_stale_ = chains_stale_ = true;
+    force |= merge_background_evaluations();  // new figures to show, the run itself unchanged
     if (autosave_every_s_ > 0 &&
         std::chrono::duration<double>(Clock::now() - last_autosave_).count() >= autosave_every_s_) {
       autosave();
