@@ -110,17 +110,21 @@ TEST(FrameDamage, RandomEditsAreCoveredByFewDisjointRectangles) {
     FrameDamage d;
     d.update({list}, W, H);
     PrimList edited = list;
-    std::vector<PixelRect> changed;
     for (int e = 0, n = 1 + rnd(12); e < n; ++e) {
       const size_t i = size_t(rnd(int(edited.prims.size())));
-      changed.push_back(edited.prims[i].box);
-      if (rnd(3) == 0) {
-        edited.prims.erase(edited.prims.begin() + long(i));
-      } else {
-        edited.prims[i] = prim(rnd(W - 50), rnd(H - 50), 1 + rnd(50), 1 + rnd(50), rng());
-        changed.push_back(edited.prims[i].box);
-      }
+      if (rnd(3) == 0) edited.prims.erase(edited.prims.begin() + long(i));
+      else edited.prims[i] = prim(rnd(W - 50), rnd(H - 50), 1 + rnd(50), 1 + rnd(50), rng());
     }
+    // What changed: the primitives one frame has and the other not (an edit of an edit's result
+    // never reached a frame).
+    std::vector<PixelRect> changed;
+    const auto has = [](const PrimList& l, uint64_t key) {
+      return std::any_of(l.prims.begin(), l.prims.end(), [&](const Prim& p) { return p.key == key; });
+    };
+    for (const Prim& p : list.prims)
+      if (!has(edited, p.key)) changed.push_back(p.box);
+    for (const Prim& p : edited.prims)
+      if (!has(list, p.key)) changed.push_back(p.box);
     const auto rects = d.update({edited}, W, H);
     ASSERT_LE(rects.size(), size_t(FrameDamage::kMaxRects));
     for (size_t i = 0; i < rects.size(); ++i) {
@@ -192,4 +196,36 @@ TEST(FramePacing, FramesSlowerThanAPeriodRunBackToBack) {
 }
 
 }  // namespace
+// Two series in one window's list, each grown at its end (the curves between rebuilds): the new
+// ends are damaged, not the series between them (a prefix and suffix alone would take it all).
+TEST(FrameDamage, SeriesGrownAtTheirEndsDamageTheirEndsOnly) {
+  const auto plot = [](int n1, int n2) {
+    PrimList w{reinterpret_cast<const void*>(1), {prim(0, 0, 1600, 1000, 1)}};
+    for (int i = 0; i < n1; ++i) w.prims.push_back(prim(100 + 4 * i, 100, 4, 40, 1000 + i));
+    for (int i = 0; i < n2; ++i) w.prims.push_back(prim(100 + 4 * i, 600, 4, 40, 5000 + i));
+    w.prims.push_back(prim(120, 560, 80, 16, 9));  // a legend after both
+    return std::vector<PrimList>{w};
+  };
+  FrameDamage d;
+  d.update(plot(200, 200), W, H);
+  const auto rects = d.update(plot(203, 205), W, H);
+  EXPECT_TRUE(covers(rects, {900, 100, 912, 140})) << "series 1's new end";
+  EXPECT_TRUE(covers(rects, {900, 600, 920, 640})) << "series 2's new end";
+  EXPECT_FALSE(covers(rects, {100, 100, 104, 140})) << "series 1's start is unchanged";
+  EXPECT_FALSE(covers(rects, {100, 600, 104, 640})) << "series 2's start is unchanged";
+  EXPECT_LT(total_area(rects), 1600 * 1000 / 20);
+}
+
+// Primitives both frames have, drawn in another order: where they overlap the pixels may differ
+// (blending), so they are damaged even though none of them is new.
+TEST(FrameDamage, PrimitivesThatChangeOrderAreDamaged) {
+  const Prim a = prim(100, 100, 200, 200, 11), b = prim(200, 200, 200, 200, 12), c = prim(1000, 800, 20, 20, 13);
+  const Prim bg = prim(0, 0, 1600, 1000, 1), label = prim(1200, 50, 60, 16, 14);
+  FrameDamage d;
+  d.update({PrimList{reinterpret_cast<const void*>(1), {bg, a, b, label}}}, W, H);
+  const auto rects = d.update({PrimList{reinterpret_cast<const void*>(1), {bg, b, a, c, label}}}, W, H);
+  EXPECT_TRUE(covers(rects, {200, 200, 300, 300})) << "the overlap of the two that swapped";
+  EXPECT_TRUE(covers(rects, c.box)) << "the new one";
+}
+
 }  // namespace jem::window

@@ -109,37 +109,40 @@ void CurvesPanel::draw(LabContext& ctx) {
   const float em = ImGui::GetFontSize();
   const float h_small = std::max(em * 3.2f, (avail - 9 * spacing) * 0.09f);
   const float h_big = std::max(em * 3.8f, (avail - 9 * spacing - 2 * h_small) / 7);
-  plot::PlotOptions o;
-  o.height = h_big, o.log_y = log_loss_, o.title = "loss";
+  // Every plot on the rows' step span, taken when the curves were built (the live history's would
+  // move the axes with every snapshot, 15 redraws a second), with steady axes: while training, a
+  // rebuild changes only the curves' new ends, which is all the window then redraws.
+  const auto options = [&](float height, const char* title) {
+    plot::PlotOptions o;
+    o.height = height, o.title = title, o.steady = true;
+    if (!h.empty()) o.x_min = curves_.first_step, o.x_max = curves_.last_step;
+    return o;
+  };
+  plot::PlotOptions o = options(h_big, "loss");
+  o.log_y = log_loss_;
   plot::line_plot("loss", curves_.losses, o);
-  o = {}, o.height = h_big, o.title = "accuracy", o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
+  o = options(h_big, "accuracy"), o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
   plot::line_plot("acc", curves_.accuracy, o);
-  o = {}, o.height = h_big, o.title = "mean -E";
+  o = options(h_big, "mean -E");
   plot::line_plot("energies", curves_.energies, o);
-  o = {}, o.height = h_small, o.title = "gap f(x_data) - f(x_q)";
+  o = options(h_small, "gap f(x_data) - f(x_q)");
   plot::line_plot("gap", curves_.gap, o);
-  o = {}, o.height = h_big, o.log_y = log_grads_, o.title = "grad norms";
+  o = options(h_big, "grad norms"), o.log_y = log_grads_;
   plot::line_plot("grads", curves_.grads, o);
-  // Evaluation iterations only: on the same step axis as the dense curves above, taken when they
-  // were built (the live history's would move these axes with every snapshot, 15 redraws a second).
-  o = {}, o.height = h_big;
-  if (!h.empty()) o.x_min = curves_.first_step, o.x_max = curves_.last_step;
-  const float x_min = o.x_min, x_max = o.x_max;
-  o.log_y = log_exact_;
-  o.title = curves_.likelihood.size() == 1 ? curves_.likelihood[0].label + ", exact (nats)" : "exact, nats";
+  // Evaluation iterations only, on the same step axis as the dense curves above.
+  o = options(h_big, "exact, nats"), o.log_y = log_exact_;
+  if (curves_.likelihood.size() == 1) o.title = curves_.likelihood[0].label + ", exact (nats)";
   const bool images = ctx.snap->data && !ctx.snap->data->image_shape.empty();
   if (images) o.title = "exact likelihood: 2D data only (no quadrature over images)";
   else if (ctx.snap->data && !ctx.snap->data->has_true_density)
     o.title = "test NLL, exact (nats); no KL: true density unknown";
   plot::line_plot("likelihood", curves_.likelihood, o);
-  o = {}, o.height = h_big, o.x_min = x_min, o.x_max = x_max, o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
-  o.title = "sampler: acceptance, mode shares";
+  o = options(h_big, "sampler: acceptance, mode shares"), o.fixed_y = true, o.y_min = 0, o.y_max = 1.02f;
   plot::line_plot("sampler", curves_.sampler, o);
-  o = {}, o.height = h_big, o.x_min = x_min, o.x_max = x_max, o.log_y = true;
-  o.title = images ? "sample quality: 2D data only" : "samples vs exp(beta f): histogram KL, MMD^2";
+  o = options(h_big, images ? "sample quality: 2D data only" : "samples vs exp(beta f): histogram KL, MMD^2");
+  o.log_y = true;
   plot::line_plot("samples", curves_.samples, o);
-  o = {}, o.height = std::max(h_small, ImGui::GetContentRegionAvail().y - spacing), o.log_y = log_lr_,
-  o.title = "learning rate";
+  o = options(std::max(h_small, ImGui::GetContentRegionAvail().y - spacing), "learning rate"), o.log_y = log_lr_;
   plot::line_plot("lr", curves_.lr, o);
 }
 

@@ -27,6 +27,22 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
+double steady_end(double lo, double hi) {
+  const double span = hi - lo;
+  if (!(span > 0)) return hi;
+  const double mag = std::pow(10.0, std::floor(std::log10(span)));
+  for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+    if (m * mag >= span * (1 - 1e-12)) return lo + m * mag;
+  return hi;
+}
+
+void steady_range(double& lo, double& hi) {
+  const std::vector<double> ticks = nice_ticks(lo, hi, 5);
+  if (ticks.size() < 2) return;
+  const double step = ticks[1] - ticks[0];
+  lo = std::floor(lo / step + 1e-9) * step, hi = std::ceil(hi / step - 1e-9) * step;
+}
+
 std::string format_tick(double v) {
   char buf[32];
   const double a = std::fabs(v);
@@ -65,7 +81,9 @@ Axes begin_axes(const AxesOptions& opt, double x_lo, double x_hi, double y_lo, d
       a.dl->AddLine(ImVec2(x, a.p0.y), ImVec2(x, a.p1.y), kGrid);
       const std::string label = format_tick(t);
       const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-      a.dl->AddText(ImVec2(x - ts.x / 2, a.p1.y + 1), kAxisText, label.c_str());
+      // Centred under its tick; one at the right edge (a steady axis ends on one) kept whole.
+      const float left = std::min(x - ts.x / 2, a.dl->GetClipRectMax().x - ts.x);
+      a.dl->AddText(ImVec2(left, a.p1.y + 1), kAxisText, label.c_str());
     }
   }
   return a;

@@ -47,4 +47,11 @@ float legend_row(const std::vector<LegendEntry>& entries);
 std::vector<double> nice_ticks(double lo, double hi, int target);
 std::string format_tick(double v);
 
+// Ranges that stay put while a live series grows inside them, so that a redraw changes only the
+// series' new end (a software rasteriser redraws only what changed). The x axis ends at lo plus
+// the next 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k at or past the span; y's limits snap
+// outward to multiples of a nice fifth of the span.
+double steady_end(double lo, double hi);
+void steady_range(double& lo, double& hi);
+
 }  // namespace jem::plot

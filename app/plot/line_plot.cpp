@@ -32,6 +32,10 @@ bool series_ranges(const std::vector<Series>& series, const PlotOptions& opt, Ra
   }
   const double pad = (yr.hi - yr.lo) * 0.06;
   if (!opt.fixed_y) yr.lo -= pad, yr.hi += pad;
+  if (opt.steady) {
+    xr.hi = steady_end(xr.lo, xr.hi);
+    if (!opt.fixed_y) steady_range(yr.lo, yr.hi);
+  }
   return true;
 }
 

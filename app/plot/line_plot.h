@@ -23,6 +23,7 @@ struct PlotOptions {
   float y_min = 0, y_max = 1;
   float x_min = 0, x_max = -1;  // when x_max > x_min: this x range (align sparse series with dense ones)
   bool legend = true;    // off: the caller draws its own (legend_row), e.g. for many series
+  bool steady = false;   // live series: steady_end / steady_range axes (axes.h)
 };
 
 // Returns the series clicked this frame (the nearest to the pointer at the step under it, within

@@ -1,6 +1,7 @@
 #include "app/window/frame_damage.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 namespace jem::window {
@@ -21,9 +22,50 @@ void add_all(const std::vector<Prim>& prims, size_t from, size_t to, std::vector
   for (size_t i = from; i < to; ++i) out.push_back(prims[i].box);
 }
 
+// Middles of different lengths: a primitive both have keeps its pixels if all they have in common
+// is drawn in the same order. Then only the added and removed primitives damage (a pixel outside
+// their boxes is drawn by the same primitives in the same order as before): series grown at their
+// ends in several plots of one window damage those ends, not everything between. Matched by key,
+// the k-th occurrence of a key to its k-th; false where the common ones changed order.
+bool diff_by_key(const std::vector<Prim>& a, size_t a0, size_t a1, const std::vector<Prim>& b, size_t b0, size_t b1,
+                 std::vector<PixelRect>& out) {
+  struct At {
+    uint64_t key;
+    size_t index;
+    bool operator<(const At& o) const { return key != o.key ? key < o.key : index < o.index; }
+  };
+  const auto sorted = [](const std::vector<Prim>& v, size_t from, size_t to) {
+    std::vector<At> s;
+    s.reserve(to - from);
+    for (size_t i = from; i < to; ++i) s.push_back({v[i].key, i});
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  const std::vector<At> sa = sorted(a, a0, a1), sb = sorted(b, b0, b1);
+  constexpr size_t kNone = SIZE_MAX;
+  std::vector<size_t> old_of(b1 - b0, kNone);  // new primitive -> the old one it is
+  std::vector<bool> kept(a1 - a0, false);
+  for (size_t i = 0, j = 0; i < sa.size() && j < sb.size();) {
+    if (sa[i].key < sb[j].key) ++i;
+    else if (sb[j].key < sa[i].key) ++j;
+    else old_of[sb[j].index - b0] = sa[i].index, kept[sa[i].index - a0] = true, ++i, ++j;
+  }
+  size_t previous = 0;
+  for (size_t o : old_of) {
+    if (o == kNone) continue;
+    if (o < previous) return false;
+    previous = o;
+  }
+  for (size_t i = a0; i < a1; ++i)
+    if (!kept[i - a0]) out.push_back(a[i].box);
+  for (size_t j = b0; j < b1; ++j)
+    if (old_of[j - b0] == kNone) out.push_back(b[j].box);
+  return true;
+}
+
 // The primitives between the two lists' common prefix and suffix are the change. Where both
 // middles are as long, only the pairs that differ are (a plot's line moving, a number changing);
-// otherwise all of both middles (text that grew shifts what follows it, which the suffix catches).
+// otherwise what one middle has and the other not (diff_by_key), or all of both middles.
 void diff(const std::vector<Prim>& old_prims, const std::vector<Prim>& new_prims, std::vector<PixelRect>& out) {
   const size_t n = old_prims.size(), m = new_prims.size(), shorter = std::min(n, m);
   size_t p = 0;
@@ -35,6 +77,7 @@ void diff(const std::vector<Prim>& old_prims, const std::vector<Prim>& new_prims
       if (old_prims[i].key != new_prims[i].key) out.push_back(old_prims[i].box), out.push_back(new_prims[i].box);
     return;
   }
+  if (diff_by_key(old_prims, p, n - s, new_prims, p, m - s, out)) return;
   add_all(old_prims, p, n - s, out);
   add_all(new_prims, p, m - s, out);
 }
