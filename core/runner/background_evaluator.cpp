@@ -34,11 +34,6 @@ std::vector<EvaluationResult> BackgroundEvaluator::take() {
   return out;
 }
 
-void BackgroundEvaluator::wait_idle() {
-  std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [&] { return !queued_ && !running_; });
-}
-
 void BackgroundEvaluator::loop() {
   name_this_thread("jemlab-eval");
   run_this_thread_when_idle();
@@ -73,7 +68,6 @@ EvaluationResult BackgroundEvaluator::evaluate(const EvaluationJob& job) {
     if (!copy_) copy_ = Trainer::deserialize(job.state, origin);
     else copy_->restore(job.state, origin);
     copy_->state().history.clear();  // the copy keeps no timeline of its own
-    r.stats.step = copy_->iteration();
     // One thread: the core the trainer's serial parts leave idle.
     OneOmpThread one_thread;
     r.stats = copy_->evaluation();

@@ -46,7 +46,6 @@ class BackgroundEvaluator {
   // a core for it). The thread starts with the first job.
   void submit(EvaluationJob job);
   std::vector<EvaluationResult> take();  // the finished results, oldest first
-  void wait_idle();                      // until no job is queued or running (tests)
 
  private:
   void loop();
