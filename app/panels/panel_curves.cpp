@@ -115,7 +115,7 @@ void CurvesPanel::draw(LabContext& ctx) {
   const auto options = [&](float height, const char* title) {
     plot::PlotOptions o;
     o.height = height, o.title = title, o.steady = true;
-    if (!h.empty()) o.x_min = curves_.first_step, o.x_max = curves_.last_step;
+    o.x_min = curves_.first_step, o.x_max = curves_.last_step;  // unset (0, 0) before any row
     return o;
   };
   plot::PlotOptions o = options(h_big, "loss");

@@ -13,15 +13,20 @@ constexpr ImU32 kFrame = IM_COL32(255, 255, 255, 40);
 constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 28);
 constexpr ImU32 kAxisText = IM_COL32(200, 200, 205, 255);
 
+// The 1, 2, 5 x 10^k step that divides [lo, hi] into about `target` steps (hi > lo, target >= 1).
+double nice_step(double lo, double hi, int target) {
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+}
+
 }  // namespace
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {
   std::vector<double> ticks;
   if (!(hi > lo) || target < 1) return ticks;
-  const double raw = (hi - lo) / target;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double norm = raw / mag;
-  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const double step = nice_step(lo, hi, target);
   for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
   return ticks;
@@ -37,9 +42,8 @@ double steady_end(double lo, double hi) {
 }
 
 void steady_range(double& lo, double& hi) {
-  const std::vector<double> ticks = nice_ticks(lo, hi, 5);
-  if (ticks.size() < 2) return;
-  const double step = ticks[1] - ticks[0];
+  if (!(hi > lo)) return;
+  const double step = nice_step(lo, hi, 5);
   lo = std::floor(lo / step + 1e-9) * step, hi = std::ceil(hi / step - 1e-9) * step;
 }
 

@@ -123,6 +123,9 @@ void Runner::rebuild_after_reset() {
   if (std::find(names.begin(), names.end(), ood_dataset_) == names.end()) ood_dataset_ = names.front();
   last_eval_step_ = -1;
   eval_requested_ = evaluations_watched_;
+  // 2D runs on the CPU evaluate on the background copy; images and GPUs in step(), as headless.
+  background_evaluations_ = !trainer_->has_images() && trainer_->device_name() == "cpu";
+  trainer_->set_inline_evaluations(!background_evaluations_);
   // The view belongs to whoever sent one (the window); until then a square around the data box,
   // so that circles look round. Either way the new model's grid is due.
   if (!view_from_ui_) {
@@ -200,16 +203,13 @@ void Runner::autosave() {
   }
 }
 
-bool Runner::evaluates_in_background() const {
-  return background_evaluations_ && !trainer_->has_images() && trainer_->device_name() == "cpu";
-}
-
 bool Runner::merge_background_evaluations() {
   bool merged = false;
   for (const EvaluationResult& r : evaluator_->take()) {
     if (r.lineage != lineage_) continue;  // a rolled-back, rewound or restarted run's
     if (!r.error.empty()) {
-      background_evaluations_ = false;
+      background_evaluations_ = false;  // until the run starts again
+      trainer_->set_inline_evaluations(true);
       event("evaluation on its own thread failed (" + r.error + "); evaluating on the trainer's from now on", true);
       continue;
     }
@@ -221,8 +221,6 @@ bool Runner::merge_background_evaluations() {
 void Runner::run_one_step() {
   std::optional<GuardEvent> guard;
   try {
-    const bool background = evaluates_in_background();
-    trainer_->set_inline_evaluations(!background);
     StepStats st = trainer_->step(&guard);
     if (guard) {
       next_.history.truncate_after(guard->rolled_back_to);
@@ -240,7 +238,7 @@ void Runner::run_one_step() {
       return;
     }
     next_.history.push(st);
-    if (background && trainer_->evaluation_due()) evaluator_->submit({lineage_, trainer_->serialize()});
+    if (background_evaluations_ && trainer_->evaluation_due()) evaluator_->submit({lineage_, trainer_->serialize()});
     if (steps_left_ > 0 && --steps_left_ == 0 && state_ != RunState::Running) state_ = RunState::Paused;
   } catch (const std::exception& e) {
     state_ = RunState::Failed;

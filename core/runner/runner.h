@@ -67,7 +67,6 @@ class Runner {
   void on(cmd::AttackPoint& c);
   void on(cmd::WatchEvaluations& c);
   void run_one_step();
-  bool evaluates_in_background() const;
   bool merge_background_evaluations();  // true when a row changed
   void history_rewound();
   void publish(bool field_due);
@@ -83,10 +82,11 @@ class Runner {
   // Trainer-thread state.
   std::unique_ptr<Trainer> trainer_;
   // The periodic evaluations of 2D runs on the CPU, off this thread; run on it (in step()) for
-  // images and GPUs, and after a copy of the run failed. `lineage_` counts the times the
-  // history lost rows: an evaluation from before that is dropped.
+  // images and GPUs, and after a copy of the run failed (until the run starts again); chosen in
+  // rebuild_after_reset. `lineage_` counts the times the history lost rows: an evaluation from
+  // before that is dropped.
   std::unique_ptr<BackgroundEvaluator> evaluator_;
-  bool background_evaluations_ = true;
+  bool background_evaluations_ = false;
   uint64_t lineage_ = 0;
   Snapshot next_;  // the snapshot being assembled
   RunState state_ = RunState::Paused;
